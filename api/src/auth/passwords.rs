@@ -1,0 +1,58 @@
+//! Password hashing with argon2id, always off the async runtime (it takes tens of ms of CPU).
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+use crate::error::{ApiError, ApiResult};
+
+pub const MIN_LEN: usize = 8;
+pub const MAX_LEN: usize = 256;
+
+pub async fn hash(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("salt: {e}")))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("argon2: {e}")))
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// Checks `password` against `stored`. With no stored hash (unknown user) it still spends
+/// the time of one verification, so response times do not reveal which e-mails exist.
+pub async fn verify(password: String, stored: Option<String>) -> ApiResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let parsed = PasswordHash::new(&stored)
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("stored hash: {e}")))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && stored != DUMMY_HASH)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// argon2id hash of a random password nobody knows, with the default parameters.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3b3b6WAfsXbNGM5SG4h1lu8kQ8Go6qe0aLVUcWRiVfE";
+
+pub fn validate(password: &str) -> ApiResult<()> {
+    let n = password.chars().count();
+    if n < MIN_LEN {
+        return Err(ApiError::bad_input(
+            "password",
+            format!("the password needs at least {MIN_LEN} characters"),
+        ));
+    }
+    if n > MAX_LEN {
+        return Err(ApiError::bad_input(
+            "password",
+            format!("the password may have at most {MAX_LEN} characters"),
+        ));
+    }
+    Ok(())
+}

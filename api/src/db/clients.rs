@@ -1,0 +1,440 @@
+//! Clients of a company: contact data, activity status, and aggregates of their sales kept
+//! up to date by [`refresh_aggregates`] so the list can sort and filter on them cheaply.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::schema::{clients, sales};
+use super::{DbConn, Pooled};
+use crate::with_conn;
+
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = clients)]
+pub struct Client {
+    pub id: i64,
+    pub company_id: i64,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub attributes: String,
+    pub status: String,
+    pub archived_at: Option<NaiveDateTime>,
+    pub search_text: String,
+    pub sales_count: i64,
+    pub total_spent_minor: i64,
+    pub last_purchase_at: Option<NaiveDateTime>,
+    pub last_interaction_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = clients)]
+// NULL, not DEFAULT, for absent values: SQLite's multi-row INSERT has no DEFAULT keyword.
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewClient {
+    pub company_id: i64,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub attributes: String,
+    pub status: String,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Contact fields a user or an integrator may change. `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, AsChangeset)]
+#[diesel(table_name = clients)]
+pub struct ClientChanges {
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub attributes: Option<String>,
+    pub status: Option<String>,
+    pub search_text: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// The lower-cased text a search matches: name, e-mail and phone. Lower-cased here, in Rust,
+/// because SQLite's `lower()` only knows ASCII and our users write Cyrillic names.
+pub fn search_text(name: &str, email: Option<&str>, phone: Option<&str>) -> String {
+    let mut s = name.to_lowercase();
+    for part in [email, phone].into_iter().flatten() {
+        s.push('\n');
+        s.push_str(&part.to_lowercase());
+    }
+    s
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientSort {
+    Name,
+    TotalSpent,
+    LastPurchase,
+    LastInteraction,
+    Created,
+}
+
+/// Position after which a page starts: the sort value of the last row seen and its id.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SortKey {
+    Text(String),
+    Int(i64),
+    Time(Option<NaiveDateTime>),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ClientFilter {
+    /// Lower-cased substring of name, e-mail or phone.
+    pub search: Option<String>,
+    pub status: Option<String>,
+    pub archived: Option<bool>,
+    pub last_interaction_from: Option<NaiveDateTime>,
+    pub last_interaction_to: Option<NaiveDateTime>,
+    pub has_purchases: Option<bool>,
+}
+
+/// Escapes LIKE wildcards so a search for `50%` finds the text `50%`.
+fn like_pattern(needle: &str) -> String {
+    let escaped = needle
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Applies the filter of a client list to a boxed query.
+macro_rules! filtered {
+    ($company:expr, $f:expr) => {{
+        let f: &ClientFilter = $f;
+        let mut q = clients::table
+            .filter(clients::company_id.eq($company))
+            .into_boxed();
+        if let Some(s) = &f.search {
+            q = q.filter(clients::search_text.like(like_pattern(s)).escape('\\'));
+        }
+        if let Some(status) = &f.status {
+            q = q.filter(clients::status.eq(status.clone()));
+        }
+        match f.archived {
+            Some(true) => q = q.filter(clients::archived_at.is_not_null()),
+            Some(false) => q = q.filter(clients::archived_at.is_null()),
+            None => {}
+        }
+        if let Some(from) = f.last_interaction_from {
+            q = q.filter(clients::last_interaction_at.ge(from));
+        }
+        if let Some(to) = f.last_interaction_to {
+            q = q.filter(clients::last_interaction_at.lt(to));
+        }
+        match f.has_purchases {
+            Some(true) => q = q.filter(clients::sales_count.gt(0)),
+            Some(false) => q = q.filter(clients::sales_count.eq(0)),
+            None => {}
+        }
+        q
+    }};
+}
+
+/// Error for a cursor made for another sort order.
+#[derive(Debug, thiserror::Error)]
+#[error("the cursor does not belong to this sort order")]
+pub struct CursorMismatch;
+
+/// One page of clients in the requested order; `limit` rows at most.
+pub async fn page(
+    conn: &mut DbConn,
+    company_id: i64,
+    filter: &ClientFilter,
+    sort: ClientSort,
+    desc: bool,
+    after: Option<(SortKey, i64)>,
+    limit: i64,
+) -> Result<QueryResult<Vec<Client>>, CursorMismatch> {
+    // Validate the cursor against the sort before touching the database.
+    enum After {
+        Text(Option<(String, i64)>),
+        Int(Option<(i64, i64)>),
+        Time(Option<(NaiveDateTime, i64)>),
+        NullableTime(Option<(Option<NaiveDateTime>, i64)>),
+    }
+    let after = match (sort, after) {
+        (ClientSort::Name, None) => After::Text(None),
+        (ClientSort::Name, Some((SortKey::Text(v), id))) => After::Text(Some((v, id))),
+        (ClientSort::TotalSpent, None) => After::Int(None),
+        (ClientSort::TotalSpent, Some((SortKey::Int(v), id))) => After::Int(Some((v, id))),
+        (ClientSort::Created, None) => After::Time(None),
+        (ClientSort::Created, Some((SortKey::Time(Some(v)), id))) => After::Time(Some((v, id))),
+        (ClientSort::LastPurchase | ClientSort::LastInteraction, None) => After::NullableTime(None),
+        (ClientSort::LastPurchase | ClientSort::LastInteraction, Some((SortKey::Time(v), id))) => {
+            After::NullableTime(Some((v, id)))
+        }
+        _ => return Err(CursorMismatch),
+    };
+    Ok(with_conn!(conn, c => {
+        let mut q = filtered!(company_id, filter);
+        match (sort, after) {
+            (ClientSort::Name, After::Text(a)) => keyset!(q, clients::name, clients::id, desc, a),
+            (ClientSort::TotalSpent, After::Int(a)) => keyset!(q, clients::total_spent_minor, clients::id, desc, a),
+            (ClientSort::Created, After::Time(a)) => keyset!(q, clients::created_at, clients::id, desc, a),
+            (ClientSort::LastPurchase, After::NullableTime(a)) => {
+                keyset_nullable!(q, clients::last_purchase_at, clients::id, desc, a)
+            }
+            (ClientSort::LastInteraction, After::NullableTime(a)) => {
+                keyset_nullable!(q, clients::last_interaction_at, clients::id, desc, a)
+            }
+            _ => unreachable!("cursor kinds were matched to sorts above"),
+        }
+        q.limit(limit).select(Client::as_select()).load(c).await
+    }))
+}
+
+/// The sort value of a client under `sort`, for building its cursor.
+pub fn sort_key(client: &Client, sort: ClientSort) -> SortKey {
+    match sort {
+        ClientSort::Name => SortKey::Text(client.name.clone()),
+        ClientSort::TotalSpent => SortKey::Int(client.total_spent_minor),
+        ClientSort::Created => SortKey::Time(Some(client.created_at)),
+        ClientSort::LastPurchase => SortKey::Time(client.last_purchase_at),
+        ClientSort::LastInteraction => SortKey::Time(client.last_interaction_at),
+    }
+}
+
+pub async fn count(conn: &mut DbConn, company_id: i64, filter: &ClientFilter) -> QueryResult<i64> {
+    with_conn!(conn, c => {
+        filtered!(company_id, filter).count().get_result(c).await
+    })
+}
+
+pub async fn get(conn: &mut DbConn, company_id: i64, id: i64) -> QueryResult<Option<Client>> {
+    with_conn!(conn, c => {
+        clients::table
+            .filter(clients::company_id.eq(company_id))
+            .filter(clients::id.eq(id))
+            .select(Client::as_select())
+            .first(c)
+            .await
+            .optional()
+    })
+}
+
+pub async fn by_ids(conn: &mut DbConn, company_id: i64, ids: &[i64]) -> QueryResult<Vec<Client>> {
+    with_conn!(conn, c => {
+        clients::table
+            .filter(clients::company_id.eq(company_id))
+            .filter(clients::id.eq_any(ids))
+            .select(Client::as_select())
+            .load(c)
+            .await
+    })
+}
+
+/// Largest number of values bound in one `IN (…)` list or multi-row insert chunk.
+pub const CHUNK: usize = 1000;
+
+pub async fn by_external_ids(
+    conn: &mut DbConn,
+    company_id: i64,
+    external_ids: &[&str],
+) -> QueryResult<Vec<Client>> {
+    let mut out = Vec::with_capacity(external_ids.len());
+    for chunk in external_ids.chunks(CHUNK) {
+        let rows: Vec<Client> = with_conn!(conn, c => {
+            clients::table
+                .filter(clients::company_id.eq(company_id))
+                .filter(clients::external_id.eq_any(chunk))
+                .select(Client::as_select())
+                .load(c)
+                .await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Ids of clients by external id, for resolving the clients named by a sales batch.
+pub async fn ids_by_external_ids(
+    conn: &mut DbConn,
+    company_id: i64,
+    external_ids: &[&str],
+) -> QueryResult<Vec<(i64, String)>> {
+    let mut out = Vec::with_capacity(external_ids.len());
+    for chunk in external_ids.chunks(CHUNK) {
+        let rows: Vec<(i64, Option<String>)> = with_conn!(conn, c => {
+            clients::table
+                .filter(clients::company_id.eq(company_id))
+                .filter(clients::external_id.eq_any(chunk))
+                .select((clients::id, clients::external_id))
+                .load(c)
+                .await
+        })?;
+        out.extend(
+            rows.into_iter()
+                .filter_map(|(id, ext)| ext.map(|e| (id, e))),
+        );
+    }
+    Ok(out)
+}
+
+pub async fn insert(conn: &mut DbConn, new: &NewClient) -> QueryResult<Client> {
+    with_conn!(conn, c => {
+        diesel::insert_into(clients::table)
+            .values(new)
+            .returning(Client::as_returning())
+            .get_result(c)
+            .await
+    })
+}
+
+/// Inserts many clients in multi-row statements; returns `(id, external id)` of each.
+pub async fn insert_many(
+    conn: &mut DbConn,
+    rows: &[NewClient],
+) -> QueryResult<Vec<(i64, Option<String>)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    // 10 columns a row: stay well under SQLite's and PostgreSQL's bound-parameter limits.
+    for chunk in rows.chunks(CHUNK / 2) {
+        let ids: Vec<(i64, Option<String>)> = match &mut conn.pooled {
+            Pooled::Pg(c) => {
+                diesel::insert_into(clients::table)
+                    .values(chunk)
+                    .returning((clients::id, clients::external_id))
+                    .get_results(&mut **c)
+                    .await?
+            }
+            // diesel-async does not build SQLite's multi-row INSERT; sync diesel does, on the
+            // connection's blocking thread.
+            Pooled::Sqlite(c) => {
+                let rows = chunk.to_vec();
+                c.spawn_blocking(move |inner| {
+                    let query = diesel::insert_into(clients::table)
+                        .values(&rows)
+                        .returning((clients::id, clients::external_id));
+                    diesel::RunQueryDsl::get_results(query, inner)
+                })
+                .await?
+            }
+        };
+        out.extend(ids);
+    }
+    Ok(out)
+}
+
+pub async fn update(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    changes: &ClientChanges,
+) -> QueryResult<Option<Client>> {
+    with_conn!(conn, c => {
+        diesel::update(
+            clients::table
+                .filter(clients::company_id.eq(company_id))
+                .filter(clients::id.eq(id)),
+        )
+        .set(changes)
+        .returning(Client::as_returning())
+        .get_result(c)
+        .await
+        .optional()
+    })
+}
+
+pub async fn set_archived(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    archived_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Client>> {
+    with_conn!(conn, c => {
+        diesel::update(
+            clients::table
+                .filter(clients::company_id.eq(company_id))
+                .filter(clients::id.eq(id)),
+        )
+        .set((clients::archived_at.eq(archived_at), clients::updated_at.eq(now)))
+        .returning(Client::as_returning())
+        .get_result(c)
+        .await
+        .optional()
+    })
+}
+
+/// Moves a client's last interaction forward to `at` (never backwards).
+pub async fn touch_interaction(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    with_conn!(conn, c => {
+        diesel::update(
+            clients::table
+                .filter(clients::company_id.eq(company_id))
+                .filter(clients::id.eq(id))
+                .filter(clients::last_interaction_at.is_null().or(clients::last_interaction_at.lt(at))),
+        )
+        .set(clients::last_interaction_at.eq(at))
+        .execute(c)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Recomputes the sales aggregates of the given clients from their completed sales: count,
+/// total in the company's base currency, and date of the last purchase.
+pub async fn refresh_aggregates(
+    conn: &mut DbConn,
+    company_id: i64,
+    ids: &[i64],
+) -> QueryResult<()> {
+    for chunk in ids.chunks(CHUNK) {
+        // Ids are integers formatted by us, so inlining them cannot inject SQL; it keeps one
+        // statement text for both backends' placeholder styles.
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "UPDATE clients SET \
+               sales_count = (SELECT COUNT(*) FROM sales s WHERE s.client_id = clients.id AND s.status = 'completed'), \
+               total_spent_minor = (SELECT COALESCE(SUM(s.amount_minor), 0) FROM sales s \
+                   WHERE s.client_id = clients.id AND s.status = 'completed' \
+                   AND s.currency = (SELECT base_currency FROM companies WHERE companies.id = clients.company_id)), \
+               last_purchase_at = (SELECT MAX(s.sold_at) FROM sales s WHERE s.client_id = clients.id AND s.status = 'completed') \
+             WHERE company_id = {company_id} AND id IN ({list})"
+        );
+        conn.execute_sql(&sql).await?;
+    }
+    Ok(())
+}
+
+/// Sums of completed sales per client and currency.
+pub async fn totals(
+    conn: &mut DbConn,
+    company_id: i64,
+    client_ids: &[i64],
+) -> QueryResult<Vec<(i64, String, i64)>> {
+    with_conn!(conn, c => {
+        let rows: Vec<(i64, String, Option<i64>)> = sales::table
+            .filter(sales::company_id.eq(company_id))
+            .filter(sales::client_id.eq_any(client_ids))
+            .filter(sales::status.eq("completed"))
+            .group_by((sales::client_id, sales::currency))
+            .select((sales::client_id, sales::currency, diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+                // SUM(bigint) is numeric on PostgreSQL; the sums of minor units fit in i64.
+                "CAST(SUM(amount_minor) AS BIGINT)",
+            )))
+            .order((sales::client_id, sales::currency))
+            .load(c)
+            .await?;
+        Ok(rows.into_iter().map(|(id, cur, sum)| (id, cur, sum.unwrap_or(0))).collect())
+    })
+}

@@ -1,0 +1,171 @@
+//! Companies (tenants) and memberships: which user may act in which company, with which role.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::DbConn;
+use super::schema::{companies, memberships, users};
+use super::users::User;
+use crate::with_conn;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = companies)]
+pub struct Company {
+    pub id: i64,
+    pub name: String,
+    pub base_currency: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = companies)]
+pub struct NewCompany<'a> {
+    pub name: &'a str,
+    pub base_currency: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = memberships)]
+pub struct Membership {
+    pub id: i64,
+    pub company_id: i64,
+    pub user_id: i64,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = memberships)]
+pub struct NewMembership<'a> {
+    pub company_id: i64,
+    pub user_id: i64,
+    pub role: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+pub async fn insert(conn: &mut DbConn, new: &NewCompany<'_>) -> QueryResult<Company> {
+    with_conn!(conn, c => {
+        diesel::insert_into(companies::table)
+            .values(new)
+            .returning(Company::as_returning())
+            .get_result(c)
+            .await
+    })
+}
+
+pub async fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Company>> {
+    with_conn!(conn, c => {
+        companies::table.find(id).select(Company::as_select()).first(c).await.optional()
+    })
+}
+
+pub async fn rename(conn: &mut DbConn, id: i64, name: &str) -> QueryResult<Company> {
+    with_conn!(conn, c => {
+        diesel::update(companies::table.find(id))
+            .set(companies::name.eq(name))
+            .returning(Company::as_returning())
+            .get_result(c)
+            .await
+    })
+}
+
+pub async fn add_member(conn: &mut DbConn, new: &NewMembership<'_>) -> QueryResult<Membership> {
+    with_conn!(conn, c => {
+        diesel::insert_into(memberships::table)
+            .values(new)
+            .returning(Membership::as_returning())
+            .get_result(c)
+            .await
+    })
+}
+
+/// The companies a user belongs to, oldest membership first.
+pub async fn of_user(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(Membership, Company)>> {
+    with_conn!(conn, c => {
+        memberships::table
+            .inner_join(companies::table)
+            .filter(memberships::user_id.eq(user_id))
+            .order(memberships::id.asc())
+            .select((Membership::as_select(), Company::as_select()))
+            .load(c)
+            .await
+    })
+}
+
+pub async fn membership(
+    conn: &mut DbConn,
+    company_id: i64,
+    user_id: i64,
+) -> QueryResult<Option<Membership>> {
+    with_conn!(conn, c => {
+        memberships::table
+            .filter(memberships::company_id.eq(company_id))
+            .filter(memberships::user_id.eq(user_id))
+            .select(Membership::as_select())
+            .first(c)
+            .await
+            .optional()
+    })
+}
+
+/// Members of a company with their users, in joining order.
+pub async fn members(conn: &mut DbConn, company_id: i64) -> QueryResult<Vec<(Membership, User)>> {
+    with_conn!(conn, c => {
+        memberships::table
+            .inner_join(users::table)
+            .filter(memberships::company_id.eq(company_id))
+            .order(memberships::id.asc())
+            .select((Membership::as_select(), User::as_select()))
+            .load(c)
+            .await
+    })
+}
+
+pub async fn set_role(
+    conn: &mut DbConn,
+    company_id: i64,
+    membership_id: i64,
+    role: &str,
+) -> QueryResult<Option<Membership>> {
+    with_conn!(conn, c => {
+        diesel::update(
+            memberships::table
+                .filter(memberships::company_id.eq(company_id))
+                .filter(memberships::id.eq(membership_id)),
+        )
+        .set(memberships::role.eq(role))
+        .returning(Membership::as_returning())
+        .get_result(c)
+        .await
+        .optional()
+    })
+}
+
+pub async fn remove_member(
+    conn: &mut DbConn,
+    company_id: i64,
+    membership_id: i64,
+) -> QueryResult<usize> {
+    with_conn!(conn, c => {
+        diesel::delete(
+            memberships::table
+                .filter(memberships::company_id.eq(company_id))
+                .filter(memberships::id.eq(membership_id)),
+        )
+        .execute(c)
+        .await
+    })
+}
+
+pub async fn count_owners(conn: &mut DbConn, company_id: i64) -> QueryResult<i64> {
+    with_conn!(conn, c => {
+        memberships::table
+            .filter(memberships::company_id.eq(company_id))
+            .filter(memberships::role.eq("owner"))
+            .count()
+            .get_result(c)
+            .await
+    })
+}

@@ -1,0 +1,361 @@
+//! Persistence: one pool over PostgreSQL or SQLite, the migrations of both, and the
+//! per-table query modules. Every tenant query takes the company id as its first argument.
+//!
+//! Query code is written once and compiled for both backends through [`with_conn!`], which
+//! expands its body for each concrete connection type.
+
+#[macro_use]
+mod keyset;
+
+pub mod api_keys;
+pub mod clients;
+pub mod companies;
+pub mod interactions;
+pub mod sales;
+pub mod schema;
+pub mod secrets;
+pub mod sessions;
+pub mod users;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::{Connection, SqliteConnection};
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection, TransactionManager};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use futures::FutureExt;
+
+pub type PgConn = AsyncPgConnection;
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+
+/// How long a request waits for a pooled connection (or for a new one to be made) before it
+/// gets an UNAVAILABLE error instead of hanging.
+const POOL_WAIT: Duration = Duration::from_secs(5);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// Failure to get a connection from the pool.
+#[derive(Debug, thiserror::Error)]
+#[error("database connection unavailable: {0}")]
+pub struct PoolError(String);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("migrations failed: {0}")]
+    Migrations(String),
+    #[error("cannot build the connection pool: {0}")]
+    Pool(String),
+}
+
+enum Pools {
+    Pg(Pool<PgConn>),
+    Sqlite(Pool<SqliteConn>),
+}
+
+struct Inner {
+    pools: Pools,
+    url: String,
+    /// SQLite has one writer at a time; writers queue here instead of failing with SQLITE_BUSY.
+    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    queries: Arc<AtomicU64>,
+}
+
+/// The database handle shared by the whole server. Cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+/// A pooled connection of either backend. Writers on SQLite also hold the writer lock.
+pub struct DbConn {
+    pub(crate) pooled: Pooled,
+    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+pub(crate) enum Pooled {
+    Pg(Object<PgConn>),
+    Sqlite(Object<SqliteConn>),
+}
+
+/// Runs `$body` with `$c` bound to the concrete connection of `$conn` (a `&mut DbConn`).
+/// The body is compiled once per backend.
+#[macro_export]
+macro_rules! with_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match &mut $conn.pooled {
+            $crate::db::Pooled::Pg(obj) => {
+                let $c: &mut $crate::db::PgConn = &mut *obj;
+                $body
+            }
+            $crate::db::Pooled::Sqlite(obj) => {
+                let $c: &mut $crate::db::SqliteConn = &mut *obj;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` (a block returning `Result<_, E>` where `E: From<diesel::result::Error>`) in a
+/// transaction on `$conn`: committed when it returns `Ok`, rolled back otherwise. A dropped
+/// future leaves the connection marked broken, and the pool discards it.
+#[macro_export]
+macro_rules! transaction {
+    ($conn:ident, $err:ty, $body:block) => {{
+        $conn.begin().await.map_err(<$err>::from)?;
+        let result: Result<_, $err> = async { $body }.await;
+        match result {
+            Ok(value) => {
+                $conn.commit().await.map_err(<$err>::from)?;
+                Ok::<_, $err>(value)
+            }
+            Err(e) => {
+                if let Err(rollback) = $conn.rollback().await {
+                    tracing::warn!(error = %rollback, "rollback failed");
+                }
+                Err(e)
+            }
+        }
+    }};
+}
+
+/// Counts the SQL statements a process runs (tests use it to prove there is no N+1).
+struct QueryCounter(Arc<AtomicU64>);
+
+impl Instrumentation for QueryCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Builds a pool whose waits are bounded, so an unreachable database gives a quick error.
+macro_rules! build_pool {
+    ($manager:expr, $size:expr) => {
+        Pool::builder($manager)
+            .max_size($size.max(1))
+            .wait_timeout(Some(POOL_WAIT))
+            .create_timeout(Some(POOL_WAIT))
+            .recycle_timeout(Some(POOL_WAIT))
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .map_err(|e| SetupError::Pool(e.to_string()))
+    };
+}
+
+impl Db {
+    /// Connects to `url` (`postgres://…` or a SQLite file path), applies pending migrations
+    /// and builds the pool.
+    pub async fn connect(url: &str, pool_size: usize) -> Result<Db, SetupError> {
+        let queries = Arc::new(AtomicU64::new(0));
+        let backend = backend_of(url);
+        let pools = match backend {
+            Backend::Postgres => {
+                migrate_pg(url).await?;
+                let counter = queries.clone();
+                let mut config = ManagerConfig::<PgConn>::default();
+                config.custom_setup = Box::new(move |url| {
+                    let counter = counter.clone();
+                    async move {
+                        let mut conn = PgConn::establish(url).await?;
+                        conn.set_instrumentation(QueryCounter(counter));
+                        Ok(conn)
+                    }
+                    .boxed()
+                });
+                let manager = AsyncDieselConnectionManager::new_with_config(url, config);
+                Pools::Pg(build_pool!(manager, pool_size)?)
+            }
+            Backend::Sqlite => {
+                let path = sqlite_path(url);
+                if let Some(dir) = Path::new(path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| SetupError::DataDir(dir.display().to_string(), e))?;
+                }
+                migrate_sqlite(path).await?;
+                let counter = queries.clone();
+                let mut config = ManagerConfig::<SqliteConn>::default();
+                config.custom_setup = Box::new(move |url| {
+                    let counter = counter.clone();
+                    async move {
+                        let mut conn = SqliteConn::establish(url).await?;
+                        conn.batch_execute(SQLITE_PRAGMAS)
+                            .await
+                            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                        conn.set_instrumentation(QueryCounter(counter));
+                        Ok(conn)
+                    }
+                    .boxed()
+                });
+                let manager = AsyncDieselConnectionManager::new_with_config(path, config);
+                Pools::Sqlite(build_pool!(manager, pool_size)?)
+            }
+        };
+        Ok(Db {
+            inner: Arc::new(Inner {
+                pools,
+                url: url.to_owned(),
+                sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
+                queries,
+            }),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner.pools {
+            Pools::Pg(_) => Backend::Postgres,
+            Pools::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// The connection URL (used by the PostgreSQL event listener).
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// SQL statements run so far by this process.
+    pub fn query_count(&self) -> u64 {
+        self.inner.queries.load(Ordering::Relaxed)
+    }
+
+    /// A connection for reading.
+    pub async fn read(&self) -> Result<DbConn, PoolError> {
+        self.get(false).await
+    }
+
+    /// A connection for writing; on SQLite it waits for the single writer slot.
+    pub async fn write(&self) -> Result<DbConn, PoolError> {
+        self.get(true).await
+    }
+
+    async fn get(&self, write: bool) -> Result<DbConn, PoolError> {
+        match &self.inner.pools {
+            Pools::Pg(pool) => Ok(DbConn {
+                pooled: Pooled::Pg(pool.get().await.map_err(|e| PoolError(e.to_string()))?),
+                _writer: None,
+            }),
+            Pools::Sqlite(pool) => {
+                let writer = if write {
+                    let lock = self.inner.sqlite_writer.clone().lock_owned();
+                    Some(
+                        tokio::time::timeout(POOL_WAIT * 6, lock)
+                            .await
+                            .map_err(|_| PoolError("timed out waiting for the writer".into()))?,
+                    )
+                } else {
+                    None
+                };
+                Ok(DbConn {
+                    pooled: Pooled::Sqlite(pool.get().await.map_err(|e| PoolError(e.to_string()))?),
+                    _writer: writer,
+                })
+            }
+        }
+    }
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self.pooled {
+            Pooled::Pg(_) => Backend::Postgres,
+            Pooled::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    pub async fn begin(&mut self) -> diesel::QueryResult<()> {
+        with_conn!(self, c => tx_begin(c).await)
+    }
+
+    pub async fn commit(&mut self) -> diesel::QueryResult<()> {
+        with_conn!(self, c => tx_commit(c).await)
+    }
+
+    pub async fn rollback(&mut self) -> diesel::QueryResult<()> {
+        with_conn!(self, c => tx_rollback(c).await)
+    }
+
+    /// Runs SQL text with no parameters and no results.
+    pub async fn execute_sql(&mut self, sql: &str) -> diesel::QueryResult<()> {
+        with_conn!(self, c => c.batch_execute(sql).await)
+    }
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+pub fn backend_of(url: &str) -> Backend {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").unwrap_or(url)
+}
+
+async fn tx_begin<C: AsyncConnection>(c: &mut C) -> diesel::QueryResult<()> {
+    C::TransactionManager::begin_transaction(c).await
+}
+
+async fn tx_commit<C: AsyncConnection>(c: &mut C) -> diesel::QueryResult<()> {
+    C::TransactionManager::commit_transaction(c).await
+}
+
+async fn tx_rollback<C: AsyncConnection>(c: &mut C) -> diesel::QueryResult<()> {
+    C::TransactionManager::rollback_transaction(c).await
+}
+
+async fn migrate_pg(url: &str) -> Result<(), SetupError> {
+    use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = <AsyncConnectionWrapper<PgConn> as Connection>::establish(&url)?;
+        // Several server processes may start at once: one migrates, the others wait.
+        SimpleConnection::batch_execute(&mut conn, "SELECT pg_advisory_lock(727274)")
+            .map_err(|e| SetupError::Migrations(e.to_string()))?;
+        let result = conn
+            .run_pending_migrations(PG_MIGRATIONS)
+            .map(|_| ())
+            .map_err(|e| SetupError::Migrations(e.to_string()));
+        let _ = SimpleConnection::batch_execute(&mut conn, "SELECT pg_advisory_unlock(727274)");
+        result
+    })
+    .await
+    .map_err(|e| SetupError::Migrations(e.to_string()))?
+}
+
+async fn migrate_sqlite(path: &str) -> Result<(), SetupError> {
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = SqliteConnection::establish(&path)?;
+        conn.batch_execute(SQLITE_PRAGMAS)
+            .map_err(|e| SetupError::Migrations(e.to_string()))?;
+        conn.run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|_| ())
+            .map_err(|e| SetupError::Migrations(e.to_string()))
+    })
+    .await
+    .map_err(|e| SetupError::Migrations(e.to_string()))?
+}

@@ -1,0 +1,293 @@
+//! Sales of a company: amount in minor units with its currency, date, status and items.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::clients::CHUNK;
+use super::schema::sales;
+use super::{DbConn, Pooled};
+use crate::with_conn;
+
+#[derive(Clone, Debug, PartialEq, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = sales)]
+pub struct Sale {
+    pub id: i64,
+    pub company_id: i64,
+    pub client_id: i64,
+    pub external_id: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub sold_at: NaiveDateTime,
+    pub status: String,
+    /// JSON array of items (see `graphql::sales::SaleItem`).
+    pub items: String,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = sales)]
+// NULL, not DEFAULT, for absent values: SQLite's multi-row INSERT has no DEFAULT keyword.
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewSale {
+    pub company_id: i64,
+    pub client_id: i64,
+    pub external_id: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub sold_at: NaiveDateTime,
+    pub status: String,
+    pub items: String,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Default, AsChangeset)]
+#[diesel(table_name = sales)]
+pub struct SaleChanges {
+    pub client_id: Option<i64>,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub sold_at: Option<NaiveDateTime>,
+    pub status: Option<String>,
+    pub items: Option<String>,
+    pub note: Option<Option<String>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaleSort {
+    SoldAt,
+    Amount,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SaleFilter {
+    pub sold_from: Option<NaiveDateTime>,
+    pub sold_to: Option<NaiveDateTime>,
+    pub client_id: Option<i64>,
+    pub status: Option<String>,
+    pub currency: Option<String>,
+    pub amount_min: Option<i64>,
+    pub amount_max: Option<i64>,
+}
+
+/// Position after which a page starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaleKey {
+    Time(NaiveDateTime),
+    Int(i64),
+}
+
+macro_rules! filtered {
+    ($company:expr, $f:expr) => {{
+        let f: &SaleFilter = $f;
+        let mut q = sales::table
+            .filter(sales::company_id.eq($company))
+            .into_boxed();
+        if let Some(from) = f.sold_from {
+            q = q.filter(sales::sold_at.ge(from));
+        }
+        if let Some(to) = f.sold_to {
+            q = q.filter(sales::sold_at.lt(to));
+        }
+        if let Some(client) = f.client_id {
+            q = q.filter(sales::client_id.eq(client));
+        }
+        if let Some(status) = &f.status {
+            q = q.filter(sales::status.eq(status.clone()));
+        }
+        if let Some(currency) = &f.currency {
+            q = q.filter(sales::currency.eq(currency.clone()));
+        }
+        if let Some(min) = f.amount_min {
+            q = q.filter(sales::amount_minor.ge(min));
+        }
+        if let Some(max) = f.amount_max {
+            q = q.filter(sales::amount_minor.le(max));
+        }
+        q
+    }};
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the cursor does not belong to this sort order")]
+pub struct CursorMismatch;
+
+pub async fn page(
+    conn: &mut DbConn,
+    company_id: i64,
+    filter: &SaleFilter,
+    sort: SaleSort,
+    desc: bool,
+    after: Option<(SaleKey, i64)>,
+    limit: i64,
+) -> Result<QueryResult<Vec<Sale>>, CursorMismatch> {
+    let (time_after, int_after) = match (sort, after) {
+        (_, None) => (None, None),
+        (SaleSort::SoldAt, Some((SaleKey::Time(v), id))) => (Some((v, id)), None),
+        (SaleSort::Amount, Some((SaleKey::Int(v), id))) => (None, Some((v, id))),
+        _ => return Err(CursorMismatch),
+    };
+    Ok(with_conn!(conn, c => {
+        let mut q = filtered!(company_id, filter);
+        match sort {
+            SaleSort::SoldAt => keyset!(q, sales::sold_at, sales::id, desc, time_after),
+            SaleSort::Amount => keyset!(q, sales::amount_minor, sales::id, desc, int_after),
+        }
+        q.limit(limit).select(Sale::as_select()).load(c).await
+    }))
+}
+
+pub fn sort_key(sale: &Sale, sort: SaleSort) -> SaleKey {
+    match sort {
+        SaleSort::SoldAt => SaleKey::Time(sale.sold_at),
+        SaleSort::Amount => SaleKey::Int(sale.amount_minor),
+    }
+}
+
+pub async fn count(conn: &mut DbConn, company_id: i64, filter: &SaleFilter) -> QueryResult<i64> {
+    with_conn!(conn, c => {
+        filtered!(company_id, filter).count().get_result(c).await
+    })
+}
+
+pub async fn get(conn: &mut DbConn, company_id: i64, id: i64) -> QueryResult<Option<Sale>> {
+    with_conn!(conn, c => {
+        sales::table
+            .filter(sales::company_id.eq(company_id))
+            .filter(sales::id.eq(id))
+            .select(Sale::as_select())
+            .first(c)
+            .await
+            .optional()
+    })
+}
+
+pub async fn by_ids(conn: &mut DbConn, company_id: i64, ids: &[i64]) -> QueryResult<Vec<Sale>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<Sale> = with_conn!(conn, c => {
+            sales::table
+                .filter(sales::company_id.eq(company_id))
+                .filter(sales::id.eq_any(chunk))
+                .select(Sale::as_select())
+                .load(c)
+                .await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+pub async fn by_external_ids(
+    conn: &mut DbConn,
+    company_id: i64,
+    external_ids: &[&str],
+) -> QueryResult<Vec<Sale>> {
+    let mut out = Vec::with_capacity(external_ids.len());
+    for chunk in external_ids.chunks(CHUNK) {
+        let rows: Vec<Sale> = with_conn!(conn, c => {
+            sales::table
+                .filter(sales::company_id.eq(company_id))
+                .filter(sales::external_id.eq_any(chunk))
+                .select(Sale::as_select())
+                .load(c)
+                .await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+pub async fn insert(conn: &mut DbConn, new: &NewSale) -> QueryResult<Sale> {
+    with_conn!(conn, c => {
+        diesel::insert_into(sales::table)
+            .values(new)
+            .returning(Sale::as_returning())
+            .get_result(c)
+            .await
+    })
+}
+
+/// Inserts many sales in multi-row statements; returns `(id, external id)` of each.
+pub async fn insert_many(
+    conn: &mut DbConn,
+    rows: &[NewSale],
+) -> QueryResult<Vec<(i64, Option<String>)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    // 11 columns a row: stay well under both backends' bound-parameter limits.
+    for chunk in rows.chunks(CHUNK / 2) {
+        let ids: Vec<(i64, Option<String>)> = match &mut conn.pooled {
+            Pooled::Pg(c) => {
+                diesel::insert_into(sales::table)
+                    .values(chunk)
+                    .returning((sales::id, sales::external_id))
+                    .get_results(&mut **c)
+                    .await?
+            }
+            // diesel-async does not build SQLite's multi-row INSERT; sync diesel does, on the
+            // connection's blocking thread.
+            Pooled::Sqlite(c) => {
+                let rows = chunk.to_vec();
+                c.spawn_blocking(move |inner| {
+                    let query = diesel::insert_into(sales::table)
+                        .values(&rows)
+                        .returning((sales::id, sales::external_id));
+                    diesel::RunQueryDsl::get_results(query, inner)
+                })
+                .await?
+            }
+        };
+        out.extend(ids);
+    }
+    Ok(out)
+}
+
+pub async fn update(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    changes: &SaleChanges,
+) -> QueryResult<Option<Sale>> {
+    with_conn!(conn, c => {
+        diesel::update(
+            sales::table
+                .filter(sales::company_id.eq(company_id))
+                .filter(sales::id.eq(id)),
+        )
+        .set(changes)
+        .returning(Sale::as_returning())
+        .get_result(c)
+        .await
+        .optional()
+    })
+}
+
+/// The newest sale (by date, then id) of each of the given clients.
+pub async fn last_of_clients(
+    conn: &mut DbConn,
+    company_id: i64,
+    client_ids: &[i64],
+) -> QueryResult<Vec<Sale>> {
+    let mut out = Vec::with_capacity(client_ids.len());
+    for chunk in client_ids.chunks(CHUNK) {
+        // Integers formatted by us: safe to inline, and one text serves both backends.
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "SELECT * FROM sales s WHERE s.company_id = {company_id} AND s.client_id IN ({list}) \
+             AND s.id = (SELECT s2.id FROM sales s2 WHERE s2.client_id = s.client_id \
+                         ORDER BY s2.sold_at DESC, s2.id DESC LIMIT 1)"
+        );
+        let rows: Vec<Sale> = with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

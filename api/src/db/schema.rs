@@ -1,0 +1,139 @@
+//! Table definitions shared by both backends. Written to match
+//! `migrations/{postgres,sqlite}`; `tests/it/schema_drift.rs` checks the columns of the
+//! migrated databases against these definitions.
+
+diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        locale -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    companies (id) {
+        id -> BigInt,
+        name -> Text,
+        base_currency -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        active_company_id -> BigInt,
+        refresh_hash -> Text,
+        previous_refresh_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        scope -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        external_id -> Nullable<Text>,
+        name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        attributes -> Text,
+        status -> Text,
+        archived_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        sales_count -> BigInt,
+        total_spent_minor -> BigInt,
+        last_purchase_at -> Nullable<Timestamp>,
+        last_interaction_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sales (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        client_id -> BigInt,
+        external_id -> Nullable<Text>,
+        amount_minor -> BigInt,
+        currency -> Text,
+        sold_at -> Timestamp,
+        status -> Text,
+        items -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interactions (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        client_id -> BigInt,
+        kind -> Text,
+        body -> Text,
+        occurred_at -> Timestamp,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(memberships -> companies (company_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_keys -> companies (company_id));
+diesel::joinable!(clients -> companies (company_id));
+diesel::joinable!(sales -> clients (client_id));
+diesel::joinable!(interactions -> clients (client_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    server_secrets,
+    users,
+    companies,
+    memberships,
+    sessions,
+    api_keys,
+    clients,
+    sales,
+    interactions,
+);

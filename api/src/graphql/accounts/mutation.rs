@@ -1,0 +1,503 @@
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::{TimeDelta, Utc};
+
+use super::{AuthPayload, CompanyNode, GqlResult, MemberNode, Viewer, client_addr};
+use crate::app::App;
+use crate::auth::tokens::Claims;
+use crate::auth::{self, Role, passwords};
+use crate::db::{self, DbConn, companies::NewCompany, companies::NewMembership, users::NewUser};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::values::{self, parse_id};
+use crate::graphql::{app, principal};
+use crate::transaction;
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[derive(InputObject)]
+pub struct RegisterInput {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    /// Name of the user's first company.
+    pub company_name: String,
+    /// ISO 4217 code of the company's base currency.
+    #[graphql(default = "RUB")]
+    pub base_currency: String,
+    /// Interface language: `en` or `ru`.
+    #[graphql(default = "en")]
+    pub locale: String,
+}
+
+const NAME_MAX: usize = 200;
+
+fn locale(v: &str) -> ApiResult<String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        l @ ("en" | "ru") => Ok(l.to_owned()),
+        _ => Err(ApiError::bad_input(
+            "locale",
+            "supported languages are en and ru",
+        )),
+    }
+}
+
+fn role_input(role: Role, acting: Role) -> ApiResult<&'static str> {
+    if role == Role::Owner && acting != Role::Owner {
+        return Err(ApiError::Forbidden("only owners can make someone an owner"));
+    }
+    Ok(role.as_str())
+}
+
+#[Object]
+impl AccountMutation {
+    /// Creates a user and their first company (the user becomes its owner) and signs them in.
+    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> GqlResult<AuthPayload> {
+        let app = app(ctx);
+        let email = values::email("email", &input.email)?;
+        passwords::validate(&input.password)?;
+        let display_name = values::text("displayName", &input.display_name, NAME_MAX)?;
+        let company_name = values::text("companyName", &input.company_name, NAME_MAX)?;
+        let currency = values::currency_code("baseCurrency", &input.base_currency)?;
+        let locale = locale(&input.locale)?;
+        let hash = passwords::hash(input.password).await?;
+        let now = Utc::now().naive_utc();
+        let mut conn = app.db.write().await.map_err(ApiError::from)?;
+        let (user, company) = transaction!(conn, ApiError, {
+            if db::users::by_email(&mut conn, &email).await?.is_some() {
+                return Err(ApiError::bad_input(
+                    "email",
+                    "this e-mail is already registered; sign in instead",
+                ));
+            }
+            let user = db::users::insert(
+                &mut conn,
+                &NewUser {
+                    email: &email,
+                    password_hash: &hash,
+                    display_name: &display_name,
+                    locale: &locale,
+                    created_at: now,
+                },
+            )
+            .await?;
+            let company = db::companies::insert(
+                &mut conn,
+                &NewCompany {
+                    name: &company_name,
+                    base_currency: &currency,
+                    created_at: now,
+                },
+            )
+            .await?;
+            db::companies::add_member(
+                &mut conn,
+                &NewMembership {
+                    company_id: company.id,
+                    user_id: user.id,
+                    role: Role::Owner.as_str(),
+                    created_at: now,
+                },
+            )
+            .await?;
+            Ok((user, company))
+        })?;
+        Ok(new_session(app, &mut conn, user, company.id).await?)
+    }
+
+    /// Signs in. `companyId` picks the active company; by default the first one joined.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+        company_id: Option<ID>,
+    ) -> GqlResult<AuthPayload> {
+        let app = app(ctx);
+        let email = email.trim().to_lowercase();
+        for key in [format!("e:{email}"), format!("a:{}", client_addr(ctx))] {
+            if let Err(wait) = app.login_limiter.check(&key) {
+                return Err(ApiError::RateLimited {
+                    retry_after_secs: wait.as_secs().max(1),
+                }
+                .into());
+            }
+        }
+        if password.len() > passwords::MAX_LEN * 4 {
+            return Err(ApiError::bad_input("password", "too long").into());
+        }
+        let mut conn = app.db.read().await.map_err(ApiError::from)?;
+        let user = db::users::by_email(&mut conn, &email)
+            .await
+            .map_err(ApiError::from)?;
+        drop(conn);
+        let ok =
+            passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+        let user = match (ok, user) {
+            (true, Some(user)) => user,
+            _ => {
+                return Err(ApiError::BadInput {
+                    field: None,
+                    message: "wrong e-mail or password".into(),
+                }
+                .into());
+            }
+        };
+        let mut conn = app.db.write().await.map_err(ApiError::from)?;
+        let memberships = db::companies::of_user(&mut conn, user.id)
+            .await
+            .map_err(ApiError::from)?;
+        let company_id = match company_id {
+            Some(id) => {
+                let id = parse_id(&id)?;
+                memberships
+                    .iter()
+                    .find(|(m, _)| m.company_id == id)
+                    .ok_or(ApiError::NotFound)?
+                    .0
+                    .company_id
+            }
+            None => memberships
+                .first()
+                .map(|(m, _)| m.company_id)
+                .ok_or(ApiError::Forbidden("this account belongs to no company"))?,
+        };
+        Ok(new_session(app, &mut conn, user, company_id).await?)
+    }
+
+    /// Exchanges a refresh token for new tokens. Each refresh token works once; reusing a
+    /// spent one ends the session (it was copied by someone else).
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> GqlResult<AuthPayload> {
+        let app = app(ctx);
+        let hash = auth::secret_hash(refresh_token.trim());
+        let now = Utc::now().naive_utc();
+        let mut conn = app.db.write().await.map_err(ApiError::from)?;
+        let Some(session) = db::sessions::by_refresh_hash(&mut conn, &hash)
+            .await
+            .map_err(ApiError::from)?
+        else {
+            if let Some(stolen) = db::sessions::by_previous_refresh_hash(&mut conn, &hash)
+                .await
+                .map_err(ApiError::from)?
+            {
+                tracing::warn!(
+                    session = stolen.id,
+                    "spent refresh token reused; session revoked"
+                );
+                db::sessions::revoke(&mut conn, stolen.id, now)
+                    .await
+                    .map_err(ApiError::from)?;
+            }
+            return Err(ApiError::Unauthenticated.into());
+        };
+        if session.revoked_at.is_some() || session.expires_at <= now {
+            return Err(ApiError::Unauthenticated.into());
+        }
+        let new_refresh = auth::random_token(32);
+        let refresh_expires =
+            now + TimeDelta::from_std(app.config.refresh_token_ttl).map_err(ApiError::internal)?;
+        if !db::sessions::rotate(
+            &mut conn,
+            session.id,
+            &hash,
+            &auth::secret_hash(&new_refresh),
+            refresh_expires,
+        )
+        .await
+        .map_err(ApiError::from)?
+        {
+            return Err(ApiError::Unauthenticated.into());
+        }
+        let user = db::users::by_id(&mut conn, session.user_id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(payload(
+            app,
+            &mut conn,
+            user,
+            session.id,
+            session.active_company_id,
+            new_refresh,
+            refresh_expires,
+        )
+        .await?)
+    }
+
+    /// Ends a session: the one of the access token used, or the one of `refreshToken`.
+    /// Its access and refresh tokens stop working at once.
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: Option<String>) -> GqlResult<bool> {
+        let app = app(ctx);
+        let now = Utc::now().naive_utc();
+        let mut conn = app.db.write().await.map_err(ApiError::from)?;
+        let session_id = match (principal(ctx).user(), refresh_token) {
+            (Ok((_, sid)), _) => Some(sid),
+            (Err(_), Some(token)) => {
+                db::sessions::by_refresh_hash(&mut conn, &auth::secret_hash(token.trim()))
+                    .await
+                    .map_err(ApiError::from)?
+                    .map(|s| s.id)
+            }
+            (Err(e), None) => return Err(e.into()),
+        };
+        let Some(session_id) = session_id else {
+            return Err(ApiError::Unauthenticated.into());
+        };
+        db::sessions::revoke(&mut conn, session_id, now)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(true)
+    }
+
+    /// Makes another of the user's companies the active one for this session.
+    async fn switch_company(&self, ctx: &Context<'_>, company_id: ID) -> GqlResult<Viewer> {
+        let (user_id, session_id) = principal(ctx).user()?;
+        let company_id = parse_id(&company_id)?;
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        let memberships = db::companies::of_user(&mut conn, user_id)
+            .await
+            .map_err(ApiError::from)?;
+        if !memberships.iter().any(|(m, _)| m.company_id == company_id) {
+            return Err(ApiError::NotFound.into());
+        }
+        db::sessions::set_active_company(&mut conn, session_id, company_id)
+            .await
+            .map_err(ApiError::from)?;
+        let user = db::users::by_id(&mut conn, user_id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(Viewer {
+            user,
+            active_company_id: company_id,
+            memberships,
+        })
+    }
+
+    /// Creates another company owned by the signed-in user (the active one does not change).
+    async fn create_company(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        base_currency: String,
+    ) -> GqlResult<CompanyNode> {
+        let (user_id, _) = principal(ctx).user()?;
+        let name = values::text("name", &name, NAME_MAX)?;
+        let currency = values::currency_code("baseCurrency", &base_currency)?;
+        let now = Utc::now().naive_utc();
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        let company = transaction!(conn, ApiError, {
+            let company = db::companies::insert(
+                &mut conn,
+                &NewCompany {
+                    name: &name,
+                    base_currency: &currency,
+                    created_at: now,
+                },
+            )
+            .await?;
+            db::companies::add_member(
+                &mut conn,
+                &NewMembership {
+                    company_id: company.id,
+                    user_id,
+                    role: Role::Owner.as_str(),
+                    created_at: now,
+                },
+            )
+            .await?;
+            Ok(company)
+        })?;
+        Ok(CompanyNode(company))
+    }
+
+    /// Renames the active company (owners and admins).
+    async fn rename_company(&self, ctx: &Context<'_>, name: String) -> GqlResult<CompanyNode> {
+        let (company_id, _, _) = principal(ctx).managed_company()?;
+        let name = values::text("name", &name, NAME_MAX)?;
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        Ok(CompanyNode(
+            db::companies::rename(&mut conn, company_id, &name)
+                .await
+                .map_err(ApiError::from)?,
+        ))
+    }
+
+    /// Adds an existing user, found by e-mail, to the active company (owners and admins).
+    async fn invite_member(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        role: Role,
+    ) -> GqlResult<MemberNode> {
+        let (company_id, _, acting) = principal(ctx).managed_company()?;
+        let role = role_input(role, acting)?;
+        let email = values::email("email", &email)?;
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        let user = db::users::by_email(&mut conn, &email)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(|| {
+                ApiError::bad_input("email", "nobody has registered with this e-mail yet")
+            })?;
+        if db::companies::membership(&mut conn, company_id, user.id)
+            .await
+            .map_err(ApiError::from)?
+            .is_some()
+        {
+            return Err(ApiError::bad_input("email", "this user is already a member").into());
+        }
+        let membership = db::companies::add_member(
+            &mut conn,
+            &NewMembership {
+                company_id,
+                user_id: user.id,
+                role,
+                created_at: Utc::now().naive_utc(),
+            },
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(MemberNode { membership, user })
+    }
+
+    /// Changes a member's role. Admins cannot touch owners; the last owner stays an owner.
+    async fn update_member_role(
+        &self,
+        ctx: &Context<'_>,
+        member_id: ID,
+        role: Role,
+    ) -> GqlResult<MemberNode> {
+        let (company_id, _, acting) = principal(ctx).managed_company()?;
+        let new_role = role_input(role, acting)?;
+        let member_id = parse_id(&member_id)?;
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        let (current, user) = member(&mut conn, company_id, member_id).await?;
+        guard_owner_change(&mut conn, company_id, &current, acting, role != Role::Owner).await?;
+        let membership = db::companies::set_role(&mut conn, company_id, member_id, new_role)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::NotFound)?;
+        Ok(MemberNode { membership, user })
+    }
+
+    /// Removes a member from the active company. Admins cannot remove owners; the last owner stays.
+    async fn remove_member(&self, ctx: &Context<'_>, member_id: ID) -> GqlResult<bool> {
+        let (company_id, _, acting) = principal(ctx).managed_company()?;
+        let member_id = parse_id(&member_id)?;
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        let (current, _) = member(&mut conn, company_id, member_id).await?;
+        guard_owner_change(&mut conn, company_id, &current, acting, true).await?;
+        db::companies::remove_member(&mut conn, company_id, member_id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(true)
+    }
+}
+
+async fn member(
+    conn: &mut DbConn,
+    company_id: i64,
+    member_id: i64,
+) -> ApiResult<(db::companies::Membership, db::users::User)> {
+    db::companies::members(conn, company_id)
+        .await?
+        .into_iter()
+        .find(|(m, _)| m.id == member_id)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Owners are changed only by owners, and a company never loses its last owner.
+async fn guard_owner_change(
+    conn: &mut DbConn,
+    company_id: i64,
+    target: &db::companies::Membership,
+    acting: Role,
+    removes_owner: bool,
+) -> ApiResult<()> {
+    if target.role == Role::Owner.as_str() {
+        if acting != Role::Owner {
+            return Err(ApiError::Forbidden(
+                "only owners can change or remove an owner",
+            ));
+        }
+        if removes_owner && db::companies::count_owners(conn, company_id).await? <= 1 {
+            return Err(ApiError::bad_input(
+                "memberId",
+                "a company needs at least one owner",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Starts a session for `user` acting in `company_id`.
+async fn new_session(
+    app: &App,
+    conn: &mut DbConn,
+    user: db::users::User,
+    company_id: i64,
+) -> ApiResult<AuthPayload> {
+    let now = Utc::now().naive_utc();
+    let refresh = auth::random_token(32);
+    let refresh_expires =
+        now + TimeDelta::from_std(app.config.refresh_token_ttl).map_err(ApiError::internal)?;
+    let session = db::sessions::insert(
+        conn,
+        &db::sessions::NewSession {
+            user_id: user.id,
+            active_company_id: company_id,
+            refresh_hash: &auth::secret_hash(&refresh),
+            created_at: now,
+            expires_at: refresh_expires,
+        },
+    )
+    .await?;
+    payload(
+        app,
+        conn,
+        user,
+        session.id,
+        company_id,
+        refresh,
+        refresh_expires,
+    )
+    .await
+}
+
+async fn payload(
+    app: &App,
+    conn: &mut DbConn,
+    user: db::users::User,
+    session_id: i64,
+    company_id: i64,
+    refresh_token: String,
+    refresh_expires: chrono::NaiveDateTime,
+) -> ApiResult<AuthPayload> {
+    let now = Utc::now();
+    let expires = now + TimeDelta::from_std(app.access_token_ttl()).map_err(ApiError::internal)?;
+    let access_token = app
+        .jwt
+        .issue(&Claims {
+            sub: user.id.to_string(),
+            sid: session_id,
+            iat: now.timestamp(),
+            exp: expires.timestamp(),
+        })
+        .map_err(ApiError::internal)?;
+    let memberships = db::companies::of_user(conn, user.id).await?;
+    Ok(AuthPayload {
+        access_token,
+        access_token_expires_at: expires,
+        refresh_token,
+        refresh_token_expires_at: refresh_expires.and_utc(),
+        viewer: Viewer {
+            user,
+            active_company_id: company_id,
+            memberships,
+        },
+    })
+}

@@ -1,0 +1,175 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+
+use super::{ClientConnection, ClientEdge, ClientNode, ClientStatus};
+use crate::db::{self, clients::ClientSort, clients::SortKey};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::paging::{self, PageInfo};
+use crate::graphql::sales::SortDirection;
+use crate::graphql::values::parse_id;
+use crate::graphql::{app, principal};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum ClientSortField {
+    Name,
+    /// Completed sales in the company's base currency.
+    TotalSpent,
+    LastPurchase,
+    LastInteraction,
+    CreatedAt,
+}
+
+#[derive(InputObject)]
+pub struct ClientSortInput {
+    #[graphql(default_with = "ClientSortField::Name")]
+    pub field: ClientSortField,
+    #[graphql(default_with = "SortDirection::Asc")]
+    pub direction: SortDirection,
+}
+
+#[derive(InputObject, Default)]
+pub struct ClientFilterInput {
+    /// Part of the name, e-mail or phone, any case.
+    pub search: Option<String>,
+    pub status: Option<ClientStatus>,
+    /// `false` (the default) hides archived clients, `true` shows only them.
+    pub archived: Option<bool>,
+    /// Clients whose last interaction is at or after this moment.
+    pub last_interaction_from: Option<DateTime<Utc>>,
+    /// Clients whose last interaction is before this moment.
+    pub last_interaction_to: Option<DateTime<Utc>>,
+    /// `true`: clients with at least one completed sale; `false`: clients with none.
+    pub has_purchases: Option<bool>,
+}
+
+#[derive(Default)]
+pub struct ClientQuery;
+
+#[Object]
+impl ClientQuery {
+    /// Clients of the active company, one page at a time.
+    #[graphql(complexity = "paging::complexity(first, child_complexity)")]
+    async fn clients(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ClientFilterInput>,
+        sort: Option<ClientSortInput>,
+    ) -> async_graphql::Result<ClientConnection> {
+        Ok(page(ctx, first, after, filter.unwrap_or_default(), sort).await?)
+    }
+
+    /// One client; NOT_FOUND when it does not exist in the active company.
+    async fn client(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ClientNode> {
+        let company_id = principal(ctx).company()?;
+        let id = parse_id(&id)?;
+        let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
+        let client = db::clients::get(&mut conn, company_id, id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::NotFound)?;
+        Ok(ClientNode(client))
+    }
+}
+
+fn sort_name(sort: ClientSort, desc: bool) -> String {
+    format!("{sort:?}{}", if desc { "-" } else { "+" })
+}
+
+async fn page(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: ClientFilterInput,
+    sort: Option<ClientSortInput>,
+) -> ApiResult<ClientConnection> {
+    let company_id = principal(ctx).company()?;
+    let limit = paging::page_size(first)?;
+    let search = match filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) if s.chars().count() > 200 => {
+            return Err(ApiError::bad_input(
+                "filter.search",
+                "may have at most 200 characters",
+            ));
+        }
+        s => s.map(str::to_lowercase),
+    };
+    let filter = db::clients::ClientFilter {
+        search,
+        status: filter.status.map(|s| s.as_str().to_owned()),
+        archived: Some(filter.archived.unwrap_or(false)),
+        last_interaction_from: filter.last_interaction_from.map(|t| t.naive_utc()),
+        last_interaction_to: filter.last_interaction_to.map(|t| t.naive_utc()),
+        has_purchases: filter.has_purchases,
+    };
+    let (sort, desc) = match sort {
+        Some(s) => (
+            match s.field {
+                ClientSortField::Name => ClientSort::Name,
+                ClientSortField::TotalSpent => ClientSort::TotalSpent,
+                ClientSortField::LastPurchase => ClientSort::LastPurchase,
+                ClientSortField::LastInteraction => ClientSort::LastInteraction,
+                ClientSortField::CreatedAt => ClientSort::Created,
+            },
+            s.direction == SortDirection::Desc,
+        ),
+        None => (ClientSort::Name, false),
+    };
+    let key = sort_name(sort, desc);
+    let after_key = match &after {
+        None => None,
+        Some(cursor) => Some(match sort {
+            ClientSort::Name => {
+                paging::decode::<String>(&key, cursor).map(|(v, id)| (SortKey::Text(v), id))?
+            }
+            ClientSort::TotalSpent => {
+                paging::decode::<i64>(&key, cursor).map(|(v, id)| (SortKey::Int(v), id))?
+            }
+            _ => paging::decode::<Option<chrono::NaiveDateTime>>(&key, cursor)
+                .map(|(v, id)| (SortKey::Time(v), id))?,
+        }),
+    };
+    let mut conn = app(ctx).db.read().await?;
+    let rows = db::clients::page(
+        &mut conn,
+        company_id,
+        &filter,
+        sort,
+        desc,
+        after_key,
+        limit + 1,
+    )
+    .await
+    .map_err(|e| ApiError::bad_input("after", e.to_string()))??;
+    let (rows, has_next_page) = paging::split(rows, limit);
+    let edges: Vec<ClientEdge> = rows
+        .into_iter()
+        .map(|c| {
+            let cursor = match db::clients::sort_key(&c, sort) {
+                SortKey::Text(v) => paging::encode(&key, v, c.id),
+                SortKey::Int(v) => paging::encode(&key, v, c.id),
+                SortKey::Time(v) => paging::encode(&key, v, c.id),
+            };
+            ClientEdge {
+                cursor,
+                node: ClientNode(c),
+            }
+        })
+        .collect();
+    Ok(ClientConnection {
+        page_info: PageInfo {
+            has_next_page,
+            has_previous_page: after.is_some(),
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        },
+        edges,
+        filter,
+    })
+}

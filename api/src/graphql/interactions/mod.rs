@@ -1,0 +1,217 @@
+//! Interactions with clients (calls, e-mails, meetings, notes); adding one moves the
+//! client's last interaction forward.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::accounts::UserNode;
+use super::loaders::Loaders;
+use super::paging::{self, PageInfo};
+use super::values::{self, parse_id, to_utc};
+use super::{app, principal};
+use crate::db::{self, interactions::Interaction, interactions::NewInteraction};
+use crate::error::{ApiError, ApiResult};
+use crate::events::{ChangeKind, Entity, Event};
+use crate::transaction;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum InteractionKind {
+    Call,
+    Email,
+    Meeting,
+    Note,
+}
+
+impl InteractionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            InteractionKind::Call => "call",
+            InteractionKind::Email => "email",
+            InteractionKind::Meeting => "meeting",
+            InteractionKind::Note => "note",
+        }
+    }
+    fn parse(s: &str) -> InteractionKind {
+        match s {
+            "call" => InteractionKind::Call,
+            "email" => InteractionKind::Email,
+            "meeting" => InteractionKind::Meeting,
+            _ => InteractionKind::Note,
+        }
+    }
+}
+
+pub struct InteractionNode(pub Interaction);
+
+#[Object(name = "Interaction")]
+impl InteractionNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn client_id(&self) -> ID {
+        ID(self.0.client_id.to_string())
+    }
+    async fn kind(&self) -> InteractionKind {
+        InteractionKind::parse(&self.0.kind)
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        to_utc(self.0.occurred_at)
+    }
+    /// Who recorded it; empty when it came through an API key or the user left.
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserNode>> {
+        let Some(author) = self.0.author_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .users
+            .load_one(author)
+            .await?
+            .map(UserNode))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        to_utc(self.0.created_at)
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct InteractionEdge {
+    pub cursor: String,
+    pub node: InteractionNode,
+}
+
+#[derive(SimpleObject)]
+pub struct InteractionConnection {
+    pub edges: Vec<InteractionEdge>,
+    pub page_info: PageInfo,
+}
+
+const SORT: &str = "occurredAt-";
+
+pub(crate) async fn page(
+    ctx: &Context<'_>,
+    client_id: i64,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<InteractionConnection> {
+    let company_id = principal(ctx).company()?;
+    let limit = paging::page_size(first)?;
+    let after_key = after
+        .as_deref()
+        .map(|c| paging::decode::<chrono::NaiveDateTime>(SORT, c))
+        .transpose()?;
+    let mut conn = app(ctx).db.read().await?;
+    let rows =
+        db::interactions::page(&mut conn, company_id, client_id, after_key, limit + 1).await?;
+    let (rows, has_next_page) = paging::split(rows, limit);
+    let edges: Vec<InteractionEdge> = rows
+        .into_iter()
+        .map(|i| InteractionEdge {
+            cursor: paging::encode(SORT, i.occurred_at, i.id),
+            node: InteractionNode(i),
+        })
+        .collect();
+    Ok(InteractionConnection {
+        page_info: PageInfo {
+            has_next_page,
+            has_previous_page: after.is_some(),
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        },
+        edges,
+    })
+}
+
+#[derive(InputObject)]
+pub struct InteractionInput {
+    pub kind: InteractionKind,
+    /// What was said or done (at most 10,000 characters).
+    pub body: String,
+    /// Defaults to now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Default)]
+pub struct InteractionQuery;
+
+#[Object]
+impl InteractionQuery {
+    /// A client's interactions, newest first.
+    #[graphql(complexity = "paging::complexity(first, child_complexity)")]
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<InteractionConnection> {
+        let company_id = principal(ctx).company()?;
+        let client_id = parse_id(&client_id)?;
+        let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
+        db::clients::get(&mut conn, company_id, client_id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::NotFound)?;
+        drop(conn);
+        Ok(page(ctx, client_id, first, after).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct InteractionMutation;
+
+#[Object]
+impl InteractionMutation {
+    /// Records a call, e-mail, meeting or note with a client.
+    async fn add_interaction(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+        input: InteractionInput,
+    ) -> async_graphql::Result<InteractionNode> {
+        let company_id = principal(ctx).writable_company()?;
+        let client_id = parse_id(&client_id)?;
+        let body = values::text("body", &input.body, 10_000)?;
+        let now = Utc::now().naive_utc();
+        let occurred_at = match input.occurred_at {
+            Some(t) => values::check_year("occurredAt", t.naive_utc())?,
+            None => now,
+        };
+        let author_id = principal(ctx).user_id();
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        let interaction = transaction!(conn, ApiError, {
+            db::clients::get(&mut conn, company_id, client_id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            let row = db::interactions::insert(
+                &mut conn,
+                &NewInteraction {
+                    company_id,
+                    client_id,
+                    kind: input.kind.as_str(),
+                    body: &body,
+                    occurred_at,
+                    author_id,
+                    created_at: now,
+                },
+            )
+            .await?;
+            db::clients::touch_interaction(&mut conn, company_id, client_id, occurred_at).await?;
+            Ok(row)
+        })?;
+        drop(conn);
+        app(ctx)
+            .events
+            .publish(vec![Event {
+                company_id,
+                entity: Entity::Client,
+                kind: ChangeKind::Updated,
+                ids: vec![client_id],
+            }])
+            .await;
+        Ok(InteractionNode(interaction))
+    }
+}

@@ -1,0 +1,135 @@
+//! DataLoaders: every relation a list can ask for is loaded in one query per page, never one
+//! per row. Built per request for the principal's company, so they cannot reach other tenants.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+
+use crate::app::App;
+use crate::db::{self, clients::Client, companies::Company, sales::Sale, users::User};
+use crate::error::ApiError;
+
+pub struct Loaders {
+    pub clients: DataLoader<ClientLoader>,
+    pub totals: DataLoader<TotalsLoader>,
+    pub last_sales: DataLoader<LastSaleLoader>,
+    pub users: DataLoader<UserLoader>,
+    pub companies: DataLoader<CompanyLoader>,
+}
+
+impl Loaders {
+    /// Loaders for one request acting in `company_id` (0 for an anonymous request, which no
+    /// tenant resolver lets through).
+    pub fn new(app: &Arc<App>, company_id: i64) -> Loaders {
+        let scoped = |_: ()| Scoped {
+            app: app.clone(),
+            company_id,
+        };
+        Loaders {
+            clients: DataLoader::new(ClientLoader(scoped(())), tokio::spawn),
+            totals: DataLoader::new(TotalsLoader(scoped(())), tokio::spawn),
+            last_sales: DataLoader::new(LastSaleLoader(scoped(())), tokio::spawn),
+            users: DataLoader::new(UserLoader(scoped(())), tokio::spawn),
+            companies: DataLoader::new(CompanyLoader(scoped(())), tokio::spawn),
+        }
+    }
+}
+
+pub struct Scoped {
+    app: Arc<App>,
+    company_id: i64,
+}
+
+type LoadError = async_graphql::Error;
+
+fn err(e: impl Into<ApiError>) -> LoadError {
+    e.into().into()
+}
+
+pub struct ClientLoader(Scoped);
+
+impl Loader<i64> for ClientLoader {
+    type Value = Client;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Client>, LoadError> {
+        let mut conn = self.0.app.db.read().await.map_err(err)?;
+        let rows = db::clients::by_ids(&mut conn, self.0.company_id, keys)
+            .await
+            .map_err(err)?;
+        Ok(rows.into_iter().map(|c| (c.id, c)).collect())
+    }
+}
+
+/// Sums of completed sales per currency, by client.
+pub struct TotalsLoader(Scoped);
+
+impl Loader<i64> for TotalsLoader {
+    type Value = Vec<(String, i64)>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
+        let mut conn = self.0.app.db.read().await.map_err(err)?;
+        let rows = db::clients::totals(&mut conn, self.0.company_id, keys)
+            .await
+            .map_err(err)?;
+        let mut out: HashMap<i64, Self::Value> = HashMap::new();
+        for (client, currency, sum) in rows {
+            out.entry(client).or_default().push((currency, sum));
+        }
+        Ok(out)
+    }
+}
+
+/// The newest sale of each client.
+pub struct LastSaleLoader(Scoped);
+
+impl Loader<i64> for LastSaleLoader {
+    type Value = Sale;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Sale>, LoadError> {
+        let mut conn = self.0.app.db.read().await.map_err(err)?;
+        let rows = db::sales::last_of_clients(&mut conn, self.0.company_id, keys)
+            .await
+            .map_err(err)?;
+        Ok(rows.into_iter().map(|s| (s.client_id, s)).collect())
+    }
+}
+
+/// Users by id (authors of interactions). Only members' names are exposed by the resolvers.
+pub struct UserLoader(Scoped);
+
+impl Loader<i64> for UserLoader {
+    type Value = User;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, User>, LoadError> {
+        let mut conn = self.0.app.db.read().await.map_err(err)?;
+        let rows = db::users::by_ids(&mut conn, keys).await.map_err(err)?;
+        Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    }
+}
+
+/// The request's own company (for its base currency); other ids load nothing.
+pub struct CompanyLoader(Scoped);
+
+impl Loader<i64> for CompanyLoader {
+    type Value = Company;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Company>, LoadError> {
+        let mut out = HashMap::new();
+        if keys.contains(&self.0.company_id) {
+            let mut conn = self.0.app.db.read().await.map_err(err)?;
+            if let Some(c) = db::companies::by_id(&mut conn, self.0.company_id)
+                .await
+                .map_err(err)?
+            {
+                out.insert(c.id, c);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,160 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+
+use super::{SaleConnection, SaleEdge, SaleNode, SaleStatus, SortDirection};
+use crate::db::{self, sales::SaleKey, sales::SaleSort};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::paging::{self, PageInfo};
+use crate::graphql::values::{self, parse_id};
+use crate::graphql::{app, principal};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum SaleSortField {
+    SoldAt,
+    Amount,
+}
+
+#[derive(InputObject)]
+pub struct SaleSortInput {
+    #[graphql(default_with = "SaleSortField::SoldAt")]
+    pub field: SaleSortField,
+    #[graphql(default_with = "SortDirection::Desc")]
+    pub direction: SortDirection,
+}
+
+#[derive(InputObject, Default)]
+pub struct SaleFilterInput {
+    /// Sales at or after this moment.
+    pub sold_from: Option<DateTime<Utc>>,
+    /// Sales before this moment.
+    pub sold_to: Option<DateTime<Utc>>,
+    pub client_id: Option<ID>,
+    pub status: Option<SaleStatus>,
+    pub currency: Option<String>,
+    /// Smallest amount, minor units.
+    pub amount_min: Option<i64>,
+    /// Largest amount, minor units.
+    pub amount_max: Option<i64>,
+}
+
+#[derive(Default)]
+pub struct SaleQuery;
+
+#[Object]
+impl SaleQuery {
+    /// Sales of the active company, newest first by default.
+    #[graphql(complexity = "paging::complexity(first, child_complexity)")]
+    async fn sales(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<SaleFilterInput>,
+        sort: Option<SaleSortInput>,
+    ) -> async_graphql::Result<SaleConnection> {
+        principal(ctx).company()?;
+        let f = filter.unwrap_or_default();
+        let client_id = match &f.client_id {
+            Some(id) => Some(
+                parse_id(id)
+                    .map_err(|_| ApiError::bad_input("filter.clientId", "no such client"))?,
+            ),
+            None => None,
+        };
+        let filter = db::sales::SaleFilter {
+            sold_from: f.sold_from.map(|t| t.naive_utc()),
+            sold_to: f.sold_to.map(|t| t.naive_utc()),
+            client_id,
+            status: f.status.map(|s| s.as_str().to_owned()),
+            currency: f
+                .currency
+                .as_deref()
+                .map(|c| values::currency_code("filter.currency", c))
+                .transpose()?,
+            amount_min: f.amount_min,
+            amount_max: f.amount_max,
+        };
+        Ok(page(ctx, filter, first, after, sort).await?)
+    }
+
+    /// One sale; NOT_FOUND when it does not exist in the active company.
+    async fn sale(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<SaleNode> {
+        let company_id = principal(ctx).company()?;
+        let id = parse_id(&id)?;
+        let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
+        let sale = db::sales::get(&mut conn, company_id, id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::NotFound)?;
+        Ok(SaleNode(sale))
+    }
+}
+
+/// A page of sales matching `filter` (the sales list and a client's purchase history).
+pub(crate) async fn page(
+    ctx: &Context<'_>,
+    filter: db::sales::SaleFilter,
+    first: Option<i32>,
+    after: Option<String>,
+    sort: Option<SaleSortInput>,
+) -> ApiResult<SaleConnection> {
+    let company_id = principal(ctx).company()?;
+    let limit = paging::page_size(first)?;
+    let (sort, desc) = match sort {
+        Some(s) => (
+            match s.field {
+                SaleSortField::SoldAt => SaleSort::SoldAt,
+                SaleSortField::Amount => SaleSort::Amount,
+            },
+            s.direction == SortDirection::Desc,
+        ),
+        None => (SaleSort::SoldAt, true),
+    };
+    let key = format!("{sort:?}{}", if desc { "-" } else { "+" });
+    let after_key = match &after {
+        None => None,
+        Some(cursor) => Some(match sort {
+            SaleSort::SoldAt => paging::decode::<chrono::NaiveDateTime>(&key, cursor)
+                .map(|(v, id)| (SaleKey::Time(v), id))?,
+            SaleSort::Amount => {
+                paging::decode::<i64>(&key, cursor).map(|(v, id)| (SaleKey::Int(v), id))?
+            }
+        }),
+    };
+    let mut conn = app(ctx).db.read().await?;
+    let rows = db::sales::page(
+        &mut conn,
+        company_id,
+        &filter,
+        sort,
+        desc,
+        after_key,
+        limit + 1,
+    )
+    .await
+    .map_err(|e| ApiError::bad_input("after", e.to_string()))??;
+    let (rows, has_next_page) = paging::split(rows, limit);
+    let edges: Vec<SaleEdge> = rows
+        .into_iter()
+        .map(|s| {
+            let cursor = match db::sales::sort_key(&s, sort) {
+                SaleKey::Time(v) => paging::encode(&key, v, s.id),
+                SaleKey::Int(v) => paging::encode(&key, v, s.id),
+            };
+            SaleEdge {
+                cursor,
+                node: SaleNode(s),
+            }
+        })
+        .collect();
+    Ok(SaleConnection {
+        page_info: PageInfo {
+            has_next_page,
+            has_previous_page: after.is_some(),
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        },
+        edges,
+        filter,
+    })
+}

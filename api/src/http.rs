@@ -1,0 +1,223 @@
+//! The HTTP surface: `/graphql` (POST queries, GET GraphiQL), `/graphql/ws` (subscriptions over
+//! graphql-ws), `/health`. Turns each request into a principal before the schema runs.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::{Data, ErrorExtensionValues, Response, ServerError, Value};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+use crate::auth::Principal;
+use crate::error::{ApiError, Code};
+use crate::graphql::accounts::ClientAddr;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::{CrmSchema, build_schema};
+
+#[derive(Clone)]
+struct Http {
+    app: Arc<App>,
+    schema: CrmSchema,
+}
+
+/// The API router. The web UI mounts it beside its own routes.
+pub fn router(app: Arc<App>) -> Router {
+    let state = Http {
+        schema: build_schema(app.clone()),
+        app,
+    };
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(subscriptions))
+        .route("/health", get(health))
+        .route("/", get(|| async { Redirect::temporary("/graphql") }))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn graphiql() -> impl IntoResponse {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("CRM GraphQL")
+            .finish(),
+    )
+}
+
+async fn health(State(http): State<Http>) -> impl IntoResponse {
+    match http.app.db.read().await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+/// A GraphQL-shaped error response for failures before the schema runs.
+fn error_response(status: StatusCode, e: ApiError) -> axum::response::Response {
+    let code = e.code();
+    let mut err = ServerError::new(e.message(), None);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", code.as_str());
+    err.extensions = Some(ext);
+    let body = serde_json::json!({ "data": null, "errors": [err] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Timeout for one GraphQL request; a 10,000-row batch takes a few seconds.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+async fn graphql(State(http): State<Http>, request: Request) -> axum::response::Response {
+    let addr = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    let (parts, body) = request.into_parts();
+    let limit = http.app.config.max_body_bytes;
+    let bytes = match axum::body::to_bytes(Body::new(body), limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::BadInput {
+                    field: None,
+                    message: format!("the request body exceeds {limit} bytes"),
+                },
+            );
+        }
+    };
+    let gql_request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ApiError::BadInput {
+                    field: None,
+                    message: format!("the body is not a GraphQL request in JSON: {e}"),
+                },
+            );
+        }
+    };
+    let principal = match http.app.authenticate(bearer(&parts.headers)).await {
+        Ok(p) => p,
+        Err(e) => {
+            let status = match e.code() {
+                Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+                Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::OK,
+            };
+            return error_response(status, e);
+        }
+    };
+    let company = principal.company().unwrap_or(0);
+    let gql_request = gql_request
+        .data(Loaders::new(&http.app, company))
+        .data(principal)
+        .data(ClientAddr(addr));
+    let response =
+        match tokio::time::timeout(REQUEST_TIMEOUT, http.schema.execute(gql_request)).await {
+            Ok(r) => r,
+            Err(_) => {
+                return error_response(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    ApiError::Unavailable(anyhow::anyhow!("request timed out")),
+                );
+            }
+        };
+    let response = with_codes(response);
+    let body = serde_json::to_string(&response).unwrap_or_else(|_| "{}".into());
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Gives every error a code. Errors without a path come from parsing and validating the
+/// request (BAD_USER_INPUT); a resolver error without a code is a bug, shown as INTERNAL.
+fn with_codes(mut response: Response) -> Response {
+    for err in &mut response.errors {
+        let has_code = err
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if err.path.is_empty() {
+            Code::BadUserInput
+        } else {
+            tracing::error!(message = %err.message, "resolver error without a code");
+            err.message = "internal error".into();
+            Code::Internal
+        };
+        err.extensions
+            .get_or_insert_with(ErrorExtensionValues::default)
+            .set("code", Value::from(code.as_str()));
+    }
+    response
+}
+
+async fn subscriptions(
+    State(http): State<Http>,
+    protocol: GraphQLProtocol,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> axum::response::Response {
+    let header_token = bearer(&headers).map(str::to_owned);
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let app = http.app.clone();
+            GraphQLWebSocket::new(socket, http.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    // The token comes in the connection_init payload (browsers cannot set
+                    // headers on a WebSocket) or in the upgrade request's Authorization header.
+                    let token = payload
+                        .get("authorization")
+                        .or_else(|| payload.get("Authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).to_owned())
+                        .or_else(|| {
+                            payload
+                                .get("token")
+                                .and_then(|v| v.as_str())
+                                .map(str::to_owned)
+                        })
+                        .or(header_token);
+                    let principal = app
+                        .authenticate(token.as_deref())
+                        .await
+                        .map_err(|e| async_graphql::Error::from(e))?;
+                    if principal == Principal::Anonymous {
+                        return Err(async_graphql::Error::from(ApiError::Unauthenticated));
+                    }
+                    let mut data = Data::default();
+                    data.insert(Loaders::new(&app, principal.company().unwrap_or(0)));
+                    data.insert(principal);
+                    Ok(data)
+                })
+                .serve()
+                .await
+        })
+}

@@ -1,0 +1,9 @@
+DROP TABLE interactions;
+DROP TABLE sales;
+DROP TABLE clients;
+DROP TABLE api_keys;
+DROP TABLE sessions;
+DROP TABLE memberships;
+DROP TABLE companies;
+DROP TABLE users;
+DROP TABLE server_secrets;
