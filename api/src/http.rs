@@ -164,7 +164,10 @@ fn with_codes(mut response: Response) -> Response {
         if has_code {
             continue;
         }
-        let code = if err.path.is_empty() {
+        // Argument values are coerced when the resolver runs, so their errors carry a path.
+        let bad_argument = err.message.starts_with("Failed to parse")
+            || err.message.starts_with("Invalid value for argument");
+        let code = if err.path.is_empty() || bad_argument {
             Code::BadUserInput
         } else {
             tracing::error!(message = %err.message, "resolver error without a code");
@@ -213,7 +216,10 @@ async fn subscriptions(
                         return Err(async_graphql::Error::from(ApiError::Unauthenticated));
                     }
                     let mut data = Data::default();
-                    data.insert(Loaders::new(&app, principal.company().unwrap_or(0)));
+                    data.insert(Loaders::for_subscriptions(
+                        &app,
+                        principal.company().unwrap_or(0),
+                    ));
                     data.insert(principal);
                     Ok(data)
                 })

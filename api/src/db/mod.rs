@@ -25,7 +25,9 @@ use std::time::Duration;
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::{Connection, SqliteConnection};
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection, TransactionManager};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -140,8 +142,9 @@ struct QueryCounter(Arc<AtomicU64>);
 
 impl Instrumentation for QueryCounter {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
             self.0.fetch_add(1, Ordering::Relaxed);
+            tracing::trace!(target: "crm_api::sql", "{query}");
         }
     }
 }
@@ -171,6 +174,9 @@ impl Db {
                 migrate_pg(url).await?;
                 let counter = queries.clone();
                 let mut config = ManagerConfig::<PgConn>::default();
+                // No `SELECT 1` on every checkout: a PostgreSQL connection whose socket closed
+                // reports itself broken and the pool drops it; the next one is made fresh.
+                config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(move |url| {
                     let counter = counter.clone();
                     async move {
@@ -195,6 +201,7 @@ impl Db {
                 migrate_sqlite(path).await?;
                 let counter = queries.clone();
                 let mut config = ManagerConfig::<SqliteConn>::default();
+                config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(move |url| {
                     let counter = counter.clone();
                     async move {

@@ -3,36 +3,76 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::app::App;
 use crate::db::{self, clients::Client, companies::Company, sales::Sale, users::User};
 use crate::error::ApiError;
 
 pub struct Loaders {
-    pub clients: DataLoader<ClientLoader>,
-    pub totals: DataLoader<TotalsLoader>,
-    pub last_sales: DataLoader<LastSaleLoader>,
-    pub users: DataLoader<UserLoader>,
-    pub companies: DataLoader<CompanyLoader>,
+    pub clients: DataLoader<ClientLoader, HashMapCache>,
+    pub totals: DataLoader<TotalsLoader, HashMapCache>,
+    pub last_sales: DataLoader<LastSaleLoader, HashMapCache>,
+    pub users: DataLoader<UserLoader, HashMapCache>,
+    pub companies: DataLoader<CompanyLoader, HashMapCache>,
 }
 
 impl Loaders {
     /// Loaders for one request acting in `company_id` (0 for an anonymous request, which no
-    /// tenant resolver lets through).
+    /// tenant resolver lets through). They cache for the request's lifetime, so a list can
+    /// prefetch what its rows will ask for.
     pub fn new(app: &Arc<App>, company_id: i64) -> Loaders {
-        let scoped = |_: ()| Scoped {
+        let scoped = || Scoped {
             app: app.clone(),
             company_id,
         };
+        // Keys that arrive within this window share one query.
+        let window = Duration::from_millis(3);
         Loaders {
-            clients: DataLoader::new(ClientLoader(scoped(())), tokio::spawn),
-            totals: DataLoader::new(TotalsLoader(scoped(())), tokio::spawn),
-            last_sales: DataLoader::new(LastSaleLoader(scoped(())), tokio::spawn),
-            users: DataLoader::new(UserLoader(scoped(())), tokio::spawn),
-            companies: DataLoader::new(CompanyLoader(scoped(())), tokio::spawn),
+            clients: DataLoader::with_cache(
+                ClientLoader(scoped()),
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+            .delay(window),
+            totals: DataLoader::with_cache(
+                TotalsLoader(scoped()),
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+            .delay(window),
+            last_sales: DataLoader::with_cache(
+                LastSaleLoader(scoped()),
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+            .delay(window),
+            users: DataLoader::with_cache(
+                UserLoader(scoped()),
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+            .delay(window),
+            companies: DataLoader::with_cache(
+                CompanyLoader(scoped()),
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+            .delay(window),
         }
+    }
+
+    /// Loaders for a WebSocket connection, which lives for hours: nothing is cached but the
+    /// company (its base currency never changes), so every event shows current data.
+    pub fn for_subscriptions(app: &Arc<App>, company_id: i64) -> Loaders {
+        let loaders = Loaders::new(app, company_id);
+        loaders.clients.enable_all_cache(false);
+        loaders.totals.enable_all_cache(false);
+        loaders.last_sales.enable_all_cache(false);
+        loaders.users.enable_all_cache(false);
+        loaders
     }
 }
 

@@ -52,8 +52,7 @@ impl SaleMutation {
         input: SaleInput,
     ) -> async_graphql::Result<SaleNode> {
         let company_id = principal(ctx).writable_company()?;
-        let client_id = parse_id(&input.client_id)
-            .map_err(|_| ApiError::bad_input("clientId", "no such client"))?;
+        let client_id = parse_id(&input.client_id)?;
         let external_id = values::optional_text("externalId", input.external_id.as_deref(), 200)?;
         let amount_minor = values::amount("amountMinor", input.amount_minor)?;
         let currency = values::currency_code("currency", &input.currency)?;
@@ -66,11 +65,12 @@ impl SaleMutation {
         let note = values::optional_text("note", input.note.as_deref(), NOTE_MAX)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         let sale = transaction!(conn, ApiError, {
+            // Another company's client is as unknown as one that never existed.
             if db::clients::get(&mut conn, company_id, client_id)
                 .await?
                 .is_none()
             {
-                return Err(ApiError::bad_input("clientId", "no such client"));
+                return Err(ApiError::NotFound);
             }
             if let Some(ext) = &external_id
                 && !db::sales::by_external_ids(&mut conn, company_id, &[ext.as_str()])
@@ -122,11 +122,7 @@ impl SaleMutation {
     ) -> async_graphql::Result<SaleNode> {
         let company_id = principal(ctx).writable_company()?;
         let id = parse_id(&id)?;
-        let client_id = input
-            .client_id
-            .as_ref()
-            .map(|c| parse_id(c).map_err(|_| ApiError::bad_input("clientId", "no such client")))
-            .transpose()?;
+        let client_id = input.client_id.as_ref().map(parse_id).transpose()?;
         let changes = SaleChanges {
             client_id,
             amount_minor: input
@@ -189,7 +185,7 @@ async fn write(
                 .await?
                 .is_none()
         {
-            return Err(ApiError::bad_input("clientId", "no such client"));
+            return Err(ApiError::NotFound);
         }
         let sale = db::sales::update(&mut conn, company_id, id, &changes)
             .await?

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use super::{SaleConnection, SaleEdge, SaleNode, SaleStatus, SortDirection};
 use crate::db::{self, sales::SaleKey, sales::SaleSort};
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::loaders::Loaders;
 use crate::graphql::paging::{self, PageInfo};
 use crate::graphql::values::{self, parse_id};
 use crate::graphql::{app, principal};
@@ -134,6 +135,19 @@ pub(crate) async fn page(
     .await
     .map_err(|e| ApiError::bad_input("after", e.to_string()))??;
     let (rows, has_next_page) = paging::split(rows, limit);
+    drop(conn);
+    // One query for the clients of the page, however the row resolvers are scheduled.
+    let look = ctx.look_ahead();
+    if look.field("edges").field("node").field("client").exists()
+        || look.field("nodes").field("client").exists()
+    {
+        let ids: Vec<i64> = rows.iter().map(|s| s.client_id).collect();
+        ctx.data_unchecked::<Loaders>()
+            .clients
+            .load_many(ids)
+            .await
+            .map_err(|e| ApiError::internal(anyhow::anyhow!(e.message)))?;
+    }
     let edges: Vec<SaleEdge> = rows
         .into_iter()
         .map(|s| {

@@ -1,0 +1,212 @@
+//! Integrator batch upserts: idempotent, one transaction per batch, a result per row.
+
+use serde_json::json;
+
+use crate::harness::{Server, TestDb, UPSERT_CLIENTS, UPSERT_SALES, clients, sales};
+use crate::on_both_backends;
+
+on_both_backends!(
+    same_batch_twice_changes_nothing,
+    changed_rows_update_and_totals_follow,
+    pages_walk_every_row_once
+);
+
+async fn same_batch_twice_changes_nothing(db: TestDb) {
+    let s = Server::start(db).await;
+    let (user, _) = s.register("int@example.com", "Shop").await;
+    let key = s.api_key(&user, "READ_WRITE").await;
+    let first = s
+        .data(Some(&key), UPSERT_CLIENTS, json!({"rows": clients(300)}))
+        .await;
+    assert_eq!(first["upsertClients"]["created"], 300);
+    let again = s
+        .data(Some(&key), UPSERT_CLIENTS, json!({"rows": clients(300)}))
+        .await;
+    assert_eq!(again["upsertClients"]["unchanged"], 300);
+    assert_eq!(again["upsertClients"]["created"], 0);
+    // Same ids for the same rows.
+    assert_eq!(
+        first["upsertClients"]["rows"][17]["id"],
+        again["upsertClients"]["rows"][17]["id"]
+    );
+
+    let first = s
+        .data(Some(&key), UPSERT_SALES, json!({"rows": sales(2000, 300)}))
+        .await;
+    assert_eq!(first["upsertSales"]["created"], 2000);
+    let again = s
+        .data(Some(&key), UPSERT_SALES, json!({"rows": sales(2000, 300)}))
+        .await;
+    assert_eq!(again["upsertSales"]["unchanged"], 2000);
+    let counts = s
+        .data(
+            Some(&user),
+            "{ clients { totalCount } sales { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(counts["clients"]["totalCount"], 300);
+    assert_eq!(counts["sales"]["totalCount"], 2000);
+}
+
+async fn changed_rows_update_and_totals_follow(db: TestDb) {
+    let s = Server::start(db).await;
+    let (user, _) = s.register("int@example.com", "Shop").await;
+    let key = s.api_key(&user, "READ_WRITE").await;
+    s.data(Some(&key), UPSERT_CLIENTS, json!({"rows": clients(2)}))
+        .await;
+    let rows = json!([
+        {"externalId": "s1", "clientExternalId": "c0", "amountMinor": 100_00, "currency": "RUB", "soldAt": "2026-01-10"},
+        {"externalId": "s2", "clientExternalId": "c0", "amountMinor": 50_00, "currency": "RUB", "soldAt": "2026-02-10"},
+        {"externalId": "s3", "clientExternalId": "c0", "amountMinor": 7_00, "currency": "USD", "soldAt": "2026-03-10"},
+    ]);
+    s.data(Some(&key), UPSERT_SALES, json!({"rows": rows}))
+        .await;
+    let q = "{ clients(sort: {field: NAME}) { edges { node { externalId salesCount totalSpent { amount currency }
+        totals { amount currency } lastPurchaseAt } } } }";
+    let c = s.data(Some(&user), q, json!({})).await;
+    let c0 = &c["clients"]["edges"][0]["node"];
+    assert_eq!(c0["salesCount"], 3);
+    assert_eq!(
+        c0["totalSpent"],
+        json!({"amount": "150.00", "currency": "RUB"}),
+        "base currency only"
+    );
+    assert_eq!(
+        c0["totals"],
+        json!([{"amount": "150.00", "currency": "RUB"}, {"amount": "7.00", "currency": "USD"}])
+    );
+
+    // Move s2 to c1 and cancel s1: both clients' figures follow, in one batch.
+    let change = json!([
+        {"externalId": "s1", "clientExternalId": "c0", "amountMinor": 100_00, "currency": "RUB", "soldAt": "2026-01-10", "status": "CANCELLED"},
+        {"externalId": "s2", "clientExternalId": "c1", "amountMinor": 50_00, "currency": "RUB", "soldAt": "2026-02-10"},
+        {"externalId": "s3", "clientExternalId": "c0", "amountMinor": 7_00, "currency": "USD", "soldAt": "2026-03-10"},
+    ]);
+    let r = s
+        .data(Some(&key), UPSERT_SALES, json!({"rows": change}))
+        .await;
+    assert_eq!(
+        (
+            r["upsertSales"]["updated"].as_i64(),
+            r["upsertSales"]["unchanged"].as_i64()
+        ),
+        (Some(2), Some(1))
+    );
+    let c = s.data(Some(&user), q, json!({})).await;
+    let (c0, c1) = (
+        &c["clients"]["edges"][0]["node"],
+        &c["clients"]["edges"][1]["node"],
+    );
+    assert_eq!(c0["salesCount"], 1);
+    assert_eq!(c0["totalSpent"]["amount"], "0.00");
+    assert_eq!(c1["salesCount"], 1);
+    assert_eq!(c1["totalSpent"]["amount"], "50.00");
+    assert_eq!(c1["lastPurchaseAt"], "2026-02-10T00:00:00+00:00");
+
+    // Upserting a client with only a new name keeps its e-mail; null clears it.
+    s.data(
+        Some(&key),
+        UPSERT_CLIENTS,
+        json!({"rows": [{"externalId": "c0", "name": "Renamed"}]}),
+    )
+    .await;
+    let one = s
+        .data(
+            Some(&user),
+            "{ clients(filter: {search: \"renamed\"}) { edges { node { email } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        one["clients"]["edges"][0]["node"]["email"],
+        "client0@example.com"
+    );
+    s.data(
+        Some(&key),
+        UPSERT_CLIENTS,
+        json!({"rows": [{"externalId": "c0", "name": "Renamed", "email": null}]}),
+    )
+    .await;
+    let one = s
+        .data(
+            Some(&user),
+            "{ clients(filter: {search: \"renamed\"}) { edges { node { email } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(one["clients"]["edges"][0]["node"]["email"], json!(null));
+}
+
+async fn pages_walk_every_row_once(db: TestDb) {
+    let s = Server::start(db).await;
+    let (user, _) = s.register("int@example.com", "Shop").await;
+    let key = s.api_key(&user, "READ_WRITE").await;
+    s.data(Some(&key), UPSERT_CLIENTS, json!({"rows": clients(120)}))
+        .await;
+    s.data(Some(&key), UPSERT_SALES, json!({"rows": sales(90, 45)}))
+        .await;
+    for (field, direction) in [
+        ("NAME", "ASC"),
+        ("TOTAL_SPENT", "DESC"),
+        ("LAST_PURCHASE", "DESC"),
+        ("LAST_PURCHASE", "ASC"),
+        ("CREATED_AT", "DESC"),
+    ] {
+        let mut seen = std::collections::HashSet::new();
+        let mut after = serde_json::Value::Null;
+        let mut previous: Option<serde_json::Value> = None;
+        loop {
+            let page = s
+                .data(
+                    Some(&user),
+                    "query($a: String, $f: ClientSortField!, $d: SortDirection!) {
+                        clients(first: 25, after: $a, sort: {field: $f, direction: $d}) {
+                          edges { node { id totalSpent { amountMinor } lastPurchaseAt } } pageInfo { hasNextPage endCursor } } }",
+                    json!({"a": after, "f": field, "d": direction}),
+                )
+                .await;
+            for e in page["clients"]["edges"].as_array().unwrap() {
+                assert!(
+                    seen.insert(e["node"]["id"].as_str().unwrap().to_owned()),
+                    "{field} repeats a row"
+                );
+                if field == "TOTAL_SPENT" {
+                    let v = e["node"]["totalSpent"]["amountMinor"].clone();
+                    if let Some(p) = &previous {
+                        assert!(p.as_i64() >= v.as_i64(), "descending totals");
+                    }
+                    previous = Some(v);
+                }
+                if field == "LAST_PURCHASE" && e["node"]["lastPurchaseAt"].is_string() {
+                    assert!(
+                        previous.as_ref().is_none_or(|p| !p.is_null()),
+                        "clients without purchases come last"
+                    );
+                }
+                if field == "LAST_PURCHASE" {
+                    previous = Some(e["node"]["lastPurchaseAt"].clone());
+                }
+            }
+            if page["clients"]["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["clients"]["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(seen.len(), 120, "{field} {direction} walks all clients");
+    }
+    // Sales pages too.
+    let mut seen = 0;
+    let mut after = serde_json::Value::Null;
+    loop {
+        let page = s
+            .data(Some(&user), "query($a: String) { sales(first: 40, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", json!({"a": after}))
+            .await;
+        seen += page["sales"]["edges"].as_array().unwrap().len();
+        if page["sales"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["sales"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen, 90);
+}
