@@ -29,6 +29,10 @@ pub struct Config {
     pub api_key_rate_per_min: u32,
     /// `CRM_LOGIN_RATE_PER_MIN`: login attempts per minute per e-mail and per client address (default 10).
     pub login_rate_per_min: u32,
+    /// `CRM_FAULT_BATCH_PAUSE_MS`: for fault-injection tests only. Batch upserts pause this long
+    /// inside their transaction, after writing their rows and before committing, so a test can
+    /// kill the server mid-batch. Unset in real use.
+    pub fault_batch_pause: Option<Duration>,
 }
 
 impl Default for Config {
@@ -44,6 +48,7 @@ impl Default for Config {
             max_body_bytes: 16 * 1024 * 1024,
             api_key_rate_per_min: 600,
             login_rate_per_min: 10,
+            fault_batch_pause: None,
         }
     }
 }
@@ -76,6 +81,7 @@ impl Config {
             api_key_rate_per_min: parse("CRM_API_KEY_RATE_PER_MIN")?
                 .unwrap_or(d.api_key_rate_per_min),
             login_rate_per_min: parse("CRM_LOGIN_RATE_PER_MIN")?.unwrap_or(d.login_rate_per_min),
+            fault_batch_pause: parse("CRM_FAULT_BATCH_PAUSE_MS")?.map(Duration::from_millis),
         })
     }
 }

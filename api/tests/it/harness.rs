@@ -21,6 +21,36 @@ pub enum Backend {
 pub struct TestDb {
     pub url: String,
     _dir: Option<TempDir>,
+    pg_name: Option<String>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            drop_pg_database(name);
+        }
+    }
+}
+
+/// Drops a test database from a plain thread (Drop cannot await), ending its connections.
+pub fn drop_pg_database(name: String) {
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&pg_admin_url(), tokio_postgres::NoTls)
+                .await
+                .ok()?;
+            tokio::spawn(conn);
+            client
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .ok()
+        })
+    })
+    .join();
 }
 
 pub struct TempDir(pub std::path::PathBuf);
@@ -71,6 +101,7 @@ impl TestDb {
                 TestDb {
                     url: dir.join("crm.sqlite3").display().to_string(),
                     _dir: Some(TempDir(dir)),
+                    pg_name: None,
                 }
             }
             Backend::Postgres => {
@@ -79,6 +110,7 @@ impl TestDb {
                 TestDb {
                     url: pg_url_for(&name),
                     _dir: None,
+                    pg_name: Some(name),
                 }
             }
         }

@@ -123,7 +123,7 @@ impl ClientUpsertMutation {
         let mut attempt = 0;
         let written = loop {
             attempt += 1;
-            match write(&mut conn, company_id, &valid).await {
+            match write(&mut conn, company_id, &valid, app.config.fault_batch_pause).await {
                 Err(e) if attempt < ATTEMPTS && is_unique_violation(&e) => continue,
                 other => break other.map_err(ApiError::from)?,
             }
@@ -172,6 +172,7 @@ async fn write(
     conn: &mut DbConn,
     company_id: i64,
     rows: &[Valid],
+    fault_pause: Option<std::time::Duration>,
 ) -> Result<Vec<(usize, RowStatus, i64)>, diesel::result::Error> {
     let now = Utc::now().naive_utc();
     transaction!(conn, diesel::result::Error, {
@@ -243,6 +244,9 @@ async fn write(
             }
         }
         let ids = db::clients::insert_many(conn, &inserts).await?;
+        if let Some(pause) = fault_pause {
+            tokio::time::sleep(pause).await;
+        }
         let by_ext: HashMap<String, i64> = ids
             .into_iter()
             .filter_map(|(id, e)| e.map(|e| (e, id)))

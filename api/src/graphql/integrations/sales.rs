@@ -134,7 +134,7 @@ impl SaleUpsertMutation {
         let mut attempt = 0;
         let written = loop {
             attempt += 1;
-            match write(&mut conn, company_id, &valid).await {
+            match write(&mut conn, company_id, &valid, app.config.fault_batch_pause).await {
                 Err(e) if attempt < ATTEMPTS && is_unique_violation(&e) => continue,
                 other => break other.map_err(ApiError::from)?,
             }
@@ -223,6 +223,7 @@ async fn write(
     conn: &mut DbConn,
     company_id: i64,
     rows: &[Valid],
+    fault_pause: Option<std::time::Duration>,
 ) -> Result<Vec<Outcome>, diesel::result::Error> {
     let now = Utc::now().naive_utc();
     transaction!(conn, diesel::result::Error, {
@@ -369,6 +370,9 @@ async fn write(
                 id,
                 client_ids: vec![client_id],
             });
+        }
+        if let Some(pause) = fault_pause {
+            tokio::time::sleep(pause).await;
         }
         let touched: Vec<i64> = touched.into_iter().collect();
         db::clients::refresh_aggregates(conn, company_id, &touched).await?;

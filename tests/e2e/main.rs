@@ -1,0 +1,14 @@
+//! End-to-end: the real `crm` binary on a free port, driven over HTTP and WebSocket as an
+//! integrator and a user would, on SQLite and on PostgreSQL.
+
+// Shared with the in-process tests: fresh databases per test, and the WebSocket client.
+#[allow(dead_code)]
+#[path = "../../api/tests/it/harness.rs"]
+mod harness;
+#[path = "../../api/tests/it/ws.rs"]
+mod ws;
+
+mod server;
+
+mod faults;
+mod flow;
