@@ -211,7 +211,7 @@ async fn subscriptions(
                     let principal = app
                         .authenticate(token.as_deref())
                         .await
-                        .map_err(|e| async_graphql::Error::from(e))?;
+                        .map_err(async_graphql::Error::from)?;
                     if principal == Principal::Anonymous {
                         return Err(async_graphql::Error::from(ApiError::Unauthenticated));
                     }

@@ -122,7 +122,7 @@ async fn integrator_flow(backend: Backend) {
         .await
         .expect("subscription connects");
     ws::subscribe(&mut socket, "live", "subscription { saleChanged { kind sale { externalId amount { amount currency } client { name } } } }").await;
-    let next = json!([{ "externalId": "order-new", "clientExternalId": "c42", "amountMinor": 1_240_000_00i64, "currency": "RUB", "soldAt": "2026-11-22T09:00:00Z" }]);
+    let next = json!([{ "externalId": "order-new", "clientExternalId": "c42", "amountMinor": 124_000_000_i64, "currency": "RUB", "soldAt": "2026-11-22T09:00:00Z" }]);
     s.data(Some(&key), UPSERT_SALES, json!({"rows": next}))
         .await;
     let msg = ws::next(&mut socket, Duration::from_secs(15))

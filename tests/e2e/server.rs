@@ -148,7 +148,7 @@ pub fn sales(n: usize, clients: usize) -> Value {
         (0..n)
             .map(|i| {
                 json!({ "externalId": format!("order-{i}"), "clientExternalId": format!("c{}", (i * 7) % clients),
-                        "amountMinor": 50_00 + (i as i64 * 7919) % 5_000_00, "currency": if i % 20 == 0 { "USD" } else { "RUB" },
+                        "amountMinor": 50_00 + (i as i64 * 7919) % 500_000, "currency": if i % 20 == 0 { "USD" } else { "RUB" },
                         "soldAt": format!("2026-{:02}-{:02}T{:02}:15:00+03:00", 1 + i % 11, 1 + i % 28, i % 24),
                         "items": [{ "name": "Товар", "quantity": 1 + (i % 3) as i64, "unitPriceMinor": 50_00 }] })
             })

@@ -91,6 +91,8 @@ pub struct DbConn {
     _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
+// One per request, short-lived: boxing the larger variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Pooled {
     Pg(Object<PgConn>),
     Sqlite(Object<SqliteConn>),

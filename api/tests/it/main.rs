@@ -1,6 +1,9 @@
 //! In-process tests of the GraphQL platform: the real router on real SQLite and PostgreSQL
 //! databases. End-to-end tests with the spawned binary are in the top-level `tests/` folder.
 
+// Tests fail loudly on purpose; amounts are written as roubles_kopecks (100_00).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::inconsistent_digit_grouping)]
+
 mod accounts;
 mod bad_input;
 mod batches;

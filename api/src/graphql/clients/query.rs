@@ -214,14 +214,14 @@ async fn prefetch(ctx: &Context<'_>, rows: &[db::clients::Client]) -> ApiResult<
             loaders.clients.load_many(others).await.map_err(failed)?;
         }
     }
-    if wants("totalSpent") {
-        if let Some(first) = rows.first() {
-            loaders
-                .companies
-                .load_one(first.company_id)
-                .await
-                .map_err(failed)?;
-        }
+    if wants("totalSpent")
+        && let Some(first) = rows.first()
+    {
+        loaders
+            .companies
+            .load_one(first.company_id)
+            .await
+            .map_err(failed)?;
     }
     Ok(())
 }
