@@ -97,6 +97,12 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => ApiError::NotFound,
+            // A concurrent request created the same unique thing first (an e-mail, an
+            // external id): the input conflicts with what is stored now.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::BadInput {
+                field: None,
+                message: "this conflicts with an existing record; reload and try again".into(),
+            },
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 ApiError::Unavailable(e.into())
             }

@@ -86,6 +86,11 @@ const USAGE: &str = "usage: bench-ingest [--sales N] [--page-sales M]\n\
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    // RUST_LOG=crm_api=debug shows where a batch spends its time.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let Some(args) = Args::parse(std::env::args().skip(1))? else {
         println!("{USAGE}");
         return Ok(());

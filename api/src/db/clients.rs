@@ -388,7 +388,8 @@ pub async fn touch_interaction(
 }
 
 /// Recomputes the sales aggregates of the given clients from their completed sales: count,
-/// total in the company's base currency, and date of the last purchase.
+/// total in the company's base currency, and date of the last purchase. One grouped pass over
+/// their sales per chunk (not one subquery per client and figure).
 pub async fn refresh_aggregates(
     conn: &mut DbConn,
     company_id: i64,
@@ -402,16 +403,25 @@ pub async fn refresh_aggregates(
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        let sql = format!(
-            "UPDATE clients SET \
-               sales_count = (SELECT COUNT(*) FROM sales s WHERE s.client_id = clients.id AND s.status = 'completed'), \
-               total_spent_minor = (SELECT COALESCE(SUM(s.amount_minor), 0) FROM sales s \
-                   WHERE s.client_id = clients.id AND s.status = 'completed' \
-                   AND s.currency = (SELECT base_currency FROM companies WHERE companies.id = clients.company_id)), \
-               last_purchase_at = (SELECT MAX(s.sold_at) FROM sales s WHERE s.client_id = clients.id AND s.status = 'completed') \
-             WHERE company_id = {company_id} AND id IN ({list})"
+        let update = format!(
+            "UPDATE clients SET sales_count = a.n, total_spent_minor = a.total, last_purchase_at = a.last \
+             FROM (SELECT s.client_id AS id, COUNT(*) AS n, \
+                          COALESCE(SUM(CASE WHEN s.currency = (SELECT base_currency FROM companies WHERE id = {company_id}) \
+                                            THEN s.amount_minor ELSE 0 END), 0) AS total, \
+                          MAX(s.sold_at) AS last \
+                   FROM sales s \
+                   WHERE s.company_id = {company_id} AND s.status = 'completed' AND s.client_id IN ({list}) \
+                   GROUP BY s.client_id) AS a \
+             WHERE clients.id = a.id AND clients.company_id = {company_id}"
         );
-        conn.execute_sql(&sql).await?;
+        conn.execute_sql(&update).await?;
+        // Clients left with no completed sale (cancelled, moved away) go back to zero.
+        let reset = format!(
+            "UPDATE clients SET sales_count = 0, total_spent_minor = 0, last_purchase_at = NULL \
+             WHERE company_id = {company_id} AND id IN ({list}) AND sales_count <> 0 \
+             AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.client_id = clients.id AND s.status = 'completed')"
+        );
+        conn.execute_sql(&reset).await?;
     }
     Ok(())
 }

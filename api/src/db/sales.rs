@@ -219,16 +219,15 @@ pub async fn insert_many(
     rows: &[NewSale],
 ) -> QueryResult<Vec<(i64, Option<String>)>> {
     let mut out = Vec::with_capacity(rows.len());
-    // 11 columns a row: stay well under both backends' bound-parameter limits.
-    for chunk in rows.chunks(CHUNK / 2) {
+    // SQLite binds 11 parameters a row, so rows go in chunks well under its parameter limit;
+    // PostgreSQL binds 11 arrays whatever the number of rows.
+    let chunk_size = match conn.backend() {
+        super::Backend::Postgres => crate::graphql::integrations::MAX_BATCH,
+        super::Backend::Sqlite => CHUNK / 2,
+    };
+    for chunk in rows.chunks(chunk_size) {
         let ids: Vec<(i64, Option<String>)> = match &mut conn.pooled {
-            Pooled::Pg(c) => {
-                diesel::insert_into(sales::table)
-                    .values(chunk)
-                    .returning((sales::id, sales::external_id))
-                    .get_results(&mut **c)
-                    .await?
-            }
+            Pooled::Pg(c) => pg_insert(c, chunk).await?,
             // diesel-async does not build SQLite's multi-row INSERT; sync diesel does, on the
             // connection's blocking thread.
             Pooled::Sqlite(c) => {
@@ -245,6 +244,46 @@ pub async fn insert_many(
         out.extend(ids);
     }
     Ok(out)
+}
+
+#[derive(QueryableByName)]
+struct Inserted {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    external_id: Option<String>,
+}
+
+/// PostgreSQL: one statement for all rows, each column bound as one array and unnested.
+/// Parsing and planning once instead of per 500 rows is most of the speed of COPY.
+async fn pg_insert(c: &mut super::PgConn, rows: &[NewSale]) -> QueryResult<Vec<(i64, Option<String>)>> {
+    use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+    let col = |f: fn(&NewSale) -> i64| rows.iter().map(f).collect::<Vec<_>>();
+    let text = |f: fn(&NewSale) -> &String| rows.iter().map(|r| f(r).clone()).collect::<Vec<_>>();
+    let opt = |f: fn(&NewSale) -> &Option<String>| rows.iter().map(|r| f(r).clone()).collect::<Vec<_>>();
+    let time = |f: fn(&NewSale) -> NaiveDateTime| rows.iter().map(f).collect::<Vec<_>>();
+    let inserted: Vec<Inserted> = diesel::sql_query(
+        "INSERT INTO sales (company_id, client_id, external_id, amount_minor, currency, sold_at, \
+                            status, items, note, created_at, updated_at) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], \
+                              $6::timestamp[], $7::text[], $8::text[], $9::text[], $10::timestamp[], \
+                              $11::timestamp[]) \
+         RETURNING id, external_id",
+    )
+    .bind::<Array<BigInt>, _>(col(|r| r.company_id))
+    .bind::<Array<BigInt>, _>(col(|r| r.client_id))
+    .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.external_id))
+    .bind::<Array<BigInt>, _>(col(|r| r.amount_minor))
+    .bind::<Array<Text>, _>(text(|r| &r.currency))
+    .bind::<Array<Timestamp>, _>(time(|r| r.sold_at))
+    .bind::<Array<Text>, _>(text(|r| &r.status))
+    .bind::<Array<Text>, _>(text(|r| &r.items))
+    .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.note))
+    .bind::<Array<Timestamp>, _>(time(|r| r.created_at))
+    .bind::<Array<Timestamp>, _>(time(|r| r.updated_at))
+    .load(c)
+    .await?;
+    Ok(inserted.into_iter().map(|r| (r.id, r.external_id)).collect())
 }
 
 pub async fn update(
@@ -281,10 +320,12 @@ pub async fn last_of_clients(
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(",");
+        // One index probe per client, not one per sale of theirs.
         let sql = format!(
-            "SELECT * FROM sales s WHERE s.company_id = {company_id} AND s.client_id IN ({list}) \
-             AND s.id = (SELECT s2.id FROM sales s2 WHERE s2.client_id = s.client_id \
-                         ORDER BY s2.sold_at DESC, s2.id DESC LIMIT 1)"
+            "SELECT * FROM sales WHERE company_id = {company_id} AND id IN ( \
+               SELECT (SELECT s.id FROM sales s WHERE s.client_id = c.id \
+                       ORDER BY s.sold_at DESC, s.id DESC LIMIT 1) \
+               FROM clients c WHERE c.company_id = {company_id} AND c.id IN ({list}))"
         );
         let rows: Vec<Sale> = with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)?;
         out.extend(rows);

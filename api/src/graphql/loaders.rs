@@ -87,6 +87,21 @@ fn err(e: impl Into<ApiError>) -> LoadError {
     e.into().into()
 }
 
+/// Back from a loader's error to ours, keeping UNAVAILABLE (the client may retry) apart from
+/// other failures (already logged where they happened).
+pub fn from_loader(e: LoadError) -> ApiError {
+    let unavailable = e
+        .extensions
+        .as_ref()
+        .and_then(|x| x.get("code"))
+        .is_some_and(|c| *c == async_graphql::Value::from("UNAVAILABLE"));
+    if unavailable {
+        ApiError::Unavailable(anyhow::anyhow!(e.message))
+    } else {
+        ApiError::Internal(anyhow::anyhow!(e.message))
+    }
+}
+
 pub struct ClientLoader(Scoped);
 
 impl Loader<i64> for ClientLoader {

@@ -103,7 +103,7 @@ CREATE TABLE sales (
 );
 CREATE INDEX sales_company_sold ON sales (company_id, sold_at, id);
 CREATE INDEX sales_company_amount ON sales (company_id, amount_minor, id);
-CREATE INDEX sales_client_sold ON sales (client_id, sold_at);
+CREATE INDEX sales_client_sold ON sales (client_id, sold_at, id);
 CREATE INDEX sales_company_currency_sold ON sales (company_id, currency, sold_at);
 
 CREATE TABLE interactions (

@@ -185,7 +185,7 @@ async fn prefetch(ctx: &Context<'_>, rows: &[db::clients::Client]) -> ApiResult<
     let wants = |f: &str| edge_node.field(f).exists() || node.field(f).exists();
     let loaders = ctx.data_unchecked::<Loaders>();
     let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
-    let failed = |e: async_graphql::Error| ApiError::internal(anyhow::anyhow!(e.message));
+    let failed = crate::graphql::loaders::from_loader;
     if wants("totals") {
         loaders
             .totals

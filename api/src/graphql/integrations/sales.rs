@@ -103,6 +103,7 @@ impl SaleUpsertMutation {
     ) -> async_graphql::Result<BatchResult> {
         let company_id = principal(ctx).writable_company()?;
         check_size("sales", sales.len())?;
+        let started = std::time::Instant::now();
         let dup = duplicates(sales.iter().map(|s| s.external_id.as_str()));
         let mut results: Vec<Option<RowResult>> = vec![None; sales.len()];
         let reject = |results: &mut Vec<Option<RowResult>>, i: usize, error: RowError| {
@@ -129,6 +130,7 @@ impl SaleUpsertMutation {
                 Err(error) => reject(&mut results, i, error),
             }
         }
+        let validated = started.elapsed();
         let app = app(ctx);
         let mut conn = app.db.write().await.map_err(ApiError::from)?;
         let mut attempt = 0;
@@ -200,6 +202,11 @@ impl SaleUpsertMutation {
                 },
             ])
             .await;
+        tracing::debug!(
+            validated_ms = validated.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            "sales batch done"
+        );
         Ok(BatchResult::from_rows(
             results.into_iter().flatten().collect(),
         ))
@@ -226,6 +233,7 @@ async fn write(
     fault_pause: Option<std::time::Duration>,
 ) -> Result<Vec<Outcome>, diesel::result::Error> {
     let now = Utc::now().naive_utc();
+    let started = std::time::Instant::now();
     transaction!(conn, diesel::result::Error, {
         // Resolve the clients the batch names, in the company only.
         let ext_keys: Vec<&str> = rows
@@ -352,7 +360,9 @@ async fn write(
                 }
             }
         }
+        let looked_up = started.elapsed();
         let ids = db::sales::insert_many(conn, &inserts).await?;
+        let inserted = started.elapsed();
         let by_ext_id: HashMap<String, i64> = ids
             .into_iter()
             .filter_map(|(id, e)| e.map(|e| (e, id)))
@@ -376,6 +386,13 @@ async fn write(
         }
         let touched: Vec<i64> = touched.into_iter().collect();
         db::clients::refresh_aggregates(conn, company_id, &touched).await?;
+        tracing::debug!(
+            rows = rows.len(),
+            looked_up_ms = looked_up.as_millis() as u64,
+            inserted_ms = (inserted - looked_up).as_millis() as u64,
+            aggregates_ms = (started.elapsed() - inserted).as_millis() as u64,
+            "sales batch written"
+        );
         Ok(out)
     })
 }

@@ -146,7 +146,7 @@ pub(crate) async fn page(
             .clients
             .load_many(ids)
             .await
-            .map_err(|e| ApiError::internal(anyhow::anyhow!(e.message)))?;
+            .map_err(crate::graphql::loaders::from_loader)?;
     }
     let edges: Vec<SaleEdge> = rows
         .into_iter()
