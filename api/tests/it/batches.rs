@@ -104,6 +104,19 @@ async fn changed_rows_update_and_totals_follow(db: TestDb) {
     assert_eq!(c1["totalSpent"]["amount"], "50.00");
     assert_eq!(c1["lastPurchaseAt"], "2026-02-10T00:00:00+00:00");
 
+    // A new sale adds to what is there; an older one leaves the last purchase date alone.
+    let more = json!([
+        {"externalId": "s4", "clientExternalId": "c1", "amountMinor": 25_00, "currency": "RUB", "soldAt": "2026-05-01"},
+        {"externalId": "s5", "clientExternalId": "c1", "amountMinor": 1_00, "currency": "RUB", "soldAt": "2025-05-01"},
+        {"externalId": "s6", "clientExternalId": "c1", "amountMinor": 9_00, "currency": "RUB", "soldAt": "2026-06-01", "status": "PENDING"},
+    ]);
+    s.data(Some(&key), UPSERT_SALES, json!({"rows": more})).await;
+    let c = s.data(Some(&user), q, json!({})).await;
+    let c1 = &c["clients"]["edges"][1]["node"];
+    assert_eq!(c1["salesCount"], 3, "pending sales do not count");
+    assert_eq!(c1["totalSpent"]["amount"], "76.00");
+    assert_eq!(c1["lastPurchaseAt"], "2026-05-01T00:00:00+00:00");
+
     // Upserting a client with only a new name keeps its e-mail; null clears it.
     s.data(
         Some(&key),

@@ -280,7 +280,7 @@ async fn write(
         let mut out = Vec::with_capacity(rows.len());
         let mut inserts = Vec::new();
         let mut insert_index = Vec::new();
-        let mut touched = HashSet::new();
+        let mut recount = HashSet::new();
         for row in rows {
             let client_id = match &row.client {
                 ClientRef::External(e) => by_ext.get(e).copied(),
@@ -329,8 +329,8 @@ async fn write(
                         updated_at: Some(now),
                     };
                     db::sales::update(conn, company_id, current.id, &changes).await?;
-                    touched.insert(client_id);
-                    touched.insert(current.client_id);
+                    recount.insert(client_id);
+                    recount.insert(current.client_id);
                     out.push(Outcome::Written {
                         index: row.index,
                         status: RowStatus::Updated,
@@ -339,7 +339,6 @@ async fn write(
                     });
                 }
                 None => {
-                    touched.insert(client_id);
                     insert_index.push((row.index, client_id));
                     inserts.push(NewSale {
                         company_id,
@@ -384,8 +383,29 @@ async fn write(
         if let Some(pause) = fault_pause {
             tokio::time::sleep(pause).await;
         }
-        let touched: Vec<i64> = touched.into_iter().collect();
-        db::clients::refresh_aggregates(conn, company_id, &touched).await?;
+        // New sales only add to their clients' figures; changed ones need a recount.
+        let base = db::companies::by_id(conn, company_id)
+            .await?
+            .map(|c| c.base_currency)
+            .unwrap_or_default();
+        let mut deltas: HashMap<i64, db::clients::AggregateDelta> = HashMap::new();
+        for new in inserts.iter().filter(|n| n.status == SaleStatus::Completed.as_str()) {
+            let d = deltas.entry(new.client_id).or_insert(db::clients::AggregateDelta {
+                client_id: new.client_id,
+                count: 0,
+                base_total: 0,
+                last: new.sold_at,
+            });
+            d.count += 1;
+            if new.currency == base {
+                d.base_total += new.amount_minor;
+            }
+            d.last = d.last.max(new.sold_at);
+        }
+        let deltas: Vec<_> = deltas.into_values().collect();
+        db::clients::add_to_aggregates(conn, company_id, &deltas).await?;
+        let recount: Vec<i64> = recount.into_iter().collect();
+        db::clients::refresh_aggregates(conn, company_id, &recount).await?;
         tracing::debug!(
             rows = rows.len(),
             looked_up_ms = looked_up.as_millis() as u64,
