@@ -6,6 +6,7 @@
 
 mod accounts;
 mod bad_input;
+mod clients;
 mod batches;
 mod faults;
 mod harness;
