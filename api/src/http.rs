@@ -24,26 +24,53 @@ use crate::graphql::accounts::ClientAddr;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{CrmSchema, build_schema};
 
+/// The schema with the application state: what runs GraphQL, over HTTP or in-process.
 #[derive(Clone)]
-struct Http {
-    app: Arc<App>,
-    schema: CrmSchema,
+pub struct Api {
+    pub app: Arc<App>,
+    pub schema: CrmSchema,
 }
 
-/// The API router. The web UI mounts it beside its own routes.
-pub fn router(app: Arc<App>) -> Router {
-    let state = Http {
-        schema: build_schema(app.clone()),
-        app,
-    };
+impl Api {
+    pub fn new(app: Arc<App>) -> Api {
+        Api {
+            schema: build_schema(app.clone()),
+            app,
+        }
+    }
+
+    /// Runs one GraphQL request as `principal`, exactly as `/graphql` does (the web UI's
+    /// server side calls this instead of making an HTTP request to itself).
+    pub async fn execute(
+        &self,
+        principal: Principal,
+        request: async_graphql::Request,
+        addr: String,
+    ) -> Response {
+        let company = principal.company().unwrap_or(0);
+        let request = request
+            .data(Loaders::new(&self.app, company))
+            .data(principal)
+            .data(ClientAddr(addr));
+        with_codes(self.schema.execute(request).await)
+    }
+}
+
+/// The API routes (`/graphql`, `/graphql/ws`, `/health`), without a fallback, so the web UI can
+/// merge them into its own router.
+pub fn api_routes(api: Api) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(subscriptions))
         .route("/health", get(health))
-        .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(api)
+}
+
+/// The API server on its own: the API routes, and `/` leads to GraphiQL.
+pub fn router(app: Arc<App>) -> Router {
+    api_routes(Api::new(app)).route("/", get(|| async { Redirect::temporary("/graphql") }))
 }
 
 async fn graphiql() -> impl IntoResponse {
@@ -56,7 +83,7 @@ async fn graphiql() -> impl IntoResponse {
     )
 }
 
-async fn health(State(http): State<Http>) -> impl IntoResponse {
+async fn health(State(http): State<Api>) -> impl IntoResponse {
     match http.app.db.read().await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
@@ -90,7 +117,7 @@ fn error_response(status: StatusCode, e: ApiError) -> axum::response::Response {
 /// Timeout for one GraphQL request; a 10,000-row batch takes a few seconds.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
-async fn graphql(State(http): State<Http>, request: Request) -> axum::response::Response {
+async fn graphql(State(http): State<Api>, request: Request) -> axum::response::Response {
     let addr = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -133,13 +160,10 @@ async fn graphql(State(http): State<Http>, request: Request) -> axum::response::
             return error_response(status, e);
         }
     };
-    let company = principal.company().unwrap_or(0);
-    let gql_request = gql_request
-        .data(Loaders::new(&http.app, company))
-        .data(principal)
-        .data(ClientAddr(addr));
     let response =
-        match tokio::time::timeout(REQUEST_TIMEOUT, http.schema.execute(gql_request)).await {
+        match tokio::time::timeout(REQUEST_TIMEOUT, http.execute(principal, gql_request, addr))
+            .await
+        {
             Ok(r) => r,
             Err(_) => {
                 return error_response(
@@ -148,7 +172,6 @@ async fn graphql(State(http): State<Http>, request: Request) -> axum::response::
                 );
             }
         };
-    let response = with_codes(response);
     let body = serde_json::to_string(&response).unwrap_or_else(|_| "{}".into());
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
@@ -182,7 +205,7 @@ fn with_codes(mut response: Response) -> Response {
 }
 
 async fn subscriptions(
-    State(http): State<Http>,
+    State(http): State<Api>,
     protocol: GraphQLProtocol,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,

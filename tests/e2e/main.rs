@@ -2,7 +2,11 @@
 //! integrator and a user would, on SQLite and on PostgreSQL.
 
 // Tests fail loudly on purpose; amounts are written as roubles_kopecks (100_00).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::inconsistent_digit_grouping)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::inconsistent_digit_grouping
+)]
 
 // Shared with the in-process tests: fresh databases per test, and the WebSocket client.
 #[allow(dead_code)]

@@ -467,14 +467,19 @@ pub async fn add_to_aggregates(
                     diesel::RunQueryDsl::execute(
                         diesel::update(row).set((
                             clients::sales_count.eq(clients::sales_count + d.count),
-                            clients::total_spent_minor.eq(clients::total_spent_minor + d.base_total),
+                            clients::total_spent_minor
+                                .eq(clients::total_spent_minor + d.base_total),
                         )),
                         inner,
                     )?;
                     diesel::RunQueryDsl::execute(
-                        diesel::update(row.filter(
-                            clients::last_purchase_at.is_null().or(clients::last_purchase_at.lt(d.last)),
-                        ))
+                        diesel::update(
+                            row.filter(
+                                clients::last_purchase_at
+                                    .is_null()
+                                    .or(clients::last_purchase_at.lt(d.last)),
+                            ),
+                        )
                         .set(clients::last_purchase_at.eq(d.last)),
                         inner,
                     )?;
@@ -506,5 +511,23 @@ pub async fn totals(
             .load(c)
             .await?;
         Ok(rows.into_iter().map(|(id, cur, sum)| (id, cur, sum.unwrap_or(0))).collect())
+    })
+}
+
+/// Clients created in `[from, to)`.
+pub async fn created_between(
+    conn: &mut DbConn,
+    company_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<i64> {
+    with_conn!(conn, c => {
+        clients::table
+            .filter(clients::company_id.eq(company_id))
+            .filter(clients::created_at.ge(from))
+            .filter(clients::created_at.lt(to))
+            .count()
+            .get_result(c)
+            .await
     })
 }

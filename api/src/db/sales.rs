@@ -256,11 +256,15 @@ struct Inserted {
 
 /// PostgreSQL: one statement for all rows, each column bound as one array and unnested.
 /// Parsing and planning once instead of per 500 rows is most of the speed of COPY.
-async fn pg_insert(c: &mut super::PgConn, rows: &[NewSale]) -> QueryResult<Vec<(i64, Option<String>)>> {
+async fn pg_insert(
+    c: &mut super::PgConn,
+    rows: &[NewSale],
+) -> QueryResult<Vec<(i64, Option<String>)>> {
     use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
     let col = |f: fn(&NewSale) -> i64| rows.iter().map(f).collect::<Vec<_>>();
     let text = |f: fn(&NewSale) -> &String| rows.iter().map(|r| f(r).clone()).collect::<Vec<_>>();
-    let opt = |f: fn(&NewSale) -> &Option<String>| rows.iter().map(|r| f(r).clone()).collect::<Vec<_>>();
+    let opt =
+        |f: fn(&NewSale) -> &Option<String>| rows.iter().map(|r| f(r).clone()).collect::<Vec<_>>();
     let time = |f: fn(&NewSale) -> NaiveDateTime| rows.iter().map(f).collect::<Vec<_>>();
     let inserted: Vec<Inserted> = diesel::sql_query(
         "INSERT INTO sales (company_id, client_id, external_id, amount_minor, currency, sold_at, \
@@ -283,7 +287,10 @@ async fn pg_insert(c: &mut super::PgConn, rows: &[NewSale]) -> QueryResult<Vec<(
     .bind::<Array<Timestamp>, _>(time(|r| r.updated_at))
     .load(c)
     .await?;
-    Ok(inserted.into_iter().map(|r| (r.id, r.external_id)).collect())
+    Ok(inserted
+        .into_iter()
+        .map(|r| (r.id, r.external_id))
+        .collect())
 }
 
 pub async fn update(
@@ -331,4 +338,30 @@ pub async fn last_of_clients(
         out.extend(rows);
     }
     Ok(out)
+}
+
+/// Completed sales in `[from, to)`: their number and their sum per currency.
+pub async fn summary(
+    conn: &mut DbConn,
+    company_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64, i64)>> {
+    with_conn!(conn, c => {
+        sales::table
+            .filter(sales::company_id.eq(company_id))
+            .filter(sales::status.eq("completed"))
+            .filter(sales::sold_at.ge(from))
+            .filter(sales::sold_at.lt(to))
+            .group_by(sales::currency)
+            .select((
+                sales::currency,
+                diesel::dsl::count_star(),
+                // SUM(bigint) is numeric on PostgreSQL; sums of minor units fit in i64.
+                diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)"),
+            ))
+            .order(sales::currency)
+            .load(c)
+            .await
+    })
 }

@@ -110,12 +110,22 @@ async fn changed_rows_update_and_totals_follow(db: TestDb) {
         {"externalId": "s5", "clientExternalId": "c1", "amountMinor": 1_00, "currency": "RUB", "soldAt": "2025-05-01"},
         {"externalId": "s6", "clientExternalId": "c1", "amountMinor": 9_00, "currency": "RUB", "soldAt": "2026-06-01", "status": "PENDING"},
     ]);
-    s.data(Some(&key), UPSERT_SALES, json!({"rows": more})).await;
+    s.data(Some(&key), UPSERT_SALES, json!({"rows": more}))
+        .await;
     let c = s.data(Some(&user), q, json!({})).await;
     let c1 = &c["clients"]["edges"][1]["node"];
     assert_eq!(c1["salesCount"], 3, "pending sales do not count");
     assert_eq!(c1["totalSpent"]["amount"], "76.00");
     assert_eq!(c1["lastPurchaseAt"], "2026-05-01T00:00:00+00:00");
+
+    // The key figures count completed sales of the period only.
+    let sum = s
+        .data(Some(&user), "{ salesSummary(from: \"2026-01-01T00:00:00Z\", to: \"2100-01-01T00:00:00Z\") { salesCount newClients revenue { amount currency } } }", json!({}))
+        .await;
+    assert_eq!(
+        sum["salesSummary"],
+        json!({"salesCount": 3, "newClients": 2, "revenue": [{"amount": "75.00", "currency": "RUB"}, {"amount": "7.00", "currency": "USD"}]})
+    );
 
     // Upserting a client with only a new name keeps its e-mail; null clears it.
     s.data(

@@ -2,12 +2,16 @@
 //! databases. End-to-end tests with the spawned binary are in the top-level `tests/` folder.
 
 // Tests fail loudly on purpose; amounts are written as roubles_kopecks (100_00).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::inconsistent_digit_grouping)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::inconsistent_digit_grouping
+)]
 
 mod accounts;
 mod bad_input;
-mod clients;
 mod batches;
+mod clients;
 mod faults;
 mod harness;
 mod loaders;

@@ -389,13 +389,18 @@ async fn write(
             .map(|c| c.base_currency)
             .unwrap_or_default();
         let mut deltas: HashMap<i64, db::clients::AggregateDelta> = HashMap::new();
-        for new in inserts.iter().filter(|n| n.status == SaleStatus::Completed.as_str()) {
-            let d = deltas.entry(new.client_id).or_insert(db::clients::AggregateDelta {
-                client_id: new.client_id,
-                count: 0,
-                base_total: 0,
-                last: new.sold_at,
-            });
+        for new in inserts
+            .iter()
+            .filter(|n| n.status == SaleStatus::Completed.as_str())
+        {
+            let d = deltas
+                .entry(new.client_id)
+                .or_insert(db::clients::AggregateDelta {
+                    client_id: new.client_id,
+                    count: 0,
+                    base_total: 0,
+                    last: new.sold_at,
+                });
             d.count += 1;
             if new.currency == base {
                 d.base_total += new.amount_minor;

@@ -1,4 +1,4 @@
-use async_graphql::{Context, Enum, ID, InputObject, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::{SaleConnection, SaleEdge, SaleNode, SaleStatus, SortDirection};
@@ -6,7 +6,7 @@ use crate::db::{self, sales::SaleKey, sales::SaleSort};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::paging::{self, PageInfo};
-use crate::graphql::values::{self, parse_id};
+use crate::graphql::values::{self, Money, parse_id};
 use crate::graphql::{app, principal};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
@@ -36,6 +36,17 @@ pub struct SaleFilterInput {
     pub amount_min: Option<i64>,
     /// Largest amount, minor units.
     pub amount_max: Option<i64>,
+}
+
+/// Key figures of a period, for the start screen.
+#[derive(SimpleObject)]
+pub struct SalesSummary {
+    /// Completed sales in the period.
+    pub sales_count: i64,
+    /// Completed sales summed per currency.
+    pub revenue: Vec<Money>,
+    /// Clients added in the period.
+    pub new_clients: i64,
 }
 
 #[derive(Default)]
@@ -76,6 +87,35 @@ impl SaleQuery {
             amount_max: f.amount_max,
         };
         Ok(page(ctx, filter, first, after, sort).await?)
+    }
+
+    /// Key figures of completed sales in `[from, to)`.
+    async fn sales_summary(
+        &self,
+        ctx: &Context<'_>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> async_graphql::Result<SalesSummary> {
+        let company_id = principal(ctx).company()?;
+        if to <= from {
+            return Err(ApiError::bad_input("to", "the end must come after the start").into());
+        }
+        let (from, to) = (from.naive_utc(), to.naive_utc());
+        let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
+        let rows = db::sales::summary(&mut conn, company_id, from, to)
+            .await
+            .map_err(ApiError::from)?;
+        let new_clients = db::clients::created_between(&mut conn, company_id, from, to)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(SalesSummary {
+            sales_count: rows.iter().map(|(_, n, _)| n).sum(),
+            revenue: rows
+                .iter()
+                .map(|(cur, _, sum)| Money::new(*sum, cur))
+                .collect(),
+            new_clients,
+        })
     }
 
     /// One sale; NOT_FOUND when it does not exist in the active company.
