@@ -1,0 +1,116 @@
+//! Page layouts. `Root` decides the language for every page; `Shell` is the frame of the
+//! signed-in screens (navigation, company switcher, language, sign out) and shows the sign-in
+//! form to anyone not signed in.
+
+use dioxus::prelude::*;
+
+use crate::components::status::{ErrorBox, Loading, go};
+use crate::i18n::Locale;
+use crate::pages::login::Login;
+use crate::routes::Route;
+use crate::session::{self, UiError};
+
+#[component]
+pub fn Root() -> Element {
+    let initial = use_server_future(session::ui_locale)?;
+    let chosen = initial
+        .read()
+        .as_ref()
+        .and_then(|r| r.as_ref().ok())
+        .copied()
+        .unwrap_or_default();
+    let locale = use_context_provider(|| Signal::new(chosen));
+    rsx! {
+        div { lang: "{locale().code()}", class: "app", Outlet::<Route> {} }
+    }
+}
+
+/// Switches the interface language and remembers the choice.
+#[component]
+pub fn LanguageSwitch() -> Element {
+    let mut locale: Signal<Locale> = use_context();
+    let other = locale().other();
+    rsx! {
+        button {
+            class: "link",
+            r#type: "button",
+            id: "language-switch",
+            lang: "{other.code()}",
+            onclick: move |_| async move {
+                if session::set_locale(other).await.is_ok() {
+                    locale.set(other);
+                }
+            },
+            "{other.texts().language_name}"
+        }
+    }
+}
+
+#[component]
+pub fn Shell() -> Element {
+    let locale: Signal<Locale> = use_context();
+    let viewer = use_server_future(session::me)?;
+    let t = locale().texts();
+    let guard = viewer.read();
+    let viewer = match guard.as_ref() {
+        Some(Ok(v)) => v.clone(),
+        Some(Err(e)) => {
+            let e = UiError::from(e);
+            if e.code == "UNAUTHENTICATED" {
+                return rsx! { Login {} };
+            }
+            return rsx! { main { class: "page", ErrorBox { error: e } } };
+        }
+        None => return rsx! { Loading {} },
+    };
+    drop(guard);
+    let company_id = viewer
+        .company
+        .as_ref()
+        .map(|c| c.id.clone())
+        .unwrap_or_default();
+    rsx! {
+        header { class: "top",
+            nav { "aria-label": "main",
+                Link { class: "brand", to: Route::Home {}, "{t.app_name}" }
+                Link { to: Route::Home {}, "{t.home}" }
+                Link { to: Route::Clients { search: String::new(), sort: String::new(), after: String::new() }, "{t.clients}" }
+                Link { to: Route::ApiKeys {}, "{t.api_keys}" }
+            }
+            div { class: "session",
+                if viewer.companies.len() > 1 {
+                    label { class: "company",
+                        span { class: "sr-only", "{t.switch_company}" }
+                        select {
+                            id: "company-switch",
+                            value: "{company_id}",
+                            onchange: move |e: FormEvent| async move {
+                                if session::switch_company(e.value()).await.is_ok() {
+                                    go("/");
+                                }
+                            },
+                            for m in viewer.companies.iter() {
+                                option { value: "{m.company.id}", selected: m.company.id == company_id, "{m.company.name}" }
+                            }
+                        }
+                    }
+                } else if let Some(c) = viewer.company.as_ref() {
+                    span { class: "company", id: "company-name", "{c.name}" }
+                }
+                span { class: "user", "{viewer.user.display_name}" }
+                LanguageSwitch {}
+                button {
+                    class: "link",
+                    r#type: "button",
+                    id: "sign-out",
+                    onclick: move |_| async move {
+                        let _ = session::logout().await;
+                        go("/login");
+                    },
+                    "{t.sign_out}"
+                }
+            }
+        }
+        main { class: "page", Outlet::<Route> {} }
+    }
+}

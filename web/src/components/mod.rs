@@ -1,0 +1,4 @@
+//! Pieces shared by the screens: the page layouts, loading and error states.
+
+pub mod layout;
+pub mod status;

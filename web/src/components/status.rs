@@ -1,0 +1,47 @@
+//! Loading and error states: never a blank page.
+
+use dioxus::prelude::*;
+
+use crate::i18n::Locale;
+use crate::session::UiError;
+
+#[component]
+pub fn Loading() -> Element {
+    let locale: Signal<Locale> = use_context();
+    rsx! { p { class: "loading", role: "status", "{locale().texts().loading}" } }
+}
+
+/// A failed call, with its message.
+#[component]
+pub fn ErrorBox(error: UiError) -> Element {
+    let locale: Signal<Locale> = use_context();
+    rsx! {
+        div { class: "error", role: "alert",
+            strong { "{locale().texts().error_prefix} " }
+            "{error.message}"
+        }
+    }
+}
+
+/// The error message for one form field, when the API named it.
+pub fn field_error(error: &Option<UiError>, field: &str) -> Option<String> {
+    error
+        .as_ref()
+        .filter(|e| e.field.as_deref() == Some(field))
+        .map(|e| e.message.clone())
+}
+
+/// The error message not tied to any of `fields`.
+pub fn form_error(error: &Option<UiError>, fields: &[&str]) -> Option<String> {
+    error
+        .as_ref()
+        .filter(|e| e.field.as_deref().is_none_or(|f| !fields.contains(&f)))
+        .map(|e| e.message.clone())
+}
+
+/// Full reload of a page (after signing in or out, or switching company, every part of the
+/// page changes).
+pub fn go(href: &str) {
+    let script = format!("window.location.href = {}", serde_json::Value::from(href));
+    let _ = document::eval(&script);
+}

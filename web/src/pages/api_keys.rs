@@ -1,0 +1,137 @@
+//! API keys: list, create (the full key is shown once, with a Copy button and a ready-to-run
+//! example), revoke after confirmation.
+
+use dioxus::prelude::*;
+
+use crate::components::status::{ErrorBox, Loading, field_error};
+use crate::gql::CreatedKey;
+use crate::i18n::{self, Locale};
+use crate::session::{self, UiError};
+
+#[component]
+pub fn ApiKeys() -> Element {
+    let locale: Signal<Locale> = use_context();
+    let mut keys = use_server_future(session::api_keys)?;
+    let mut name = use_signal(String::new);
+    let mut created = use_signal(|| None::<CreatedKey>);
+    let mut error = use_signal(|| None::<UiError>);
+    let mut confirming = use_signal(|| None::<String>);
+    let mut copied = use_signal(|| false);
+    let l = locale();
+    let t = l.texts();
+    let guard = keys.read();
+    let list = match guard.as_ref() {
+        Some(Ok(k)) => k.clone(),
+        Some(Err(e)) => {
+            let e = UiError::from(e);
+            if e.code == "FORBIDDEN" {
+                return rsx! { h1 { "{t.api_keys}" } p { class: "empty", "{t.only_admins}" } };
+            }
+            return rsx! { ErrorBox { error: e } };
+        }
+        None => return rsx! { Loading {} },
+    };
+    drop(guard);
+    let err = error();
+    rsx! {
+        h1 { "{t.api_keys}" }
+        form { class: "toolbar", id: "create-key",
+            onsubmit: move |e: FormEvent| async move {
+                e.prevent_default();
+                match session::create_api_key(name()).await {
+                    Ok(k) => {
+                        created.set(Some(k));
+                        copied.set(false);
+                        error.set(None);
+                        name.set(String::new());
+                        keys.restart();
+                    }
+                    Err(e) => error.set(Some(UiError::from(&e))),
+                }
+            },
+            label { class: "grow",
+                span { "{t.key_name} " }
+                input { name: "name", required: true, maxlength: 100, value: "{name}", oninput: move |e: FormEvent| name.set(e.value()) }
+            }
+            button { r#type: "submit", "{t.create_key}" }
+        }
+        if let Some(m) = field_error(&err, "name") { p { class: "field-error", "{m}" } }
+        if let Some(e) = err.clone().filter(|e| e.field.as_deref() != Some("name")) { ErrorBox { error: e } }
+        if let Some(k) = created() {
+            section { class: "secret", id: "new-key",
+                p { "{t.new_key_once}" }
+                div { class: "copy-row",
+                    code { id: "new-key-secret", "{k.secret}" }
+                    button {
+                        r#type: "button",
+                        id: "copy-key",
+                        onclick: move |_| {
+                            let secret = k.secret.clone();
+                            async move {
+                                let script = format!("await navigator.clipboard.writeText({}); return true;", serde_json::Value::from(secret));
+                                if document::eval(&script).await.is_ok() {
+                                    copied.set(true);
+                                }
+                            }
+                        },
+                        if copied() { "{t.copied}" } else { "{t.copy}" }
+                    }
+                }
+                p { "{t.example_call}" }
+                pre { class: "example",
+                    "curl -s \"$CRM_URL/graphql\" -H 'Authorization: Bearer {k.secret}' -H 'Content-Type: application/json' -d '{{\"query\":\"{{ clients(first: 5) {{ totalCount edges {{ node {{ name }} }} }} }}\"}}'"
+                }
+            }
+        }
+        if list.is_empty() {
+            p { class: "empty", "{t.no_keys}" }
+        } else {
+            div { class: "scroll",
+                table { class: "list", id: "keys-table",
+                    thead { tr { th { "{t.key_name}" } th { "{t.key_prefix}" } th { "{t.created}" } th { "{t.last_used}" } th {} } }
+                    tbody {
+                        for k in list.into_iter() {
+                            tr { class: if k.revoked { "revoked" } else { "" },
+                                td { "{k.name}" }
+                                td { code { "{k.prefix}_…" } }
+                                td { "{i18n::date(l, &k.created_at)}" }
+                                td { {k.last_used_at.as_ref().map(|d| i18n::date(l, d)).unwrap_or_else(|| t.never.to_owned())} }
+                                td {
+                                    if k.revoked {
+                                        span { class: "muted", "{t.revoked}" }
+                                    } else if confirming().as_deref() == Some(k.id.as_str()) {
+                                        span { class: "confirm", "{t.confirm_revoke} " }
+                                        button { class: "danger", r#type: "button",
+                                            onclick: {
+                                                let id = k.id.clone();
+                                                move |_| {
+                                                    let id = id.clone();
+                                                    async move {
+                                                        match session::revoke_api_key(id).await {
+                                                            Ok(()) => { confirming.set(None); keys.restart(); }
+                                                            Err(e) => error.set(Some(UiError::from(&e))),
+                                                        }
+                                                    }
+                                                }
+                                            },
+                                            "{t.revoke}"
+                                        }
+                                        button { r#type: "button", onclick: move |_| confirming.set(None), "{t.cancel}" }
+                                    } else {
+                                        button { r#type: "button",
+                                            onclick: {
+                                                let id = k.id.clone();
+                                                move |_| confirming.set(Some(id.clone()))
+                                            },
+                                            "{t.revoke}"
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Sign in and registration.
+
+use dioxus::prelude::*;
+
+use crate::components::layout::LanguageSwitch;
+use crate::components::status::{field_error, form_error, go};
+use crate::i18n::Locale;
+use crate::routes::Route;
+use crate::session::{self, UiError};
+
+#[component]
+pub fn Login() -> Element {
+    let locale: Signal<Locale> = use_context();
+    let t = locale().texts();
+    let mut email = use_signal(String::new);
+    let mut password = use_signal(String::new);
+    let mut error = use_signal(|| None::<UiError>);
+    let mut busy = use_signal(|| false);
+    let err = error();
+    rsx! {
+        main { class: "auth",
+            div { class: "auth-lang", LanguageSwitch {} }
+            h1 { "{t.sign_in}" }
+            form {
+                id: "login-form",
+                onsubmit: move |e: FormEvent| async move {
+                    e.prevent_default();
+                    busy.set(true);
+                    match session::login(email(), password()).await {
+                        Ok(()) => go("/"),
+                        Err(e) => error.set(Some(UiError::from(&e))),
+                    }
+                    busy.set(false);
+                },
+                label { "{t.email}"
+                    input { name: "email", r#type: "email", required: true, autocomplete: "username",
+                        value: "{email}", oninput: move |e: FormEvent| email.set(e.value()) }
+                }
+                if let Some(m) = field_error(&err, "email") { p { class: "field-error", "{m}" } }
+                label { "{t.password}"
+                    input { name: "password", r#type: "password", required: true, autocomplete: "current-password",
+                        value: "{password}", oninput: move |e: FormEvent| password.set(e.value()) }
+                }
+                if let Some(m) = field_error(&err, "password") { p { class: "field-error", "{m}" } }
+                if let Some(m) = form_error(&err, &["email", "password"]) { p { class: "error", role: "alert", "{m}" } }
+                button { r#type: "submit", disabled: busy(), if busy() { "{t.working}" } else { "{t.sign_in}" } }
+            }
+            p { "{t.no_account} " Link { to: Route::Register {}, "{t.register}" } }
+        }
+    }
+}
+
+#[component]
+pub fn Register() -> Element {
+    let locale: Signal<Locale> = use_context();
+    let t = locale().texts();
+    let mut email = use_signal(String::new);
+    let mut password = use_signal(String::new);
+    let mut name = use_signal(String::new);
+    let mut company = use_signal(String::new);
+    let mut currency = use_signal(|| "RUB".to_owned());
+    let mut error = use_signal(|| None::<UiError>);
+    let mut busy = use_signal(|| false);
+    let err = error();
+    let fields = [
+        "email",
+        "password",
+        "displayName",
+        "companyName",
+        "baseCurrency",
+    ];
+    rsx! {
+        main { class: "auth",
+            div { class: "auth-lang", LanguageSwitch {} }
+            h1 { "{t.register}" }
+            form {
+                id: "register-form",
+                onsubmit: move |e: FormEvent| async move {
+                    e.prevent_default();
+                    // The same rule as the API, checked here first to save a round trip.
+                    if password().chars().count() < 8 {
+                        error.set(Some(UiError {
+                            code: "BAD_USER_INPUT".into(),
+                            field: Some("password".into()),
+                            message: if locale() == Locale::Ru { "Не короче 8 символов".into() } else { "At least 8 characters".into() },
+                        }));
+                        return;
+                    }
+                    busy.set(true);
+                    match session::register(email(), password(), name(), company(), currency()).await {
+                        Ok(()) => go("/"),
+                        Err(e) => error.set(Some(UiError::from(&e))),
+                    }
+                    busy.set(false);
+                },
+                label { "{t.email}"
+                    input { name: "email", r#type: "email", required: true, autocomplete: "username",
+                        value: "{email}", oninput: move |e: FormEvent| email.set(e.value()) }
+                }
+                if let Some(m) = field_error(&err, "email") { p { class: "field-error", "{m}" } }
+                label { "{t.password}"
+                    input { name: "password", r#type: "password", required: true, minlength: 8, autocomplete: "new-password",
+                        value: "{password}", oninput: move |e: FormEvent| password.set(e.value()) }
+                }
+                if let Some(m) = field_error(&err, "password") { p { class: "field-error", "{m}" } }
+                label { "{t.display_name}"
+                    input { name: "displayName", required: true, value: "{name}", oninput: move |e: FormEvent| name.set(e.value()) }
+                }
+                if let Some(m) = field_error(&err, "displayName") { p { class: "field-error", "{m}" } }
+                label { "{t.company_name}"
+                    input { name: "companyName", required: true, value: "{company}", oninput: move |e: FormEvent| company.set(e.value()) }
+                }
+                if let Some(m) = field_error(&err, "companyName") { p { class: "field-error", "{m}" } }
+                label { "{t.base_currency}"
+                    select { name: "baseCurrency", value: "{currency}", onchange: move |e: FormEvent| currency.set(e.value()),
+                        for c in ["RUB", "USD", "EUR", "KZT", "BYN", "CNY", "GBP"] {
+                            option { value: c, selected: currency() == c, "{c}" }
+                        }
+                    }
+                }
+                if let Some(m) = field_error(&err, "baseCurrency") { p { class: "field-error", "{m}" } }
+                if let Some(m) = form_error(&err, &fields) { p { class: "error", role: "alert", "{m}" } }
+                button { r#type: "submit", disabled: busy(), if busy() { "{t.working}" } else { "{t.register}" } }
+            }
+            p { "{t.have_account} " Link { to: Route::Login {}, "{t.sign_in}" } }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per screen.
+
+pub mod api_keys;
+pub mod clients;
+pub mod home;
+pub mod login;
+pub mod not_found;
