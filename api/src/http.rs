@@ -189,7 +189,8 @@ fn with_codes(mut response: Response) -> Response {
         }
         // Argument values are coerced when the resolver runs, so their errors carry a path.
         let bad_argument = err.message.starts_with("Failed to parse")
-            || err.message.starts_with("Invalid value for argument");
+            || err.message.starts_with("Invalid value for argument")
+            || err.message.starts_with("Variable ");
         let code = if err.path.is_empty() || bad_argument {
             Code::BadUserInput
         } else {

@@ -440,3 +440,297 @@ pub async fn revoke_api_key(id: String) -> Result<(), ServerFnError> {
         .await
         .map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    //! The web server as a browser without scripts sees it: server-rendered pages with real
+    //! data, on SQLite and PostgreSQL, plus the checks that keep the session safe.
+
+    use axum::body::Body;
+    use axum::http::Request as HttpRequest;
+    use serde_json::{Value, json};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    struct Web {
+        router: axum::Router,
+        _dir: std::path::PathBuf,
+    }
+
+    fn unique(prefix: &str) -> String {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        format!(
+            "{prefix}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+
+    async fn web(postgres: bool) -> Web {
+        let dir = std::env::temp_dir().join(unique("crm_web_test"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = if postgres {
+            let admin = std::env::var("CRM_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+            let name = unique("crm_test_web");
+            let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+        } else {
+            dir.join("crm.sqlite3").display().to_string()
+        };
+        let config = crm_api::Config {
+            database_url: Some(url),
+            ..Default::default()
+        };
+        Web {
+            router: build(config).await.unwrap(),
+            _dir: dir,
+        }
+    }
+
+    impl Web {
+        async fn send(&self, request: HttpRequest<Body>) -> (u16, Option<String>, String) {
+            let response = self.router.clone().oneshot(request).await.unwrap();
+            let status = response.status().as_u16();
+            let cookie = response
+                .headers()
+                .get(header::SET_COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.split(';').next().unwrap_or("").to_owned());
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, cookie, String::from_utf8_lossy(&body).into_owned())
+        }
+
+        async fn page(&self, path: &str, cookie: &str) -> (u16, String) {
+            let request = HttpRequest::get(path)
+                .header(header::COOKIE, cookie)
+                .header(header::ACCEPT_LANGUAGE, "en-US,en")
+                .body(Body::empty())
+                .unwrap();
+            let (status, _, body) = self.send(request).await;
+            (status, body)
+        }
+
+        async fn call(
+            &self,
+            path: &str,
+            cookie: &str,
+            args: Value,
+        ) -> (u16, Option<String>, String) {
+            let request = HttpRequest::post(path)
+                .header(header::HOST, "crm.test")
+                .header(header::ORIGIN, "http://crm.test")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(args.to_string()))
+                .unwrap();
+            self.send(request).await
+        }
+
+        async fn graphql(&self, key: &str, query: &str, variables: Value) -> Value {
+            let request = HttpRequest::post("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {key}"))
+                .body(Body::from(
+                    json!({ "query": query, "variables": variables }).to_string(),
+                ))
+                .unwrap();
+            serde_json::from_str(&self.send(request).await.2).unwrap()
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pages_on_sqlite() {
+        pages(web(false).await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pages_on_postgres() {
+        pages(web(true).await).await;
+    }
+
+    async fn pages(w: Web) {
+        // Not signed in: the sign-in form, in the browser's language.
+        let (status, body) = w.page("/", "").await;
+        assert_eq!(status, 200);
+        assert!(body.contains("id=\"login-form\""), "{body}");
+        let request = HttpRequest::get("/login")
+            .header(header::ACCEPT_LANGUAGE, "ru-RU,ru;q=0.9")
+            .body(Body::empty())
+            .unwrap();
+        assert!(w.send(request).await.2.contains("Войти"));
+
+        // Registration sets an httpOnly session cookie.
+        let args = json!({"email": "web@example.com", "password": "long enough", "display_name": "Вера",
+                          "company_name": "Лавка", "base_currency": "RUB"});
+        let response = w
+            .router
+            .clone()
+            .oneshot(
+                HttpRequest::post("/api/session/register")
+                    .header(header::HOST, "crm.test")
+                    .header(header::ORIGIN, "http://crm.test")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(args.to_string()))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let set_cookie = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+            "{set_cookie}"
+        );
+        let session = set_cookie.split(';').next().unwrap().to_owned();
+
+        // A new company: empty start screen and the clients empty state.
+        let (_, body) = w.page("/", &session).await;
+        assert!(
+            body.contains("This month") && body.contains("No sales this month yet"),
+            "{body}"
+        );
+        assert!(body.contains("Лавка"), "the company is shown");
+        let (_, body) = w.page("/clients", &session).await;
+        assert!(body.contains("id=\"clients-empty\""), "{body}");
+
+        // A key, created through the UI's server function, pushes data through GraphQL.
+        let (status, _, created) = w.call("/api/keys", &session, json!({"name": "Shop"})).await;
+        assert_eq!(status, 200, "{created}");
+        let created: Value = serde_json::from_str(&created).unwrap();
+        let key = created["secret"].as_str().unwrap().to_owned();
+        let rows: Vec<Value> = (0..30)
+            .map(|i| json!({"externalId": format!("c{i}"), "name": format!("Клиент {i:02}"), "email": format!("c{i}@shop.example")}))
+            .collect();
+        w.graphql(
+            &key,
+            "mutation($r: [ClientUpsertInput!]!) { upsertClients(clients: $r) { created } }",
+            json!({"r": rows}),
+        )
+        .await;
+        let sale = json!([{"externalId": "s1", "clientExternalId": "c7", "amountMinor": 124_000_000, "currency": "RUB",
+                           "soldAt": chrono::Utc::now().to_rfc3339()}]);
+        w.graphql(
+            &key,
+            "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }",
+            json!({"r": sale}),
+        )
+        .await;
+
+        // The lists show it, formatted per language, 25 to a page.
+        let (_, body) = w
+            .page("/clients?sort=total", &format!("{session}; crm_lang=ru"))
+            .await;
+        assert!(body.contains("30 клиентов"), "{body}");
+        assert!(
+            body.contains("1\u{a0}240\u{a0}000,00\u{a0}₽"),
+            "money in Russian format"
+        );
+        assert!(body.contains("id=\"next-page\""), "a second page");
+        let first = body.find("Клиент 07").unwrap();
+        assert!(
+            body[..first].matches("<tr").count() <= 2,
+            "the biggest buyer comes first"
+        );
+        let (_, body) = w
+            .page(
+                "/clients?search=%D0%BA%D0%BB%D0%B8%D0%B5%D0%BD%D1%82%2029",
+                &session,
+            )
+            .await;
+        assert!(
+            body.contains("1 client") && body.contains("Клиент 29"),
+            "{body}"
+        );
+        let (_, body) = w.page("/", &session).await;
+        assert!(
+            body.contains("₽1,240,000.00") && body.contains("1 sale"),
+            "{body}"
+        );
+        let (_, body) = w.page("/api-keys", &session).await;
+        assert!(
+            body.contains(&key[..12]) && !body.contains(&key),
+            "the list shows the prefix, never the key"
+        );
+
+        // Unknown pages are real 404s.
+        let (status, body) = w.page("/no/such/page", &session).await;
+        assert_eq!(status, 404);
+        assert!(body.contains("Page not found"));
+
+        // Writes from another site are refused, even with the cookie.
+        let request = HttpRequest::post("/api/keys")
+            .header(header::HOST, "crm.test")
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, &session)
+            .body(Body::from(json!({"name": "stolen"}).to_string()))
+            .unwrap();
+        assert_eq!(w.send(request).await.0, 403);
+
+        // Wrong passwords come back as a coded error for the form.
+        let (status, _, body) = w
+            .call(
+                "/api/session/login",
+                "",
+                json!({"email": "web@example.com", "password": "nope nope"}),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("BAD_USER_INPUT"), "{body}");
+
+        // Signing out ends the session: the cookie is cleared and the old one no longer works.
+        let (_, cleared, _) = w.call("/api/session/logout", &session, json!({})).await;
+        assert_eq!(cleared.as_deref(), Some("crm_session="));
+        let (_, body) = w.page("/clients", &session).await;
+        assert!(body.contains("id=\"login-form\""), "the old cookie is dead");
+    }
+
+    /// Every operation the UI sends is valid against the schema it runs on.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn operations_match_the_schema() {
+        let dir = std::env::temp_dir().join(unique("crm_web_ops"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = crm_api::Config {
+            database_url: Some(dir.join("db.sqlite3").display().to_string()),
+            ..Default::default()
+        };
+        let api = Api::new(crm_api::App::start(config).await.unwrap());
+        for op in crate::gql::all() {
+            let response = api
+                .execute(
+                    Principal::Anonymous,
+                    Request::new(op.as_str()),
+                    String::new(),
+                )
+                .await;
+            for e in &response.errors {
+                // Without variables and without a session, the only errors allowed are about
+                // missing variable values and authentication, never about the operation's shape.
+                let fine = e.message.contains("authentication required")
+                    || (e.message.starts_with("Variable ")
+                        && e.message.contains("is not defined")
+                        && !e.message.contains('$'));
+                assert!(fine, "{op}\n  {}", e.message);
+            }
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
