@@ -22,20 +22,7 @@ async fn killed_mid_batch(backend: Backend) {
     // This server pauses inside each batch transaction, after its rows are written and
     // before it commits: the test kills it there.
     let s = Server::start(&storage, &[("CRM_FAULT_BATCH_PAUSE_MS", "60000")]).await;
-    let reg = s
-        .data(None, "mutation { register(input: {email: \"k@shop.example\", password: \"long enough\", displayName: \"K\", companyName: \"Shop\"}) { accessToken } }", json!({}))
-        .await;
-    let user = reg["register"]["accessToken"].as_str().unwrap().to_owned();
-    let key = s
-        .data(
-            Some(&user),
-            "mutation { createApiKey(name: \"k\") { secret } }",
-            json!({}),
-        )
-        .await["createApiKey"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (user, key) = s.sign_up("k@shop.example").await;
 
     let batch = json!({"rows": clients(1000)});
     let request = {

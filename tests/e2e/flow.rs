@@ -144,20 +144,7 @@ async fn subscriptions_cross_server_processes_on_postgres() {
     let storage = Storage::new(Backend::Postgres).await;
     let a = Server::start(&storage, &[]).await;
     let b = Server::start(&storage, &[]).await;
-    let reg = a
-        .data(None, "mutation { register(input: {email: \"x@shop.example\", password: \"long enough\", displayName: \"X\", companyName: \"Shop\"}) { accessToken } }", json!({}))
-        .await;
-    let user = reg["register"]["accessToken"].as_str().unwrap().to_owned();
-    let key = a
-        .data(
-            Some(&user),
-            "mutation { createApiKey(name: \"k\") { secret } }",
-            json!({}),
-        )
-        .await["createApiKey"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (user, key) = a.sign_up("x@shop.example").await;
     a.data(Some(&key), UPSERT_CLIENTS, json!({"rows": clients(3)}))
         .await;
 

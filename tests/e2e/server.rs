@@ -117,6 +117,31 @@ impl Server {
             .expect("JSON answer")
     }
 
+    /// Registers `email` with a new company; returns the user's access token and a new
+    /// read-write API key of that company.
+    pub async fn sign_up(&self, email: &str) -> (String, String) {
+        let input = json!({"email": email, "password": "long enough", "displayName": email, "companyName": "Shop"});
+        let reg = self
+            .data(
+                None,
+                "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+                json!({"i": input}),
+            )
+            .await;
+        let user = reg["register"]["accessToken"].as_str().unwrap().to_owned();
+        let key = self
+            .data(
+                Some(&user),
+                "mutation { createApiKey(name: \"e2e\") { secret } }",
+                json!({}),
+            )
+            .await;
+        (
+            user,
+            key["createApiKey"]["secret"].as_str().unwrap().to_owned(),
+        )
+    }
+
     pub async fn data(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let r = self.call(token, query, variables).await;
         assert!(r.get("errors").is_none(), "unexpected errors: {r}");
