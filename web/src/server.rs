@@ -455,7 +455,34 @@ mod tests {
 
     struct Web {
         router: axum::Router,
-        _dir: std::path::PathBuf,
+        dir: std::path::PathBuf,
+        pg: Option<(String, String)>,
+    }
+
+    impl Drop for Web {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            // Drop cannot await: a plain thread with its own runtime drops the database.
+            if let Some((admin, name)) = self.pg.take() {
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    rt.block_on(async {
+                        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+                            .await
+                            .ok()?;
+                        tokio::spawn(conn);
+                        client
+                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .await
+                            .ok()
+                    })
+                })
+                .join();
+            }
+        }
     }
 
     fn unique(prefix: &str) -> String {
@@ -471,6 +498,7 @@ mod tests {
     async fn web(postgres: bool) -> Web {
         let dir = std::env::temp_dir().join(unique("crm_web_test"));
         std::fs::create_dir_all(&dir).unwrap();
+        let mut pg = None;
         let url = if postgres {
             let admin = std::env::var("CRM_TEST_PG_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
@@ -483,7 +511,9 @@ mod tests {
                 .batch_execute(&format!("CREATE DATABASE {name}"))
                 .await
                 .unwrap();
-            format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+            pg = Some((admin, name));
+            url
         } else {
             dir.join("crm.sqlite3").display().to_string()
         };
@@ -493,7 +523,8 @@ mod tests {
         };
         Web {
             router: build(config).await.unwrap(),
-            _dir: dir,
+            dir,
+            pg,
         }
     }
 
