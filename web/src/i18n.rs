@@ -119,6 +119,29 @@ pub struct Texts {
     pub back_home: &'static str,
     pub error_prefix: &'static str,
     pub switch_company: &'static str,
+    pub sales: &'static str,
+    pub filter: &'static str,
+    pub from_date: &'static str,
+    pub to_date: &'static str,
+    pub any: &'static str,
+    pub currency: &'static str,
+    pub no_sales_match: &'static str,
+    pub status_completed: &'static str,
+    pub status_pending: &'static str,
+    pub status_cancelled: &'static str,
+    pub status_refunded: &'static str,
+}
+
+impl Texts {
+    /// A sale status as the API names it (COMPLETED…), in this language.
+    pub fn status(&self, status: &str) -> &'static str {
+        match status {
+            "PENDING" => self.status_pending,
+            "CANCELLED" => self.status_cancelled,
+            "REFUNDED" => self.status_refunded,
+            _ => self.status_completed,
+        }
+    }
 }
 
 pub static EN: Texts = Texts {
@@ -187,6 +210,17 @@ pub static EN: Texts = Texts {
     back_home: "Back to the start",
     error_prefix: "Something went wrong:",
     switch_company: "Company",
+    sales: "Sales",
+    filter: "Show",
+    from_date: "From",
+    to_date: "To",
+    any: "Any",
+    currency: "Currency",
+    no_sales_match: "No sales match this filter.",
+    status_completed: "Completed",
+    status_pending: "Pending",
+    status_cancelled: "Cancelled",
+    status_refunded: "Refunded",
 };
 
 pub static RU: Texts = Texts {
@@ -255,6 +289,17 @@ pub static RU: Texts = Texts {
     back_home: "На главную",
     error_prefix: "Что-то пошло не так:",
     switch_company: "Компания",
+    sales: "Продажи",
+    filter: "Показать",
+    from_date: "С",
+    to_date: "По",
+    any: "Любой",
+    currency: "Валюта",
+    no_sales_match: "Нет продаж по этому фильтру.",
+    status_completed: "Завершена",
+    status_pending: "Ожидает",
+    status_cancelled: "Отменена",
+    status_refunded: "Возврат",
 };
 
 /// Formats a decimal amount ("1240000.00", as the API gives it) in a currency, per locale:

@@ -8,6 +8,7 @@ use crate::pages::clients::Clients;
 use crate::pages::home::Home;
 use crate::pages::login::{Login, Register};
 use crate::pages::not_found::NotFound;
+use crate::pages::sales::Sales;
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]
@@ -22,6 +23,8 @@ pub enum Route {
             Home {},
             #[route("/clients?:search&:sort&:after")]
             Clients { search: String, sort: String, after: String },
+            #[route("/sales?:from&:to&:status&:currency&:after")]
+            Sales { from: String, to: String, status: String, currency: String, after: String },
             #[route("/api-keys")]
             ApiKeys {},
         #[end_layout]

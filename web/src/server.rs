@@ -423,6 +423,52 @@ pub async fn clients(
         .map(|d| d.clients)
 }
 
+pub async fn sales(
+    from: String,
+    to: String,
+    status: String,
+    currency: String,
+    after: String,
+) -> Result<gql::SalePage, ServerFnError> {
+    let day = |field: &str, v: &str, days: u64| -> Result<Value, ServerFnError> {
+        if v.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        let date = chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+            error(
+                "BAD_USER_INPUT",
+                Some(field),
+                "expected a date like 2026-11-22",
+            )
+        })?;
+        let start = date
+            .checked_add_days(chrono::Days::new(days))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .ok_or_else(|| error("BAD_USER_INPUT", Some(field), "date out of range"))?;
+        Ok(Value::from(start.and_utc().to_rfc3339()))
+    };
+    let status = match status.as_str() {
+        "" => Value::Null,
+        s @ ("COMPLETED" | "PENDING" | "CANCELLED" | "REFUNDED") => Value::from(s),
+        _ => return Err(error("BAD_USER_INPUT", Some("status"), "unknown status")),
+    };
+    let filter = json!({
+        "soldFrom": day("from", &from, 0)?,
+        // The end date is inclusive for people: sales before the next midnight.
+        "soldTo": day("to", &to, 1)?,
+        "status": status,
+        "currency": if currency.trim().is_empty() { Value::Null } else { Value::from(currency.trim()) },
+    });
+    let variables = json!({
+        "first": 25,
+        "after": if after.is_empty() { Value::Null } else { Value::from(after) },
+        "filter": filter,
+    });
+    run_as_user::<gql::SalesData>(gql::SALES, variables)
+        .await
+        .map(|d| d.sales)
+}
+
 pub async fn api_keys() -> Result<Vec<gql::ApiKey>, ServerFnError> {
     run_as_user::<gql::ApiKeysData>(gql::API_KEYS, json!({}))
         .await
@@ -699,6 +745,37 @@ mod tests {
         assert!(
             body.contains(&key[..12]) && !body.contains(&key),
             "the list shows the prefix, never the key"
+        );
+
+        // The sales list with its filters.
+        let (_, body) = w.page("/sales", &session).await;
+        assert!(
+            body.contains("id=\"sales-table\"")
+                && body.contains("Клиент 07")
+                && body.contains("1 sale"),
+            "{body}"
+        );
+        let (_, body) = w.page("/sales?currency=USD", &session).await;
+        assert!(body.contains("No sales match this filter."), "{body}");
+        let (_, body) = w
+            .page(
+                "/sales?status=COMPLETED&from=2000-01-01",
+                &format!("{session}; crm_lang=ru"),
+            )
+            .await;
+        assert!(
+            body.contains("1 продажа") && body.contains("Завершена"),
+            "{body}"
+        );
+        let request = HttpRequest::get("/api/sales?from=tomorrow&to=&status=&currency=&after=")
+            .header(header::COOKIE, &session)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = w.send(request).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body.contains("BAD_USER_INPUT") && body.contains("from"),
+            "{body}"
         );
 
         // Unknown pages are real 404s.

@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::gql::{ApiKey, ClientPage, CreatedKey, Dashboard, Viewer};
+use crate::gql::{ApiKey, ClientPage, CreatedKey, Dashboard, SalePage, Viewer};
 use crate::i18n::Locale;
 
 /// What the UI shows of a failed call: the API's code, the field at fault and a message.
@@ -97,6 +97,18 @@ pub async fn clients(
     after: String,
 ) -> Result<ClientPage, ServerFnError> {
     crate::server::clients(search, sort, after).await
+}
+
+/// Sales, newest first. `from` and `to` are dates (YYYY-MM-DD, `to` inclusive); empty means open.
+#[get("/api/sales?from&to&status&currency&after")]
+pub async fn sales(
+    from: String,
+    to: String,
+    status: String,
+    currency: String,
+    after: String,
+) -> Result<SalePage, ServerFnError> {
+    crate::server::sales(from, to, status, currency, after).await
 }
 
 #[get("/api/keys")]

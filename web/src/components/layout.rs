@@ -75,6 +75,7 @@ pub fn Shell() -> Element {
                 Link { class: "brand", to: Route::Home {}, "{t.app_name}" }
                 Link { to: Route::Home {}, "{t.home}" }
                 Link { to: Route::Clients { search: String::new(), sort: String::new(), after: String::new() }, "{t.clients}" }
+                Link { to: Route::Sales { from: String::new(), to: String::new(), status: String::new(), currency: String::new(), after: String::new() }, "{t.sales}" }
                 Link { to: Route::ApiKeys {}, "{t.api_keys}" }
             }
             div { class: "session",

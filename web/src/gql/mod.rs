@@ -173,6 +173,25 @@ pub const CLIENTS: &str =
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+pub struct SalePage {
+    pub total_count: i64,
+    pub edges: Vec<Edge<SaleRow>>,
+    pub page_info: PageInfo,
+}
+
+#[derive(Deserialize)]
+pub struct SalesData {
+    pub sales: SalePage,
+}
+
+pub const SALES: &str = "query($first: Int, $after: String, $filter: SaleFilterInput) {
+    sales(first: $first, after: $after, filter: $filter) {
+      totalCount
+      edges { node { id amount { amount currency } soldAt status client { id name } } }
+      pageInfo { hasNextPage endCursor } } }";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ApiKey {
     pub id: String,
     pub name: String,

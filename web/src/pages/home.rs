@@ -49,6 +49,7 @@ pub fn Home() -> Element {
         }
         nav { class: "shortcuts",
             Link { to: Route::Clients { search: String::new(), sort: String::new(), after: String::new() }, "{t.clients} →" }
+            Link { to: Route::Sales { from: String::new(), to: String::new(), status: String::new(), currency: String::new(), after: String::new() }, "{t.sales} →" }
             Link { to: Route::ApiKeys {}, "{t.api_keys} →" }
         }
         h2 { "{t.latest_sales}" }
@@ -63,7 +64,7 @@ pub fn Home() -> Element {
                             td { "{i18n::date(l, &e.node.sold_at)}" }
                             td { "{e.node.client.name}" }
                             td { class: "num", "{i18n::money(l, &e.node.amount.amount, &e.node.amount.currency)}" }
-                            td { "{e.node.status.to_lowercase()}" }
+                            td { "{t.status(&e.node.status)}" }
                         }
                     }
                 }
