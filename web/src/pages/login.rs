@@ -2,6 +2,7 @@
 
 use dioxus::prelude::*;
 
+use crate::components::field::Field;
 use crate::components::layout::LanguageSwitch;
 use crate::components::status::{field_error, form_error, go};
 use crate::i18n::Locale;
@@ -12,8 +13,8 @@ use crate::session::{self, UiError};
 pub fn Login() -> Element {
     let locale: Signal<Locale> = use_context();
     let t = locale().texts();
-    let mut email = use_signal(String::new);
-    let mut password = use_signal(String::new);
+    let email = use_signal(String::new);
+    let password = use_signal(String::new);
     let mut error = use_signal(|| None::<UiError>);
     let mut busy = use_signal(|| false);
     let err = error();
@@ -32,16 +33,8 @@ pub fn Login() -> Element {
                     }
                     busy.set(false);
                 },
-                label { "{t.email}"
-                    input { name: "email", r#type: "email", required: true, autocomplete: "username",
-                        value: "{email}", oninput: move |e: FormEvent| email.set(e.value()) }
-                }
-                if let Some(m) = field_error(&err, "email") { p { class: "field-error", "{m}" } }
-                label { "{t.password}"
-                    input { name: "password", r#type: "password", required: true, autocomplete: "current-password",
-                        value: "{password}", oninput: move |e: FormEvent| password.set(e.value()) }
-                }
-                if let Some(m) = field_error(&err, "password") { p { class: "field-error", "{m}" } }
+                Field { label: t.email, name: "email", kind: "email", autocomplete: "username", value: email, error: field_error(&err, "email") }
+                Field { label: t.password, name: "password", kind: "password", autocomplete: "current-password", value: password, error: field_error(&err, "password") }
                 if let Some(m) = form_error(&err, &["email", "password"]) { p { class: "error", role: "alert", "{m}" } }
                 button { r#type: "submit", disabled: busy(), if busy() { "{t.working}" } else { "{t.sign_in}" } }
             }
@@ -54,10 +47,10 @@ pub fn Login() -> Element {
 pub fn Register() -> Element {
     let locale: Signal<Locale> = use_context();
     let t = locale().texts();
-    let mut email = use_signal(String::new);
-    let mut password = use_signal(String::new);
-    let mut name = use_signal(String::new);
-    let mut company = use_signal(String::new);
+    let email = use_signal(String::new);
+    let password = use_signal(String::new);
+    let name = use_signal(String::new);
+    let company = use_signal(String::new);
     let mut currency = use_signal(|| "RUB".to_owned());
     let mut error = use_signal(|| None::<UiError>);
     let mut busy = use_signal(|| false);
@@ -93,24 +86,10 @@ pub fn Register() -> Element {
                     }
                     busy.set(false);
                 },
-                label { "{t.email}"
-                    input { name: "email", r#type: "email", required: true, autocomplete: "username",
-                        value: "{email}", oninput: move |e: FormEvent| email.set(e.value()) }
-                }
-                if let Some(m) = field_error(&err, "email") { p { class: "field-error", "{m}" } }
-                label { "{t.password}"
-                    input { name: "password", r#type: "password", required: true, minlength: 8, autocomplete: "new-password",
-                        value: "{password}", oninput: move |e: FormEvent| password.set(e.value()) }
-                }
-                if let Some(m) = field_error(&err, "password") { p { class: "field-error", "{m}" } }
-                label { "{t.display_name}"
-                    input { name: "displayName", required: true, value: "{name}", oninput: move |e: FormEvent| name.set(e.value()) }
-                }
-                if let Some(m) = field_error(&err, "displayName") { p { class: "field-error", "{m}" } }
-                label { "{t.company_name}"
-                    input { name: "companyName", required: true, value: "{company}", oninput: move |e: FormEvent| company.set(e.value()) }
-                }
-                if let Some(m) = field_error(&err, "companyName") { p { class: "field-error", "{m}" } }
+                Field { label: t.email, name: "email", kind: "email", autocomplete: "username", value: email, error: field_error(&err, "email") }
+                Field { label: t.password, name: "password", kind: "password", autocomplete: "new-password", minlength: 8, value: password, error: field_error(&err, "password") }
+                Field { label: t.display_name, name: "displayName", value: name, error: field_error(&err, "displayName") }
+                Field { label: t.company_name, name: "companyName", value: company, error: field_error(&err, "companyName") }
                 label { "{t.base_currency}"
                     select { name: "baseCurrency", value: "{currency}", onchange: move |e: FormEvent| currency.set(e.value()),
                         for c in ["RUB", "USD", "EUR", "KZT", "BYN", "CNY", "GBP"] {
