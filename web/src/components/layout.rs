@@ -4,11 +4,11 @@
 
 use dioxus::prelude::*;
 
-use crate::components::status::{ErrorBox, Loading, go};
+use crate::components::status::{ErrorBox, Loading, go, loaded};
 use crate::i18n::Locale;
 use crate::pages::login::Login;
 use crate::routes::Route;
-use crate::session::{self, UiError};
+use crate::session;
 
 #[component]
 pub fn Root() -> Element {
@@ -51,19 +51,12 @@ pub fn Shell() -> Element {
     let locale: Signal<Locale> = use_context();
     let viewer = use_server_future(session::me)?;
     let t = locale().texts();
-    let guard = viewer.read();
-    let viewer = match guard.as_ref() {
-        Some(Ok(v)) => v.clone(),
-        Some(Err(e)) => {
-            let e = UiError::from(e);
-            if e.code == "UNAUTHENTICATED" {
-                return rsx! { Login {} };
-            }
-            return rsx! { main { class: "page", ErrorBox { error: e } } };
-        }
-        None => return rsx! { Loading {} },
+    let viewer = match loaded(&viewer) {
+        Ok(v) => v,
+        Err(Some(e)) if e.code == "UNAUTHENTICATED" => return rsx! { Login {} },
+        Err(Some(error)) => return rsx! { main { class: "page", ErrorBox { error } } },
+        Err(None) => return rsx! { Loading {} },
     };
-    drop(guard);
     let company_id = viewer
         .company
         .as_ref()

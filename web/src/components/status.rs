@@ -23,6 +23,26 @@ pub fn ErrorBox(error: UiError) -> Element {
     }
 }
 
+/// A page's loaded data, or what it is instead: `Err(None)` while loading, `Err(Some(..))`
+/// when the call failed.
+pub fn loaded<T: Clone + 'static>(
+    data: &Resource<Result<T, ServerFnError>>,
+) -> Result<T, Option<UiError>> {
+    match &*data.read() {
+        Some(Ok(v)) => Ok(v.clone()),
+        Some(Err(e)) => Err(Some(UiError::from(e))),
+        None => Err(None),
+    }
+}
+
+/// What a page shows while its data is not there: the loading state or the error.
+pub fn not_loaded(state: Option<UiError>) -> Element {
+    match state {
+        Some(error) => rsx! { ErrorBox { error } },
+        None => rsx! { Loading {} },
+    }
+}
+
 /// The error message for one form field, when the API named it.
 pub fn field_error(error: &Option<UiError>, field: &str) -> Option<String> {
     error

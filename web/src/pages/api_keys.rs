@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use crate::components::status::{ErrorBox, Loading, field_error};
+use crate::components::status::{ErrorBox, field_error, loaded, not_loaded};
 use crate::gql::CreatedKey;
 use crate::i18n::{self, Locale};
 use crate::session::{self, UiError};
@@ -19,19 +19,13 @@ pub fn ApiKeys() -> Element {
     let mut copied = use_signal(|| false);
     let l = locale();
     let t = l.texts();
-    let guard = keys.read();
-    let list = match guard.as_ref() {
-        Some(Ok(k)) => k.clone(),
-        Some(Err(e)) => {
-            let e = UiError::from(e);
-            if e.code == "FORBIDDEN" {
-                return rsx! { h1 { "{t.api_keys}" } p { class: "empty", "{t.only_admins}" } };
-            }
-            return rsx! { ErrorBox { error: e } };
+    let list = match loaded(&keys) {
+        Ok(k) => k,
+        Err(Some(e)) if e.code == "FORBIDDEN" => {
+            return rsx! { h1 { "{t.api_keys}" } p { class: "empty", "{t.only_admins}" } };
         }
-        None => return rsx! { Loading {} },
+        Err(state) => return not_loaded(state),
     };
-    drop(guard);
     let err = error();
     rsx! {
         h1 { "{t.api_keys}" }

@@ -3,10 +3,10 @@
 
 use dioxus::prelude::*;
 
-use crate::components::status::{ErrorBox, Loading};
+use crate::components::status::{loaded, not_loaded};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
-use crate::session::{self, UiError};
+use crate::session;
 
 #[component]
 pub fn Clients(search: String, sort: String, after: String) -> Element {
@@ -21,13 +21,10 @@ fn ClientList(search: String, sort: String, after: String) -> Element {
     let data = use_server_future(move || session::clients(s.clone(), o.clone(), a.clone()))?;
     let l = locale();
     let t = l.texts();
-    let guard = data.read();
-    let page = match guard.as_ref() {
-        Some(Ok(p)) => p.clone(),
-        Some(Err(e)) => return rsx! { ErrorBox { error: UiError::from(e) } },
-        None => return rsx! { Loading {} },
+    let page = match loaded(&data) {
+        Ok(v) => v,
+        Err(state) => return not_loaded(state),
     };
-    drop(guard);
     let sorts = [
         ("name", t.sort_name),
         ("total", t.sort_total),

@@ -2,10 +2,10 @@
 
 use dioxus::prelude::*;
 
-use crate::components::status::{ErrorBox, Loading};
+use crate::components::status::{loaded, not_loaded};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
-use crate::session::{self, UiError};
+use crate::session;
 
 #[component]
 pub fn Home() -> Element {
@@ -13,13 +13,10 @@ pub fn Home() -> Element {
     let data = use_server_future(session::dashboard)?;
     let l = locale();
     let t = l.texts();
-    let guard = data.read();
-    let d = match guard.as_ref() {
-        Some(Ok(d)) => d.clone(),
-        Some(Err(e)) => return rsx! { ErrorBox { error: UiError::from(e) } },
-        None => return rsx! { Loading {} },
+    let d = match loaded(&data) {
+        Ok(v) => v,
+        Err(state) => return not_loaded(state),
     };
-    drop(guard);
     let sales_label = i18n::count(
         l,
         d.sales_summary.sales_count,

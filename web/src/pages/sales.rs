@@ -3,10 +3,10 @@
 
 use dioxus::prelude::*;
 
-use crate::components::status::{ErrorBox, Loading};
+use crate::components::status::{loaded, not_loaded};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
-use crate::session::{self, UiError};
+use crate::session;
 
 #[component]
 pub fn Sales(from: String, to: String, status: String, currency: String, after: String) -> Element {
@@ -30,13 +30,10 @@ fn SaleList(from: String, to: String, status: String, currency: String, after: S
     })?;
     let l = locale();
     let t = l.texts();
-    let guard = data.read();
-    let page = match guard.as_ref() {
-        Some(Ok(p)) => p.clone(),
-        Some(Err(e)) => return rsx! { ErrorBox { error: UiError::from(e) } },
-        None => return rsx! { Loading {} },
+    let page = match loaded(&data) {
+        Ok(v) => v,
+        Err(state) => return not_loaded(state),
     };
-    drop(guard);
     let filtered = !(from.is_empty() && to.is_empty() && status.is_empty() && currency.is_empty());
     let count = i18n::count(
         l,
