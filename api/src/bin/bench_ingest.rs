@@ -871,12 +871,12 @@ async fn refresh_aggregates(pg: &tokio_postgres::Client, company_id: i64) -> Res
              FROM sales s JOIN companies co ON co.id = s.company_id \
              WHERE s.company_id = $1::bigint AND s.status = 'completed' \
              GROUP BY s.client_id) \
-         UPDATE clients c \
+         UPDATE client_stats c \
          SET sales_count = agg.sales_count, \
              total_spent_minor = agg.total, \
              last_purchase_at = agg.last_purchase \
          FROM agg \
-         WHERE c.id = agg.client_id AND c.company_id = $1::bigint",
+         WHERE c.client_id = agg.client_id AND c.company_id = $1::bigint",
         &[&company_id],
     )
     .await

@@ -79,12 +79,20 @@ diesel::table! {
         status -> Text,
         archived_at -> Nullable<Timestamp>,
         search_text -> Text,
-        sales_count -> BigInt,
-        total_spent_minor -> BigInt,
-        last_purchase_at -> Nullable<Timestamp>,
         last_interaction_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Sales aggregates of each client, one row per client (a trigger adds it with the client).
+    client_stats (client_id) {
+        client_id -> BigInt,
+        company_id -> BigInt,
+        sales_count -> BigInt,
+        total_spent_minor -> BigInt,
+        last_purchase_at -> Nullable<Timestamp>,
     }
 }
 
@@ -123,6 +131,7 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_keys -> companies (company_id));
 diesel::joinable!(clients -> companies (company_id));
+diesel::joinable!(client_stats -> clients (client_id));
 diesel::joinable!(sales -> clients (client_id));
 diesel::joinable!(interactions -> clients (client_id));
 
@@ -134,6 +143,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     api_keys,
     clients,
+    client_stats,
     sales,
     interactions,
 );
