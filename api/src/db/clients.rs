@@ -128,28 +128,37 @@ macro_rules! joined {
     };
 }
 
-/// Applies the filter of a client list to a boxed query.
+/// Applies the filter of a client list to a boxed query of `clients` (joined to its stats or
+/// not); `has_purchases` is left to the caller, as it needs the stats.
+macro_rules! contact_filters {
+    ($q:ident, $f:expr) => {{
+        let f: &ClientFilter = $f;
+        if let Some(s) = &f.search {
+            $q = $q.filter(clients::search_text.like(like_pattern(s)).escape('\\'));
+        }
+        if let Some(status) = &f.status {
+            $q = $q.filter(clients::status.eq(status.clone()));
+        }
+        match f.archived {
+            Some(true) => $q = $q.filter(clients::archived_at.is_not_null()),
+            Some(false) => $q = $q.filter(clients::archived_at.is_null()),
+            None => {}
+        }
+        if let Some(from) = f.last_interaction_from {
+            $q = $q.filter(clients::last_interaction_at.ge(from));
+        }
+        if let Some(to) = f.last_interaction_to {
+            $q = $q.filter(clients::last_interaction_at.lt(to));
+        }
+    }};
+}
+
+/// Clients with their stats, filtered as a client list asks.
 macro_rules! filtered {
     ($company:expr, $f:expr) => {{
         let f: &ClientFilter = $f;
         let mut q = joined!($company).into_boxed();
-        if let Some(s) = &f.search {
-            q = q.filter(clients::search_text.like(like_pattern(s)).escape('\\'));
-        }
-        if let Some(status) = &f.status {
-            q = q.filter(clients::status.eq(status.clone()));
-        }
-        match f.archived {
-            Some(true) => q = q.filter(clients::archived_at.is_not_null()),
-            Some(false) => q = q.filter(clients::archived_at.is_null()),
-            None => {}
-        }
-        if let Some(from) = f.last_interaction_from {
-            q = q.filter(clients::last_interaction_at.ge(from));
-        }
-        if let Some(to) = f.last_interaction_to {
-            q = q.filter(clients::last_interaction_at.lt(to));
-        }
+        contact_filters!(q, f);
         match f.has_purchases {
             Some(true) => q = q.filter(client_stats::sales_count.gt(0)),
             Some(false) => q = q.filter(client_stats::sales_count.eq(0)),
@@ -226,8 +235,18 @@ pub fn sort_key(client: &Client, sort: ClientSort) -> SortKey {
 }
 
 pub async fn count(conn: &mut DbConn, company_id: i64, filter: &ClientFilter) -> QueryResult<i64> {
+    if filter.has_purchases.is_some() {
+        return with_conn!(conn, c => {
+            filtered!(company_id, filter).count().get_result(c).await
+        });
+    }
+    // Without a condition on the stats, counting needs the clients table alone.
     with_conn!(conn, c => {
-        filtered!(company_id, filter).count().get_result(c).await
+        let mut q = clients::table
+            .filter(clients::company_id.eq(company_id))
+            .into_boxed();
+        contact_filters!(q, filter);
+        q.count().get_result(c).await
     })
 }
 
