@@ -54,6 +54,21 @@ impl Api {
             .data(ClientAddr(addr));
         with_codes(self.schema.execute(request).await)
     }
+
+    /// Runs a subscription as `principal`, as `/graphql/ws` does: one response per event,
+    /// until the caller drops the stream.
+    pub fn subscribe(
+        &self,
+        principal: Principal,
+        request: async_graphql::Request,
+    ) -> impl futures::Stream<Item = Response> + Send + 'static {
+        use futures::StreamExt;
+        let company = principal.company().unwrap_or(0);
+        let request = request
+            .data(Loaders::for_subscriptions(&self.app, company))
+            .data(principal);
+        self.schema.execute_stream(request).map(with_codes)
+    }
 }
 
 /// The API routes (`/graphql`, `/graphql/ws`, `/health`), without a fallback, so the web UI can

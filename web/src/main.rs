@@ -16,6 +16,11 @@ mod session;
 
 pub use routes::Route;
 
+/// The server allocates as the API's binary does (see `api/src/main.rs`).
+#[cfg(feature = "server")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The whole app: the router, with the stylesheet inlined so the page looks right even
 /// without the browser bundle.
 #[component]

@@ -4,10 +4,12 @@ use dioxus::prelude::*;
 
 use crate::components::layout::{Root, Shell};
 use crate::pages::api_keys::ApiKeys;
+use crate::pages::client::ClientPage;
 use crate::pages::clients::Clients;
 use crate::pages::home::Home;
 use crate::pages::login::{Login, Register};
 use crate::pages::not_found::NotFound;
+use crate::pages::sale::SalePage;
 use crate::pages::sales::Sales;
 
 #[derive(Routable, Clone, PartialEq, Debug)]
@@ -23,11 +25,43 @@ pub enum Route {
             Home {},
             #[route("/clients?:search&:sort&:after")]
             Clients { search: String, sort: String, after: String },
-            #[route("/sales?:from&:to&:status&:currency&:after")]
-            Sales { from: String, to: String, status: String, currency: String, after: String },
+            #[route("/clients/:id?:more")]
+            ClientPage { id: String, more: String },
+            #[route("/sales?:from&:to&:status&:currency&:client&:after")]
+            Sales { from: String, to: String, status: String, currency: String, client: String, after: String },
+            #[route("/sales/:id")]
+            SalePage { id: String },
             #[route("/api-keys")]
             ApiKeys {},
         #[end_layout]
         #[route("/:..segments")]
         NotFound { segments: Vec<String> },
+}
+
+impl Route {
+    /// The clients list as it first opens.
+    pub fn clients() -> Route {
+        Route::Clients { search: String::new(), sort: String::new(), after: String::new() }
+    }
+
+    /// The sales list, unfiltered.
+    pub fn sales() -> Route {
+        Route::sales_of(String::new())
+    }
+
+    /// The sales list of one client (every client when `client` is empty).
+    pub fn sales_of(client: String) -> Route {
+        Route::Sales {
+            from: String::new(),
+            to: String::new(),
+            status: String::new(),
+            currency: String::new(),
+            client,
+            after: String::new(),
+        }
+    }
+
+    pub fn client(id: String) -> Route {
+        Route::ClientPage { id, more: String::new() }
+    }
 }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, TimeZone, Utc};
 use crm_api::auth::Principal;
 use crm_api::http::Api;
-use dioxus::fullstack::FullstackContext;
+use dioxus::fullstack::{FullstackContext, ServerEvents};
 use dioxus::prelude::ServerFnError;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -428,6 +428,7 @@ pub async fn sales(
     to: String,
     status: String,
     currency: String,
+    client: String,
     after: String,
 ) -> Result<gql::SalePage, ServerFnError> {
     let day = |field: &str, v: &str, days: u64| -> Result<Value, ServerFnError> {
@@ -458,6 +459,7 @@ pub async fn sales(
         "soldTo": day("to", &to, 1)?,
         "status": status,
         "currency": if currency.trim().is_empty() { Value::Null } else { Value::from(currency.trim()) },
+        "clientId": if client.trim().is_empty() { Value::Null } else { Value::from(client.trim()) },
     });
     let variables = json!({
         "first": 25,
@@ -467,6 +469,209 @@ pub async fn sales(
     run_as_user::<gql::SalesData>(gql::SALES, variables)
         .await
         .map(|d| d.sales)
+}
+
+/// Interactions shown per page on the client screen; sales shown there (the rest are one
+/// link away, in the sales list filtered to the client).
+const CLIENT_SALES: i64 = 20;
+
+pub async fn client(id: String, more: String) -> Result<gql::ClientDetail, ServerFnError> {
+    let variables = json!({
+        "id": id,
+        "sales": CLIENT_SALES,
+        "interactionsAfter": if more.is_empty() { Value::Null } else { Value::from(more) },
+    });
+    run_as_user::<gql::ClientData>(gql::CLIENT, variables)
+        .await
+        .map(|d| d.client)
+}
+
+/// An optional form value: empty means "none".
+fn optional(v: &str) -> Value {
+    match v.trim() {
+        "" => Value::Null,
+        t => Value::from(t),
+    }
+}
+
+pub async fn update_client(
+    id: String,
+    name: String,
+    email: String,
+    phone: String,
+    status: String,
+) -> Result<(), ServerFnError> {
+    let status = match status.as_str() {
+        s @ ("ACTIVE" | "INACTIVE") => s,
+        _ => return Err(error("BAD_USER_INPUT", Some("status"), "unknown status")),
+    };
+    let input = json!({
+        "name": name.trim(), "email": optional(&email), "phone": optional(&phone), "status": status,
+    });
+    run_as_user::<Value>(gql::UPDATE_CLIENT, json!({ "id": id, "input": input }))
+        .await
+        .map(|_| ())
+}
+
+pub async fn archive_client(id: String, archived: bool) -> Result<(), ServerFnError> {
+    let op = if archived {
+        gql::ARCHIVE_CLIENT
+    } else {
+        gql::RESTORE_CLIENT
+    };
+    run_as_user::<Value>(op, json!({ "id": id }))
+        .await
+        .map(|_| ())
+}
+
+/// A day from a form (YYYY-MM-DD) as a moment: now for today, else noon UTC of that day.
+/// Empty gives `None`.
+fn day_moment(field: &str, day: &str) -> Result<Option<String>, ServerFnError> {
+    let day = day.trim();
+    if day.is_empty() {
+        return Ok(None);
+    }
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map_err(|_| error("BAD_USER_INPUT", Some(field), "expected a date like 2026-11-22"))?;
+    let now = Utc::now();
+    if date == now.date_naive() {
+        return Ok(Some(now.to_rfc3339()));
+    }
+    let noon = date
+        .and_hms_opt(12, 0, 0)
+        .ok_or_else(|| error("BAD_USER_INPUT", Some(field), "date out of range"))?;
+    Ok(Some(noon.and_utc().to_rfc3339()))
+}
+
+pub async fn add_interaction(
+    client_id: String,
+    kind: String,
+    body: String,
+    day: String,
+) -> Result<(), ServerFnError> {
+    let kind = match kind.as_str() {
+        k @ ("CALL" | "EMAIL" | "MEETING" | "NOTE") => k,
+        _ => return Err(error("BAD_USER_INPUT", Some("kind"), "unknown kind")),
+    };
+    let input = json!({ "kind": kind, "body": body.trim(), "occurredAt": day_moment("occurredAt", &day)? });
+    run_as_user::<Value>(
+        gql::ADD_INTERACTION,
+        json!({ "id": client_id, "input": input }),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// An amount as people type it ("1 240 000,50", "99.9", "15") in minor units of `currency`.
+/// One decimal separator, `.` or `,`; spaces group digits; no more decimals than the currency has.
+pub fn parse_amount(text: &str, currency: &str) -> Result<i64, String> {
+    let digits = crm_api::currency::minor_units(currency).ok_or("unknown currency code")?;
+    let compact: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if compact.is_empty() {
+        return Err("enter an amount".into());
+    }
+    let (int, frac) = match compact.find(['.', ',']) {
+        Some(i) => (&compact[..i], &compact[i + 1..]),
+        None => (compact.as_str(), ""),
+    };
+    let plain = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if int.is_empty() || !plain(int) || !plain(frac) {
+        return Err("enter a number like 1240.50".into());
+    }
+    if frac.len() > usize::from(digits) {
+        return Err(if digits == 0 {
+            "this currency has no minor units".into()
+        } else {
+            format!("at most {digits} digits after the decimal point")
+        });
+    }
+    let scale = 10i64.pow(u32::from(digits));
+    let frac_value = if frac.is_empty() {
+        0
+    } else {
+        frac.parse::<i64>().map_err(|_| "amount too large")? * 10i64.pow((usize::from(digits) - frac.len()) as u32)
+    };
+    int.parse::<i64>()
+        .ok()
+        .and_then(|i| i.checked_mul(scale))
+        .and_then(|i| i.checked_add(frac_value))
+        .ok_or_else(|| "amount too large".into())
+}
+
+/// The fields of the sale form as a GraphQL input (`SaleInput` or `SaleUpdateInput`).
+fn sale_input(form: &crate::session::SaleForm) -> Result<serde_json::Map<String, Value>, ServerFnError> {
+    let currency = form.currency.trim().to_uppercase();
+    if !crm_api::currency::is_known(&currency) {
+        return Err(error("BAD_USER_INPUT", Some("currency"), "unknown currency code"));
+    }
+    let amount = parse_amount(&form.amount, &currency)
+        .map_err(|m| error("BAD_USER_INPUT", Some("amountMinor"), &m))?;
+    let status = match form.status.as_str() {
+        s @ ("COMPLETED" | "PENDING" | "CANCELLED" | "REFUNDED") => s,
+        _ => return Err(error("BAD_USER_INPUT", Some("status"), "unknown status")),
+    };
+    let mut input = serde_json::Map::new();
+    input.insert("amountMinor".into(), Value::from(amount));
+    input.insert("currency".into(), Value::from(currency));
+    input.insert("status".into(), Value::from(status));
+    input.insert("note".into(), optional(&form.note));
+    if let Some(at) = day_moment("soldAt", &form.day)? {
+        input.insert("soldAt".into(), Value::from(at));
+    }
+    Ok(input)
+}
+
+pub async fn create_sale(
+    client_id: String,
+    form: crate::session::SaleForm,
+    item: String,
+) -> Result<String, ServerFnError> {
+    let mut input = sale_input(&form)?;
+    input.insert("clientId".into(), Value::from(client_id));
+    if !item.trim().is_empty() {
+        input.insert("items".into(), json!([{ "name": item.trim() }]));
+    }
+    run_as_user::<gql::CreateSaleData>(gql::CREATE_SALE, json!({ "input": input }))
+        .await
+        .map(|d| d.create_sale.id)
+}
+
+pub async fn sale(id: String) -> Result<gql::SaleDetail, ServerFnError> {
+    run_as_user::<gql::SaleData>(gql::SALE, json!({ "id": id }))
+        .await
+        .map(|d| d.sale)
+}
+
+pub async fn update_sale(id: String, form: crate::session::SaleForm) -> Result<(), ServerFnError> {
+    let input = sale_input(&form)?;
+    run_as_user::<Value>(gql::UPDATE_SALE, json!({ "id": id, "input": input }))
+        .await
+        .map(|_| ())
+}
+
+/// Sale changes of the session's company, as server-sent events, for as long as the page
+/// listens (the subscription ends when the browser closes the stream).
+pub async fn live_sales() -> Result<ServerEvents<gql::SaleChange>, ServerFnError> {
+    use futures::StreamExt;
+    let ctx = context()?;
+    let st = state(&ctx)?;
+    let principal = principal(&ctx, &st.api).await?;
+    let changes = st
+        .api
+        .subscribe(principal, Request::new(gql::SALE_CHANGED))
+        .filter_map(|response| async move {
+            if let Some(e) = response.errors.first() {
+                tracing::warn!("live sales: {}", e.message);
+                return None;
+            }
+            let data = response.data.into_json().ok()?;
+            let change: gql::SaleChangedData = serde_json::from_value(data).ok()?;
+            Some(Ok::<_, axum::BoxError>(change.sale_changed))
+        });
+    Ok(ServerEvents::from_stream(changes))
 }
 
 pub async fn api_keys() -> Result<Vec<gql::ApiKey>, ServerFnError> {
@@ -767,7 +972,7 @@ mod tests {
             body.contains("1 продажа") && body.contains("Завершена"),
             "{body}"
         );
-        let request = HttpRequest::get("/api/sales?from=tomorrow&to=&status=&currency=&after=")
+        let request = HttpRequest::get("/api/sales?from=tomorrow&to=&status=&currency=&client=&after=")
             .header(header::COOKIE, &session)
             .body(Body::empty())
             .unwrap();
@@ -777,6 +982,8 @@ mod tests {
             body.contains("BAD_USER_INPUT") && body.contains("from"),
             "{body}"
         );
+
+        screens_of_one_client_and_sale(&w, &session, &key).await;
 
         // Unknown pages are real 404s.
         let (status, body) = w.page("/no/such/page", &session).await;
@@ -811,6 +1018,165 @@ mod tests {
         assert!(body.contains("id=\"login-form\""), "the old cookie is dead");
     }
 
+    /// A JSON call's answer, parsed.
+    fn parsed(body: &str) -> Value {
+        serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {body}"))
+    }
+
+    /// The form field a failed call names.
+    fn field_of(body: &str) -> Value {
+        parsed(body)["data"]["ServerError"]["details"]["field"].clone()
+    }
+
+    /// The client and sale screens and their forms' server functions, then the live sales feed.
+    async fn screens_of_one_client_and_sale(w: &Web, session: &str, key: &str) {
+        let found = w
+            .graphql(
+                key,
+                "{ clients(filter: {search: \"клиент 07\"}) { nodes { id } } }",
+                json!({}),
+            )
+            .await;
+        let id = found["data"]["clients"]["nodes"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let page = format!("/clients/{id}");
+        let (status, body) = w.page(&page, session).await;
+        assert_eq!(status, 200);
+        assert!(
+            body.contains("id=\"client-name\"")
+                && body.contains("Клиент 07")
+                && body.contains("c7@shop.example")
+                && body.contains("id=\"purchases\"")
+                && body.contains("₽1,240,000.00"),
+            "{body}"
+        );
+        assert!(body.contains("Nothing recorded yet"), "no interactions yet");
+
+        // An interaction: the empty one is refused with its field, the real one is listed.
+        let args = json!({"client_id": id, "kind": "CALL", "body": "  ", "day": ""});
+        let (status, _, answer) = w.call("/api/client/interaction", session, args).await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer.contains("BAD_USER_INPUT") && answer.contains("body"), "{answer}");
+        let args = json!({"client_id": id, "kind": "MEETING", "body": "Обсудили скидку на 2027", "day": "2026-11-20"});
+        let (status, _, answer) = w.call("/api/client/interaction", session, args).await;
+        assert_eq!(status, 200, "{answer}");
+        let (_, body) = w.page(&page, &format!("{session}; crm_lang=ru")).await;
+        assert!(
+            body.contains("Обсудили скидку на 2027") && body.contains("Встреча") && body.contains("20.11.2026"),
+            "{body}"
+        );
+
+        // Editing the client: a bad e-mail comes back for its field, nothing changes.
+        let edit = |email: &str| json!({"id": id, "name": "Клиент 07 VIP", "email": email, "phone": "+7 900 000-00-07", "status": "ACTIVE"});
+        let (status, _, answer) = w.call("/api/client/update", session, edit("not-an-email")).await;
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(field_of(&answer), "email", "{answer}");
+        let (_, body) = w.page(&page, session).await;
+        assert!(!body.contains("Клиент 07 VIP"), "the refused edit changed nothing");
+        let (status, _, answer) = w.call("/api/client/update", session, edit("vip@shop.example")).await;
+        assert_eq!(status, 200, "{answer}");
+        let (_, body) = w.page(&page, session).await;
+        assert!(
+            body.contains("Клиент 07 VIP") && body.contains("vip@shop.example") && body.contains("tel:+7 900 000-00-07"),
+            "{body}"
+        );
+
+        // A sale from the client screen: amounts as people type them, checked per currency.
+        let sale = |amount: &str, currency: &str| {
+            json!({"client_id": id, "item": "Консультация",
+                   "form": {"amount": amount, "currency": currency, "day": "", "status": "COMPLETED", "note": "из интерфейса"}})
+        };
+        for (amount, currency, field) in [
+            ("12,345", "RUB", "amountMinor"),
+            ("abc", "RUB", "amountMinor"),
+            ("10", "XYZ", "currency"),
+            ("1.5", "JPY", "amountMinor"),
+        ] {
+            let (status, _, answer) = w.call("/api/sale/create", session, sale(amount, currency)).await;
+            assert_eq!(status, 400, "{amount} {currency}: {answer}");
+            assert_eq!(field_of(&answer), field, "{answer}");
+        }
+        let (status, _, answer) = w.call("/api/sale/create", session, sale("1 500,50", "rub")).await;
+        assert_eq!(status, 200, "{answer}");
+        let sale_id = parsed(&answer).as_str().unwrap().to_owned();
+        let (_, body) = w.page(&page, session).await;
+        assert!(body.contains("₽1,241,500.50"), "the total counts the new sale: {body}");
+        let (status, body) = w.page(&format!("/sales/{sale_id}"), session).await;
+        assert_eq!(status, 200);
+        assert!(
+            body.contains("₽1,500.50")
+                && body.contains("Консультация")
+                && body.contains("из интерфейса")
+                && body.contains(&format!("href=\"/clients/{id}?more=\"")),
+            "{body}"
+        );
+
+        // Editing the sale: refunded, it leaves the client's total.
+        let form = json!({"amount": "1500.50", "currency": "RUB", "day": "", "status": "REFUNDED", "note": ""});
+        let (status, _, answer) = w
+            .call("/api/sale/update", session, json!({"id": sale_id, "form": form}))
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        let (_, body) = w.page(&format!("/sales/{sale_id}"), session).await;
+        assert!(body.contains("Refunded") && !body.contains("из интерфейса"), "{body}");
+        let (_, body) = w.page(&page, session).await;
+        assert!(body.contains("₽1,240,000.00"), "{body}");
+
+        // The sales list of this client only.
+        let (_, body) = w.page(&format!("/sales?client={id}"), session).await;
+        assert!(body.contains("2 sales") && body.contains("Sales of one client"), "{body}");
+
+        // Another company's client is not found, not shown.
+        let (_, body) = w.page("/clients/999999", session).await;
+        assert!(body.contains("role=\"alert\"") && !body.contains("client-name"), "{body}");
+
+        // The live feed: a sale pushed by the integration arrives as a server-sent event.
+        let request = HttpRequest::get("/api/live/sales")
+            .header(header::COOKIE, session)
+            .body(Body::empty())
+            .unwrap();
+        let response = w.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+        let mut events = response.into_body().into_data_stream();
+        let push = json!([{"externalId": "live-1", "clientExternalId": "c3", "amountMinor": 9_900, "currency": "RUB",
+                           "soldAt": chrono::Utc::now().to_rfc3339()}]);
+        // Retried until the feed delivers: the subscription starts when the stream is first read.
+        let mut seen = String::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut pushed = false;
+        while !seen.contains("\"CREATED\"") {
+            assert!(std::time::Instant::now() < deadline, "no live event: {seen}");
+            if !pushed {
+                let w2 = w.router.clone();
+                let key = key.to_owned();
+                let push = push.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                    let request = HttpRequest::post("/graphql")
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .header(header::AUTHORIZATION, format!("Bearer {key}"))
+                        .body(Body::from(
+                            json!({"query": "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }",
+                                   "variables": {"r": push}})
+                            .to_string(),
+                        ))
+                        .unwrap();
+                    let _ = w2.oneshot(request).await;
+                });
+                pushed = true;
+            }
+            let next = tokio::time::timeout(std::time::Duration::from_secs(20), futures::StreamExt::next(&mut events)).await;
+            match next {
+                Ok(Some(Ok(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+                other => panic!("the live feed ended: {other:?} after {seen}"),
+            }
+        }
+        assert!(seen.contains("Клиент 03") && seen.contains("99.00"), "{seen}");
+    }
+
     /// Every operation the UI sends is valid against the schema it runs on.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn operations_match_the_schema() {
@@ -838,6 +1204,15 @@ mod tests {
                         && !e.message.contains('$'));
                 assert!(fine, "{op}\n  {}", e.message);
             }
+        }
+        // The subscription the live sales list runs.
+        let mut stream = Box::pin(api.subscribe(
+            Principal::Anonymous,
+            Request::new(crate::gql::SALE_CHANGED),
+        ));
+        let first = futures::StreamExt::next(&mut stream).await.unwrap();
+        for e in &first.errors {
+            assert!(e.message.contains("authentication required"), "{}", e.message);
         }
         let _ = std::fs::remove_dir_all(dir);
     }

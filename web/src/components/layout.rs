@@ -20,6 +20,11 @@ pub fn Root() -> Element {
         .copied()
         .unwrap_or_default();
     let locale = use_context_provider(|| Signal::new(chosen));
+    // Effects run only in the browser, once the wasm bundle has taken over the server-rendered
+    // page: the mark tells tests (and curious people) that the page is interactive.
+    use_effect(|| {
+        let _ = document::eval("document.documentElement.dataset.hydrated = '1';");
+    });
     rsx! {
         div { lang: "{locale().code()}", class: "app", Outlet::<Route> {} }
     }
@@ -67,8 +72,8 @@ pub fn Shell() -> Element {
             nav { "aria-label": "main",
                 Link { class: "brand", to: Route::Home {}, "{t.app_name}" }
                 Link { to: Route::Home {}, "{t.home}" }
-                Link { to: Route::Clients { search: String::new(), sort: String::new(), after: String::new() }, "{t.clients}" }
-                Link { to: Route::Sales { from: String::new(), to: String::new(), status: String::new(), currency: String::new(), after: String::new() }, "{t.sales}" }
+                Link { to: Route::clients(), "{t.clients}" }
+                Link { to: Route::sales(), "{t.sales}" }
                 Link { to: Route::ApiKeys {}, "{t.api_keys}" }
             }
             div { class: "session",

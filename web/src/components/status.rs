@@ -65,3 +65,13 @@ pub fn go(href: &str) {
     let script = format!("window.location.href = {}", serde_json::Value::from(href));
     let _ = document::eval(&script);
 }
+
+/// Waits `ms` milliseconds in the browser; `false` (at once) where there is no browser, so a
+/// retry loop started during server rendering ends instead of spinning.
+pub async fn pause_ms(ms: u32) -> bool {
+    if cfg!(feature = "server") {
+        return false;
+    }
+    let script = format!("await new Promise(r => setTimeout(r, {ms})); return true;");
+    document::eval(&script).await.is_ok()
+}

@@ -226,6 +226,157 @@ pub struct CreateKeyData {
 pub const CREATE_API_KEY: &str = "mutation($name: String!) { createApiKey(name: $name) { secret apiKey { id name prefix scope createdAt lastUsedAt revoked } } }";
 pub const REVOKE_API_KEY: &str = "mutation($id: ID!) { revokeApiKey(id: $id) { id } }";
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemRow {
+    pub name: String,
+    pub sku: Option<String>,
+    pub kind: String,
+    pub quantity: f64,
+    pub unit_price_minor: Option<i64>,
+}
+
+/// One line of a client's purchase history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PurchaseRow {
+    pub id: String,
+    pub amount: Money,
+    pub sold_at: String,
+    pub status: String,
+    pub items: Vec<ItemRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PurchasePage {
+    pub total_count: i64,
+    pub edges: Vec<Edge<PurchaseRow>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Author {
+    pub display_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InteractionRow {
+    pub id: String,
+    pub kind: String,
+    pub body: String,
+    pub occurred_at: String,
+    pub author: Option<Author>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InteractionPage {
+    pub edges: Vec<Edge<InteractionRow>>,
+    pub page_info: PageInfo,
+}
+
+/// Everything the client screen shows: contacts, figures, purchases and interactions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientDetail {
+    pub id: String,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub status: String,
+    pub archived: bool,
+    pub sales_count: i64,
+    pub total_spent: Money,
+    pub totals: Vec<Money>,
+    pub last_purchase_at: Option<String>,
+    pub last_interaction_at: Option<String>,
+    pub created_at: String,
+    pub sales: PurchasePage,
+    pub interactions: InteractionPage,
+}
+
+#[derive(Deserialize)]
+pub struct ClientData {
+    pub client: ClientDetail,
+}
+
+pub const CLIENT: &str = "query($id: ID!, $sales: Int!, $interactionsAfter: String) {
+    client(id: $id) {
+      id externalId name email phone status archived salesCount
+      totalSpent { amount currency } totals { amount currency }
+      lastPurchaseAt lastInteractionAt createdAt
+      sales(first: $sales) { totalCount edges { node {
+        id amount { amount currency } soldAt status items { name sku kind quantity unitPriceMinor } } } }
+      interactions(first: 20, after: $interactionsAfter) {
+        edges { node { id kind body occurredAt author { displayName } } }
+        pageInfo { hasNextPage endCursor } } } }";
+
+/// The id of what a mutation created or changed.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Id {
+    pub id: String,
+}
+
+pub const UPDATE_CLIENT: &str =
+    "mutation($id: ID!, $input: ClientUpdateInput!) { updateClient(id: $id, input: $input) { id } }";
+pub const ARCHIVE_CLIENT: &str = "mutation($id: ID!) { archiveClient(id: $id) { id } }";
+pub const RESTORE_CLIENT: &str = "mutation($id: ID!) { restoreClient(id: $id) { id } }";
+pub const ADD_INTERACTION: &str = "mutation($id: ID!, $input: InteractionInput!) { addInteraction(clientId: $id, input: $input) { id } }";
+pub const CREATE_SALE: &str = "mutation($input: SaleInput!) { createSale(input: $input) { id } }";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSaleData {
+    pub create_sale: Id,
+}
+
+/// The sale screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaleDetail {
+    pub id: String,
+    pub external_id: Option<String>,
+    pub client: ClientRef,
+    pub amount: Money,
+    pub sold_at: String,
+    pub status: String,
+    pub items: Vec<ItemRow>,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Deserialize)]
+pub struct SaleData {
+    pub sale: SaleDetail,
+}
+
+pub const SALE: &str = "query($id: ID!) { sale(id: $id) {
+    id externalId client { id name } amount { amount currency } soldAt status
+    items { name sku kind quantity unitPriceMinor } note createdAt updatedAt } }";
+pub const UPDATE_SALE: &str =
+    "mutation($id: ID!, $input: SaleUpdateInput!) { updateSale(id: $id, input: $input) { id } }";
+
+/// A sale that was created or changed, as the live sales list receives it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaleChange {
+    pub kind: String,
+    pub sale: SaleRow,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaleChangedData {
+    pub sale_changed: SaleChange,
+}
+
+pub const SALE_CHANGED: &str = "subscription { saleChanged { kind sale {
+    id amount { amount currency } soldAt status client { id name } } } }";
+
 /// Every operation, for the schema check.
 #[cfg(test)]
 pub fn all() -> Vec<String> {
@@ -237,6 +388,15 @@ pub fn all() -> Vec<String> {
         SWITCH_COMPANY,
         DASHBOARD,
         CLIENTS,
+        SALES,
+        CLIENT,
+        UPDATE_CLIENT,
+        ARCHIVE_CLIENT,
+        RESTORE_CLIENT,
+        ADD_INTERACTION,
+        CREATE_SALE,
+        SALE,
+        UPDATE_SALE,
         API_KEYS,
         CREATE_API_KEY,
         REVOKE_API_KEY,

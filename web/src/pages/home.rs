@@ -2,6 +2,7 @@
 
 use dioxus::prelude::*;
 
+use crate::components::sale_table::SaleTable;
 use crate::components::status::{loaded, not_loaded};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
@@ -45,27 +46,15 @@ pub fn Home() -> Element {
             div { class: "figure", h2 { "{t.new_clients}" } p { class: "big", "{clients_label}" } }
         }
         nav { class: "shortcuts",
-            Link { to: Route::Clients { search: String::new(), sort: String::new(), after: String::new() }, "{t.clients} →" }
-            Link { to: Route::Sales { from: String::new(), to: String::new(), status: String::new(), currency: String::new(), after: String::new() }, "{t.sales} →" }
+            Link { to: Route::clients(), "{t.clients} →" }
+            Link { to: Route::sales(), "{t.sales} →" }
             Link { to: Route::ApiKeys {}, "{t.api_keys} →" }
         }
         h2 { "{t.latest_sales}" }
         if d.sales.edges.is_empty() {
             p { class: "empty", "{t.no_sales_yet}" }
         } else {
-            table { class: "list",
-                thead { tr { th { "{t.date}" } th { "{t.client}" } th { class: "num", "{t.amount}" } th { "{t.status}" } } }
-                tbody {
-                    for e in d.sales.edges.iter() {
-                        tr {
-                            td { "{i18n::date(l, &e.node.sold_at)}" }
-                            td { "{e.node.client.name}" }
-                            td { class: "num", "{i18n::money(l, &e.node.amount.amount, &e.node.amount.currency)}" }
-                            td { "{t.status(&e.node.status)}" }
-                        }
-                    }
-                }
-            }
+            SaleTable { id: "latest-sales", rows: d.sales.edges.iter().map(|e| e.node.clone()).collect::<Vec<_>>() }
         }
     }
 }

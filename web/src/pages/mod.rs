@@ -1,8 +1,10 @@
 //! One module per screen.
 
 pub mod api_keys;
+pub mod client;
 pub mod clients;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod sale;
 pub mod sales;
