@@ -1,0 +1,479 @@
+//! The web app in a real browser: the release bundle built by `web/scripts/bundle.sh` (server
+//! binary plus wasm), Debian's Chromium driven through chromedriver from Rust (fantoccini),
+//! on SQLite and on PostgreSQL. Each step saves a screenshot under
+//! `test-artifacts/browser-<backend>/`.
+//!
+//! The bundle is looked for in `CRM_UI_BUNDLE` (default `dist/` at the top of the checkout);
+//! `tests/run.sh` (the README's test command) builds it first.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// One browser flow at a time: two Chromiums on two cores only slow each other down.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn bundle() -> PathBuf {
+    let dir = std::env::var_os("CRM_UI_BUNDLE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("dist"));
+    assert!(
+        dir.join("server").is_file() && dir.join("public/index.html").is_file(),
+        "no web bundle in {}: build it with web/scripts/bundle.sh (tests/run.sh does)",
+        dir.display()
+    );
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+/// A child process killed when the test ends, however it ends.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A database for one run: a SQLite file in a temporary folder, or a new PostgreSQL database
+/// dropped at the end.
+struct Database {
+    url: String,
+    dir: PathBuf,
+    pg: Option<(String, String)>,
+}
+
+impl Database {
+    async fn new(postgres: bool) -> Database {
+        let tag = format!("{}_{}", std::process::id(), if postgres { "pg" } else { "lite" });
+        let dir = std::env::temp_dir().join(format!("crm_browser_{tag}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+        if !postgres {
+            let url = dir.join("crm.sqlite3").display().to_string();
+            return Database { url, dir, pg: None };
+        }
+        let admin = std::env::var("CRM_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let name = format!("crm_test_browser_{tag}");
+        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin}: {e}"));
+        tokio::spawn(conn);
+        // One statement per call: CREATE DATABASE cannot run inside a transaction block.
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            client
+                .batch_execute(&sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        }
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        Database {
+            url: format!("{base}/{name}"),
+            dir,
+            pg: Some((admin, name)),
+        }
+    }
+
+    async fn drop_now(self) {
+        if let Some((admin, name)) = &self.pg {
+            if let Ok((client, conn)) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await {
+                tokio::spawn(conn);
+                let _ = client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Waits until `url` answers over HTTP.
+async fn wait_http(url: &str, what: &str, child: &mut Process) {
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if http.get(url).send().await.is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = child.0.try_wait() {
+            panic!("{what} exited with {status}");
+        }
+        assert!(Instant::now() < deadline, "{what} did not answer at {url}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+struct Flow {
+    browser: Client,
+    base: String,
+    shots: PathBuf,
+    step: u32,
+    http: reqwest::Client,
+}
+
+impl Flow {
+    async fn shot(&mut self, name: &str) {
+        self.step += 1;
+        let png = self
+            .browser
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+        let path = self.shots.join(format!("{:02}-{name}.png", self.step));
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+
+    async fn go(&self, path: &str) {
+        self.browser
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("goto {path}: {e}"));
+    }
+
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.browser
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+    }
+
+    /// Waits until the element's text contains `needle`; returns the text.
+    async fn text_contains(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = match self.browser.find(Locator::Css(css)).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{css} never contained {needle:?}; it says {text:?}");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Waits until the app is interactive: the wasm bundle has hydrated the page.
+    async fn hydrated(&self) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let done = self
+                .browser
+                .execute("return document.documentElement.dataset.hydrated === '1';", vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if done {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the page never hydrated");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    async fn graphql(&self, token: &str, query: &str, variables: Value) -> Value {
+        let answer: Value = self
+            .http
+            .post(format!("{}/graphql", self.base))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GraphQL: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("GraphQL answer: {e}"));
+        assert!(answer.get("errors").is_none(), "{answer}");
+        answer["data"].clone()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_flow_on_sqlite() {
+    browser_flow(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_flow_on_postgres() {
+    browser_flow(true).await;
+}
+
+async fn browser_flow(postgres: bool) {
+    let _serial = SERIAL.lock().await;
+    let backend = if postgres { "postgres" } else { "sqlite" };
+    let bundle = bundle();
+    let db = Database::new(postgres).await;
+
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = Process(
+        Command::new(bundle.join("server"))
+            .current_dir(&bundle)
+            .env("CRM_LISTEN", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", &db.url)
+            .env("CRM_DATA_DIR", &db.dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", bundle.join("server").display())),
+    );
+    wait_http(&format!("{base}/health"), "the web server", &mut server).await;
+
+    let driver_port = free_port();
+    let mut driver = Process(
+        Command::new("chromedriver")
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting chromedriver (apt-get install chromium-driver): {e}")),
+    );
+    wait_http(&format!("http://127.0.0.1:{driver_port}/status"), "chromedriver", &mut driver).await;
+
+    let profile = db.dir.join("chromium-profile");
+    let mut clipboard = serde_json::Map::new();
+    clipboard.insert(format!("{base},*"), json!({ "setting": 1 }));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("CRM_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--disable-quic", "--window-size=1280,900", "--lang=en-US",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": {
+                "intl.accept_languages": "en-US,en",
+                // Lets the test read the clipboard back after the Copy button.
+                "profile.content_settings.exceptions.clipboard": clipboard,
+            },
+        }),
+    );
+    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .unwrap_or_else(|e| panic!("WebDriver session: {e}"));
+
+    let shots = root().join("test-artifacts").join(format!("browser-{backend}"));
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap_or_else(|e| panic!("{}: {e}", shots.display()));
+    let mut f = Flow {
+        browser,
+        base,
+        shots,
+        step: 0,
+        http: reqwest::Client::new(),
+    };
+    let outcome = steps(&mut f, backend).await;
+    let _ = f.browser.clone().close().await;
+    drop(server);
+    drop(driver);
+    db.drop_now().await;
+    outcome
+}
+
+async fn steps(f: &mut Flow, backend: &str) {
+    let email = format!("owner-{backend}@shop.example");
+    let password = "browser test password";
+
+    // Register: the form checks the password length itself, then the API creates the account.
+    f.go("/register").await;
+    f.hydrated().await;
+    f.type_into("#register-form input[name=email]", &email).await;
+    f.type_into("#register-form input[name=password]", "short").await;
+    f.type_into("#register-form input[name=displayName]", "Вера Кузнецова").await;
+    f.type_into("#register-form input[name=companyName]", "Лавка у дома").await;
+    f.click("#register-form button[type=submit]").await;
+    // The browser itself refuses the short password (minlength) before anything is sent.
+    let too_short = f
+        .browser
+        .execute("return document.querySelector('#register-form input[name=password]').validity.tooShort;", vec![])
+        .await
+        .unwrap_or_else(|e| panic!("validity: {e}"));
+    assert_eq!(too_short, json!(true));
+    assert!(f.browser.current_url().await.map(|u| u.path() == "/register").unwrap_or(false));
+    f.shot("register-short-password").await;
+    f.type_into("#register-form input[name=password]", password).await;
+    f.click("#register-form button[type=submit]").await;
+    f.text_contains("main", "This month").await;
+    f.shot("start-screen").await;
+
+    // An API key, read from the page; the Copy button reports success only once copied.
+    f.go("/api-keys").await;
+    f.hydrated().await;
+    f.type_into("#create-key input[name=name]", "Shop sync").await;
+    f.click("#create-key button[type=submit]").await;
+    let key = f.find("#new-key-secret").await.text().await.unwrap_or_default();
+    assert!(key.starts_with("crm_"), "{key}");
+    f.click("#copy-key").await;
+    f.text_contains("#copy-key", "Copied").await;
+    let copied = f
+        .browser
+        .execute_async("navigator.clipboard.readText().then(arguments[0], () => arguments[0](null));", vec![])
+        .await
+        .unwrap_or_else(|e| panic!("clipboard: {e}"));
+    assert_eq!(copied, json!(key), "the Copy button put the key on the clipboard");
+    f.shot("api-key-created").await;
+
+    // The shop pushes clients and sales with that key.
+    let clients: Vec<Value> = (0..30)
+        .map(|i| json!({"externalId": format!("c{i}"), "name": format!("Покупатель {i:02}"), "email": format!("c{i}@buyers.example")}))
+        .collect();
+    let data = f
+        .graphql(&key, "mutation($r: [ClientUpsertInput!]!) { upsertClients(clients: $r) { created } }", json!({"r": clients}))
+        .await;
+    assert_eq!(data["upsertClients"]["created"], 30);
+    let now = chrono::Utc::now();
+    let sales: Vec<Value> = (0..12)
+        .map(|i| json!({"externalId": format!("s{i}"), "clientExternalId": format!("c{}", i % 4),
+                        "amountMinor": 100_000 * (i + 1), "currency": "RUB",
+                        "soldAt": (now - chrono::Duration::hours(i)).to_rfc3339()}))
+        .collect();
+    let data = f
+        .graphql(&key, "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }", json!({"r": sales}))
+        .await;
+    assert_eq!(data["upsertSales"]["created"], 12);
+
+    // The lists show them.
+    f.go("/clients?sort=total").await;
+    f.text_contains("#clients-count", "30 clients").await;
+    f.text_contains("#clients-table", "Покупатель 03").await;
+    f.shot("clients-list").await;
+    f.go("/sales").await;
+    f.text_contains("#sales-count", "12 sales").await;
+    f.shot("sales-list").await;
+
+    // A client: open it from the list, add an interaction.
+    f.go("/clients?search=%D0%9F%D0%BE%D0%BA%D1%83%D0%BF%D0%B0%D1%82%D0%B5%D0%BB%D1%8C%2003").await;
+    f.hydrated().await;
+    f.click("#clients-table a").await;
+    f.text_contains("#client-name", "Покупатель 03").await;
+    let client_page = f.browser.current_url().await.map(|u| u.path().to_owned()).unwrap_or_default();
+    f.hydrated().await;
+    f.find("#interaction-form select[name=kind]")
+        .await
+        .select_by_value("MEETING")
+        .await
+        .unwrap_or_else(|e| panic!("kind: {e}"));
+    f.type_into("#interaction-form textarea[name=body]", "Встретились, обсудили оптовые цены").await;
+    f.click("#save-interaction").await;
+    f.text_contains("#interactions", "обсудили оптовые цены").await;
+    f.text_contains("#interactions", "Meeting").await;
+    f.shot("client-with-interaction").await;
+
+    // A sale: open it from the client's purchases, change its amount and status.
+    f.click("#purchases a").await;
+    f.find("#sale-amount").await;
+    f.hydrated().await;
+    f.click("#edit-sale").await;
+    f.type_into("#edit-sale-form input[name=amount]", "777,50").await;
+    f.find("#edit-sale-form select[name=status]")
+        .await
+        .select_by_value("REFUNDED")
+        .await
+        .unwrap_or_else(|e| panic!("status: {e}"));
+    f.click("#edit-sale-form button[type=submit]").await;
+    f.text_contains("#sale-status", "Refunded").await;
+    f.text_contains("#sale-amount", "777.50").await;
+    f.shot("sale-edited").await;
+
+    // Live: a sale pushed while the sales list is open appears without a reload.
+    f.go("/sales").await;
+    f.hydrated().await;
+    f.find("#live-status").await;
+    let push = json!([{"externalId": "live-1", "clientExternalId": "c29", "amountMinor": 4_242_00,
+                       "currency": "RUB", "soldAt": chrono::Utc::now().to_rfc3339()}]);
+    f.graphql(&key, "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }", json!({"r": push}))
+        .await;
+    f.text_contains("#sales-table", "Покупатель 29").await;
+    f.text_contains("#sales-count", "13 sales").await;
+    f.shot("sale-arrived-live").await;
+
+    // A phone-sized screen: the client screen stacks its parts.
+    f.browser.set_window_size(390, 844).await.unwrap_or_else(|e| panic!("resize: {e}"));
+    f.go(&client_page).await;
+    f.find("#interaction-form").await;
+    f.shot("phone-client").await;
+    f.browser.set_window_size(1280, 900).await.unwrap_or_else(|e| panic!("resize: {e}"));
+
+    // Language: Russian, remembered across pages.
+    f.go("/sales").await;
+    f.hydrated().await;
+    f.click("#language-switch").await;
+    f.text_contains("h1", "Продажи").await;
+    f.go("/clients").await;
+    f.text_contains("#clients-count", "30 клиентов").await;
+    f.shot("russian").await;
+
+    // A second company: the switcher appears and changes everything shown.
+    let login = f
+        .graphql("", "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+                 json!({"e": email, "p": password}))
+        .await;
+    let token = login["login"]["accessToken"].as_str().unwrap_or_default().to_owned();
+    f.graphql(&token, "mutation { createCompany(name: \"Второй магазин\", baseCurrency: \"USD\") { id } }", json!({}))
+        .await;
+    f.go("/clients").await;
+    f.hydrated().await;
+    let switch = f.find("#company-switch").await;
+    let second = f
+        .browser
+        .execute("return [...document.querySelectorAll('#company-switch option')].find(o => o.textContent.includes('Второй')).value;", vec![])
+        .await
+        .unwrap_or_else(|e| panic!("options: {e}"));
+    switch
+        .select_by_value(second.as_str().unwrap_or_default())
+        .await
+        .unwrap_or_else(|e| panic!("switch: {e}"));
+    f.text_contains("main", "Продаж пока нет").await;
+    f.go("/clients").await;
+    f.find("#clients-empty").await;
+    f.shot("second-company").await;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's test command. Builds the web app's release bundle (installing dx and its
+# helpers when missing), checks that the browser test's tools are there, then runs every test
+# of the workspace on SQLite and PostgreSQL: `cargo test --workspace --locked`.
+# PostgreSQL must answer at 127.0.0.1:5432 with trust auth for user postgres, or set
+# CRM_TEST_PG_URL; `.ci/run` starts it and installs Chromium.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+for tool in chromium chromedriver; do
+  command -v "$tool" >/dev/null || {
+    echo "$tool is missing: apt-get install chromium chromium-driver (the browser tests need it)" >&2
+    exit 1
+  }
+done
+
+export CRM_UI_BUNDLE="${CRM_UI_BUNDLE:-$root/dist}"
+"$root/web/scripts/bundle.sh" "$CRM_UI_BUNDLE" >/dev/null
+
+cargo test --workspace --locked "$@"
