@@ -311,12 +311,16 @@ async fn browser_flow(postgres: bool) {
         step: 0,
         http: reqwest::Client::new(),
     };
-    let outcome = steps(&mut f, backend).await;
+    // A failed step still closes the browser (killing chromedriver alone leaves Chromium
+    // running) and drops the database; then the failure is reported.
+    let outcome = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(steps(&mut f, backend))).await;
     let _ = f.browser.clone().close().await;
     drop(server);
     drop(driver);
     db.drop_now().await;
-    outcome
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 async fn steps(f: &mut Flow, backend: &str) {

@@ -19,6 +19,7 @@ impl Locale {
     }
 
     /// From a stored choice or an `Accept-Language` header: the first language we speak.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
     pub fn negotiate(header: &str) -> Locale {
         for part in header.split(',') {
             let tag = part

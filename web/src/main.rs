@@ -6,6 +6,8 @@
 use dioxus::prelude::*;
 
 mod components;
+// The operations run on the server; the browser build only shares their result types.
+#[cfg_attr(not(feature = "server"), allow(dead_code))]
 mod gql;
 mod i18n;
 mod pages;
