@@ -65,7 +65,11 @@ struct Database {
 
 impl Database {
     async fn new(postgres: bool) -> Database {
-        let tag = format!("{}_{}", std::process::id(), if postgres { "pg" } else { "lite" });
+        let tag = format!(
+            "{}_{}",
+            std::process::id(),
+            if postgres { "pg" } else { "lite" }
+        );
         let dir = std::env::temp_dir().join(format!("crm_browser_{tag}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
@@ -100,7 +104,8 @@ impl Database {
 
     async fn drop_now(self) {
         if let Some((admin, name)) = &self.pg {
-            if let Ok((client, conn)) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await {
+            if let Ok((client, conn)) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await
+            {
                 tokio::spawn(conn);
                 let _ = client
                     .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -174,7 +179,10 @@ impl Flow {
             if text.contains(needle) {
                 return text;
             }
-            assert!(Instant::now() < deadline, "{css} never contained {needle:?}; it says {text:?}");
+            assert!(
+                Instant::now() < deadline,
+                "{css} never contained {needle:?}; it says {text:?}"
+            );
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
     }
@@ -185,7 +193,10 @@ impl Flow {
         loop {
             let done = self
                 .browser
-                .execute("return document.documentElement.dataset.hydrated === '1';", vec![])
+                .execute(
+                    "return document.documentElement.dataset.hydrated === '1';",
+                    vec![],
+                )
                 .await
                 .ok()
                 .and_then(|v| v.as_bool())
@@ -200,7 +211,10 @@ impl Flow {
 
     async fn type_into(&self, css: &str, text: &str) {
         let field = self.find(css).await;
-        field.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
         field
             .send_keys(text)
             .await
@@ -270,9 +284,16 @@ async fn browser_flow(postgres: bool) {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("starting chromedriver (apt-get install chromium-driver): {e}")),
+            .unwrap_or_else(|e| {
+                panic!("starting chromedriver (apt-get install chromium-driver): {e}")
+            }),
     );
-    wait_http(&format!("http://127.0.0.1:{driver_port}/status"), "chromedriver", &mut driver).await;
+    wait_http(
+        &format!("http://127.0.0.1:{driver_port}/status"),
+        "chromedriver",
+        &mut driver,
+    )
+    .await;
 
     let profile = db.dir.join("chromium-profile");
     let mut clipboard = serde_json::Map::new();
@@ -301,7 +322,9 @@ async fn browser_flow(postgres: bool) {
         .await
         .unwrap_or_else(|e| panic!("WebDriver session: {e}"));
 
-    let shots = root().join("test-artifacts").join(format!("browser-{backend}"));
+    let shots = root()
+        .join("test-artifacts")
+        .join(format!("browser-{backend}"));
     let _ = std::fs::remove_dir_all(&shots);
     std::fs::create_dir_all(&shots).unwrap_or_else(|e| panic!("{}: {e}", shots.display()));
     let mut f = Flow {
@@ -313,7 +336,9 @@ async fn browser_flow(postgres: bool) {
     };
     // A failed step still closes the browser (killing chromedriver alone leaves Chromium
     // running) and drops the database; then the failure is reported.
-    let outcome = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(steps(&mut f, backend))).await;
+    let outcome =
+        futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(steps(&mut f, backend)))
+            .await;
     let _ = f.browser.clone().close().await;
     drop(server);
     drop(driver);
@@ -330,10 +355,14 @@ async fn steps(f: &mut Flow, backend: &str) {
     // Register: the form checks the password length itself, then the API creates the account.
     f.go("/register").await;
     f.hydrated().await;
-    f.type_into("#register-form input[name=email]", &email).await;
-    f.type_into("#register-form input[name=password]", "short").await;
-    f.type_into("#register-form input[name=displayName]", "Вера Кузнецова").await;
-    f.type_into("#register-form input[name=companyName]", "Лавка у дома").await;
+    f.type_into("#register-form input[name=email]", &email)
+        .await;
+    f.type_into("#register-form input[name=password]", "short")
+        .await;
+    f.type_into("#register-form input[name=displayName]", "Вера Кузнецова")
+        .await;
+    f.type_into("#register-form input[name=companyName]", "Лавка у дома")
+        .await;
     f.click("#register-form button[type=submit]").await;
     // The browser itself refuses the short password (minlength) before anything is sent.
     let too_short = f
@@ -342,9 +371,16 @@ async fn steps(f: &mut Flow, backend: &str) {
         .await
         .unwrap_or_else(|e| panic!("validity: {e}"));
     assert_eq!(too_short, json!(true));
-    assert!(f.browser.current_url().await.map(|u| u.path() == "/register").unwrap_or(false));
+    assert!(
+        f.browser
+            .current_url()
+            .await
+            .map(|u| u.path() == "/register")
+            .unwrap_or(false)
+    );
     f.shot("register-short-password").await;
-    f.type_into("#register-form input[name=password]", password).await;
+    f.type_into("#register-form input[name=password]", password)
+        .await;
     f.click("#register-form button[type=submit]").await;
     f.text_contains("main", "This month").await;
     f.shot("start-screen").await;
@@ -352,18 +388,31 @@ async fn steps(f: &mut Flow, backend: &str) {
     // An API key, read from the page; the Copy button reports success only once copied.
     f.go("/api-keys").await;
     f.hydrated().await;
-    f.type_into("#create-key input[name=name]", "Shop sync").await;
+    f.type_into("#create-key input[name=name]", "Shop sync")
+        .await;
     f.click("#create-key button[type=submit]").await;
-    let key = f.find("#new-key-secret").await.text().await.unwrap_or_default();
+    let key = f
+        .find("#new-key-secret")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
     assert!(key.starts_with("crm_"), "{key}");
     f.click("#copy-key").await;
     f.text_contains("#copy-key", "Copied").await;
     let copied = f
         .browser
-        .execute_async("navigator.clipboard.readText().then(arguments[0], () => arguments[0](null));", vec![])
+        .execute_async(
+            "navigator.clipboard.readText().then(arguments[0], () => arguments[0](null));",
+            vec![],
+        )
         .await
         .unwrap_or_else(|e| panic!("clipboard: {e}"));
-    assert_eq!(copied, json!(key), "the Copy button put the key on the clipboard");
+    assert_eq!(
+        copied,
+        json!(key),
+        "the Copy button put the key on the clipboard"
+    );
     f.shot("api-key-created").await;
 
     // The shop pushes clients and sales with that key.
@@ -371,17 +420,27 @@ async fn steps(f: &mut Flow, backend: &str) {
         .map(|i| json!({"externalId": format!("c{i}"), "name": format!("Покупатель {i:02}"), "email": format!("c{i}@buyers.example")}))
         .collect();
     let data = f
-        .graphql(&key, "mutation($r: [ClientUpsertInput!]!) { upsertClients(clients: $r) { created } }", json!({"r": clients}))
+        .graphql(
+            &key,
+            "mutation($r: [ClientUpsertInput!]!) { upsertClients(clients: $r) { created } }",
+            json!({"r": clients}),
+        )
         .await;
     assert_eq!(data["upsertClients"]["created"], 30);
     let now = chrono::Utc::now();
     let sales: Vec<Value> = (0..12)
-        .map(|i| json!({"externalId": format!("s{i}"), "clientExternalId": format!("c{}", i % 4),
+        .map(|i| {
+            json!({"externalId": format!("s{i}"), "clientExternalId": format!("c{}", i % 4),
                         "amountMinor": 100_000 * (i + 1), "currency": "RUB",
-                        "soldAt": (now - chrono::Duration::hours(i)).to_rfc3339()}))
+                        "soldAt": (now - chrono::Duration::hours(i)).to_rfc3339()})
+        })
         .collect();
     let data = f
-        .graphql(&key, "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }", json!({"r": sales}))
+        .graphql(
+            &key,
+            "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }",
+            json!({"r": sales}),
+        )
         .await;
     assert_eq!(data["upsertSales"]["created"], 12);
 
@@ -395,20 +454,31 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.shot("sales-list").await;
 
     // A client: open it from the list, add an interaction.
-    f.go("/clients?search=%D0%9F%D0%BE%D0%BA%D1%83%D0%BF%D0%B0%D1%82%D0%B5%D0%BB%D1%8C%2003").await;
+    f.go("/clients?search=%D0%9F%D0%BE%D0%BA%D1%83%D0%BF%D0%B0%D1%82%D0%B5%D0%BB%D1%8C%2003")
+        .await;
     f.hydrated().await;
     f.click("#clients-table a").await;
     f.text_contains("#client-name", "Покупатель 03").await;
-    let client_page = f.browser.current_url().await.map(|u| u.path().to_owned()).unwrap_or_default();
+    let client_page = f
+        .browser
+        .current_url()
+        .await
+        .map(|u| u.path().to_owned())
+        .unwrap_or_default();
     f.hydrated().await;
     f.find("#interaction-form select[name=kind]")
         .await
         .select_by_value("MEETING")
         .await
         .unwrap_or_else(|e| panic!("kind: {e}"));
-    f.type_into("#interaction-form textarea[name=body]", "Встретились, обсудили оптовые цены").await;
+    f.type_into(
+        "#interaction-form textarea[name=body]",
+        "Встретились, обсудили оптовые цены",
+    )
+    .await;
     f.click("#save-interaction").await;
-    f.text_contains("#interactions", "обсудили оптовые цены").await;
+    f.text_contains("#interactions", "обсудили оптовые цены")
+        .await;
     f.text_contains("#interactions", "Meeting").await;
     f.shot("client-with-interaction").await;
 
@@ -417,7 +487,8 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.find("#sale-amount").await;
     f.hydrated().await;
     f.click("#edit-sale").await;
-    f.type_into("#edit-sale-form input[name=amount]", "777,50").await;
+    f.type_into("#edit-sale-form input[name=amount]", "777,50")
+        .await;
     f.find("#edit-sale-form select[name=status]")
         .await
         .select_by_value("REFUNDED")
@@ -434,18 +505,28 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.find("#live-status").await;
     let push = json!([{"externalId": "live-1", "clientExternalId": "c29", "amountMinor": 4_242_00,
                        "currency": "RUB", "soldAt": chrono::Utc::now().to_rfc3339()}]);
-    f.graphql(&key, "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }", json!({"r": push}))
-        .await;
+    f.graphql(
+        &key,
+        "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }",
+        json!({"r": push}),
+    )
+    .await;
     f.text_contains("#sales-table", "Покупатель 29").await;
     f.text_contains("#sales-count", "13 sales").await;
     f.shot("sale-arrived-live").await;
 
     // A phone-sized screen: the client screen stacks its parts.
-    f.browser.set_window_size(390, 844).await.unwrap_or_else(|e| panic!("resize: {e}"));
+    f.browser
+        .set_window_size(390, 844)
+        .await
+        .unwrap_or_else(|e| panic!("resize: {e}"));
     f.go(&client_page).await;
     f.find("#interaction-form").await;
     f.shot("phone-client").await;
-    f.browser.set_window_size(1280, 900).await.unwrap_or_else(|e| panic!("resize: {e}"));
+    f.browser
+        .set_window_size(1280, 900)
+        .await
+        .unwrap_or_else(|e| panic!("resize: {e}"));
 
     // Language: Russian, remembered across pages.
     f.go("/sales").await;
@@ -458,12 +539,22 @@ async fn steps(f: &mut Flow, backend: &str) {
 
     // A second company: the switcher appears and changes everything shown.
     let login = f
-        .graphql("", "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
-                 json!({"e": email, "p": password}))
+        .graphql(
+            "",
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+            json!({"e": email, "p": password}),
+        )
         .await;
-    let token = login["login"]["accessToken"].as_str().unwrap_or_default().to_owned();
-    f.graphql(&token, "mutation { createCompany(name: \"Второй магазин\", baseCurrency: \"USD\") { id } }", json!({}))
-        .await;
+    let token = login["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    f.graphql(
+        &token,
+        "mutation { createCompany(name: \"Второй магазин\", baseCurrency: \"USD\") { id } }",
+        json!({}),
+    )
+    .await;
     f.go("/clients").await;
     f.hydrated().await;
     let switch = f.find("#company-switch").await;

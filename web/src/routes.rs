@@ -41,7 +41,11 @@ pub enum Route {
 impl Route {
     /// The clients list as it first opens.
     pub fn clients() -> Route {
-        Route::Clients { search: String::new(), sort: String::new(), after: String::new() }
+        Route::Clients {
+            search: String::new(),
+            sort: String::new(),
+            after: String::new(),
+        }
     }
 
     /// The sales list, unfiltered.
@@ -62,6 +66,9 @@ impl Route {
     }
 
     pub fn client(id: String) -> Route {
-        Route::ClientPage { id, more: String::new() }
+        Route::ClientPage {
+            id,
+            more: String::new(),
+        }
     }
 }

@@ -531,8 +531,13 @@ fn day_moment(field: &str, day: &str) -> Result<Option<String>, ServerFnError> {
     if day.is_empty() {
         return Ok(None);
     }
-    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map_err(|_| error("BAD_USER_INPUT", Some(field), "expected a date like 2026-11-22"))?;
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+        error(
+            "BAD_USER_INPUT",
+            Some(field),
+            "expected a date like 2026-11-22",
+        )
+    })?;
     let now = Utc::now();
     if date == now.date_naive() {
         return Ok(Some(now.to_rfc3339()));
@@ -553,7 +558,8 @@ pub async fn add_interaction(
         k @ ("CALL" | "EMAIL" | "MEETING" | "NOTE") => k,
         _ => return Err(error("BAD_USER_INPUT", Some("kind"), "unknown kind")),
     };
-    let input = json!({ "kind": kind, "body": body.trim(), "occurredAt": day_moment("occurredAt", &day)? });
+    let input =
+        json!({ "kind": kind, "body": body.trim(), "occurredAt": day_moment("occurredAt", &day)? });
     run_as_user::<Value>(
         gql::ADD_INTERACTION,
         json!({ "id": client_id, "input": input }),
@@ -592,7 +598,8 @@ pub fn parse_amount(text: &str, currency: &str) -> Result<i64, String> {
     let frac_value = if frac.is_empty() {
         0
     } else {
-        frac.parse::<i64>().map_err(|_| "amount too large")? * 10i64.pow((usize::from(digits) - frac.len()) as u32)
+        frac.parse::<i64>().map_err(|_| "amount too large")?
+            * 10i64.pow((usize::from(digits) - frac.len()) as u32)
     };
     int.parse::<i64>()
         .ok()
@@ -602,10 +609,16 @@ pub fn parse_amount(text: &str, currency: &str) -> Result<i64, String> {
 }
 
 /// The fields of the sale form as a GraphQL input (`SaleInput` or `SaleUpdateInput`).
-fn sale_input(form: &crate::session::SaleForm) -> Result<serde_json::Map<String, Value>, ServerFnError> {
+fn sale_input(
+    form: &crate::session::SaleForm,
+) -> Result<serde_json::Map<String, Value>, ServerFnError> {
     let currency = form.currency.trim().to_uppercase();
     if !crm_api::currency::is_known(&currency) {
-        return Err(error("BAD_USER_INPUT", Some("currency"), "unknown currency code"));
+        return Err(error(
+            "BAD_USER_INPUT",
+            Some("currency"),
+            "unknown currency code",
+        ));
     }
     let amount = parse_amount(&form.amount, &currency)
         .map_err(|m| error("BAD_USER_INPUT", Some("amountMinor"), &m))?;
@@ -972,10 +985,11 @@ mod tests {
             body.contains("1 продажа") && body.contains("Завершена"),
             "{body}"
         );
-        let request = HttpRequest::get("/api/sales?from=tomorrow&to=&status=&currency=&client=&after=")
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap();
+        let request =
+            HttpRequest::get("/api/sales?from=tomorrow&to=&status=&currency=&client=&after=")
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap();
         let (status, _, body) = w.send(request).await;
         assert_eq!(status, 400, "{body}");
         assert!(
@@ -1058,28 +1072,42 @@ mod tests {
         let args = json!({"client_id": id, "kind": "CALL", "body": "  ", "day": ""});
         let (status, _, answer) = w.call("/api/client/interaction", session, args).await;
         assert_eq!(status, 400, "{answer}");
-        assert!(answer.contains("BAD_USER_INPUT") && answer.contains("body"), "{answer}");
+        assert!(
+            answer.contains("BAD_USER_INPUT") && answer.contains("body"),
+            "{answer}"
+        );
         let args = json!({"client_id": id, "kind": "MEETING", "body": "Обсудили скидку на 2027", "day": "2026-11-20"});
         let (status, _, answer) = w.call("/api/client/interaction", session, args).await;
         assert_eq!(status, 200, "{answer}");
         let (_, body) = w.page(&page, &format!("{session}; crm_lang=ru")).await;
         assert!(
-            body.contains("Обсудили скидку на 2027") && body.contains("Встреча") && body.contains("20.11.2026"),
+            body.contains("Обсудили скидку на 2027")
+                && body.contains("Встреча")
+                && body.contains("20.11.2026"),
             "{body}"
         );
 
         // Editing the client: a bad e-mail comes back for its field, nothing changes.
         let edit = |email: &str| json!({"id": id, "name": "Клиент 07 VIP", "email": email, "phone": "+7 900 000-00-07", "status": "ACTIVE"});
-        let (status, _, answer) = w.call("/api/client/update", session, edit("not-an-email")).await;
+        let (status, _, answer) = w
+            .call("/api/client/update", session, edit("not-an-email"))
+            .await;
         assert_eq!(status, 400, "{answer}");
         assert_eq!(field_of(&answer), "email", "{answer}");
         let (_, body) = w.page(&page, session).await;
-        assert!(!body.contains("Клиент 07 VIP"), "the refused edit changed nothing");
-        let (status, _, answer) = w.call("/api/client/update", session, edit("vip@shop.example")).await;
+        assert!(
+            !body.contains("Клиент 07 VIP"),
+            "the refused edit changed nothing"
+        );
+        let (status, _, answer) = w
+            .call("/api/client/update", session, edit("vip@shop.example"))
+            .await;
         assert_eq!(status, 200, "{answer}");
         let (_, body) = w.page(&page, session).await;
         assert!(
-            body.contains("Клиент 07 VIP") && body.contains("vip@shop.example") && body.contains("tel:+7 900 000-00-07"),
+            body.contains("Клиент 07 VIP")
+                && body.contains("vip@shop.example")
+                && body.contains("tel:+7 900 000-00-07"),
             "{body}"
         );
 
@@ -1094,15 +1122,22 @@ mod tests {
             ("10", "XYZ", "currency"),
             ("1.5", "JPY", "amountMinor"),
         ] {
-            let (status, _, answer) = w.call("/api/sale/create", session, sale(amount, currency)).await;
+            let (status, _, answer) = w
+                .call("/api/sale/create", session, sale(amount, currency))
+                .await;
             assert_eq!(status, 400, "{amount} {currency}: {answer}");
             assert_eq!(field_of(&answer), field, "{answer}");
         }
-        let (status, _, answer) = w.call("/api/sale/create", session, sale("1 500,50", "rub")).await;
+        let (status, _, answer) = w
+            .call("/api/sale/create", session, sale("1 500,50", "rub"))
+            .await;
         assert_eq!(status, 200, "{answer}");
         let sale_id = parsed(&answer).as_str().unwrap().to_owned();
         let (_, body) = w.page(&page, session).await;
-        assert!(body.contains("₽1,241,500.50"), "the total counts the new sale: {body}");
+        assert!(
+            body.contains("₽1,241,500.50"),
+            "the total counts the new sale: {body}"
+        );
         let (status, body) = w.page(&format!("/sales/{sale_id}"), session).await;
         assert_eq!(status, 200);
         assert!(
@@ -1116,21 +1151,34 @@ mod tests {
         // Editing the sale: refunded, it leaves the client's total.
         let form = json!({"amount": "1500.50", "currency": "RUB", "day": "", "status": "REFUNDED", "note": ""});
         let (status, _, answer) = w
-            .call("/api/sale/update", session, json!({"id": sale_id, "form": form}))
+            .call(
+                "/api/sale/update",
+                session,
+                json!({"id": sale_id, "form": form}),
+            )
             .await;
         assert_eq!(status, 200, "{answer}");
         let (_, body) = w.page(&format!("/sales/{sale_id}"), session).await;
-        assert!(body.contains("Refunded") && !body.contains("из интерфейса"), "{body}");
+        assert!(
+            body.contains("Refunded") && !body.contains("из интерфейса"),
+            "{body}"
+        );
         let (_, body) = w.page(&page, session).await;
         assert!(body.contains("₽1,240,000.00"), "{body}");
 
         // The sales list of this client only.
         let (_, body) = w.page(&format!("/sales?client={id}"), session).await;
-        assert!(body.contains("2 sales") && body.contains("Sales of one client"), "{body}");
+        assert!(
+            body.contains("2 sales") && body.contains("Sales of one client"),
+            "{body}"
+        );
 
         // Another company's client is not found, not shown.
         let (_, body) = w.page("/clients/999999", session).await;
-        assert!(body.contains("role=\"alert\"") && !body.contains("client-name"), "{body}");
+        assert!(
+            body.contains("role=\"alert\"") && !body.contains("client-name"),
+            "{body}"
+        );
 
         // The live feed: a sale pushed by the integration arrives as a server-sent event.
         let request = HttpRequest::get("/api/live/sales")
@@ -1139,7 +1187,10 @@ mod tests {
             .unwrap();
         let response = w.router.clone().oneshot(request).await.unwrap();
         assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/event-stream"
+        );
         let mut events = response.into_body().into_data_stream();
         let push = json!([{"externalId": "live-1", "clientExternalId": "c3", "amountMinor": 9_900, "currency": "RUB",
                            "soldAt": chrono::Utc::now().to_rfc3339()}]);
@@ -1148,7 +1199,10 @@ mod tests {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         let mut pushed = false;
         while !seen.contains("\"CREATED\"") {
-            assert!(std::time::Instant::now() < deadline, "no live event: {seen}");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no live event: {seen}"
+            );
             if !pushed {
                 let w2 = w.router.clone();
                 let key = key.to_owned();
@@ -1168,13 +1222,20 @@ mod tests {
                 });
                 pushed = true;
             }
-            let next = tokio::time::timeout(std::time::Duration::from_secs(20), futures::StreamExt::next(&mut events)).await;
+            let next = tokio::time::timeout(
+                std::time::Duration::from_secs(20),
+                futures::StreamExt::next(&mut events),
+            )
+            .await;
             match next {
                 Ok(Some(Ok(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
                 other => panic!("the live feed ended: {other:?} after {seen}"),
             }
         }
-        assert!(seen.contains("Клиент 03") && seen.contains("99.00"), "{seen}");
+        assert!(
+            seen.contains("Клиент 03") && seen.contains("99.00"),
+            "{seen}"
+        );
     }
 
     /// Every operation the UI sends is valid against the schema it runs on.
@@ -1206,13 +1267,15 @@ mod tests {
             }
         }
         // The subscription the live sales list runs.
-        let mut stream = Box::pin(api.subscribe(
-            Principal::Anonymous,
-            Request::new(crate::gql::SALE_CHANGED),
-        ));
+        let mut stream =
+            Box::pin(api.subscribe(Principal::Anonymous, Request::new(crate::gql::SALE_CHANGED)));
         let first = futures::StreamExt::next(&mut stream).await.unwrap();
         for e in &first.errors {
-            assert!(e.message.contains("authentication required"), "{}", e.message);
+            assert!(
+                e.message.contains("authentication required"),
+                "{}",
+                e.message
+            );
         }
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -5,7 +5,10 @@ use dioxus::fullstack::ServerEvents;
 use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::gql::{ApiKey, ClientDetail, ClientPage, CreatedKey, Dashboard, SaleChange, SaleDetail, SalePage, Viewer};
+use crate::gql::{
+    ApiKey, ClientDetail, ClientPage, CreatedKey, Dashboard, SaleChange, SaleDetail, SalePage,
+    Viewer,
+};
 use crate::i18n::Locale;
 
 /// What the UI shows of a failed call: the API's code, the field at fault and a message.

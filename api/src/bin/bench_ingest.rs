@@ -313,9 +313,15 @@ async fn run(args: &Args, dbs: &BenchDatabases) -> Result<Report> {
         let server = Server::start(&api_url).await?;
         let tokens = sign_up(&server.api).await?;
         upsert_clients(&server.api, &tokens.api_key).await?;
-        eprintln!("round {round}: sending {} sales through upsertSales…", sales.len());
+        eprintln!(
+            "round {round}: sending {} sales through upsertSales…",
+            sales.len()
+        );
         graphql.push(time_graphql_ingest(&server.api, &tokens.api_key, &sales).await?);
-        eprintln!("round {round}: loading {} sales with psql \\copy…", sales.len());
+        eprintln!(
+            "round {round}: loading {} sales with psql \\copy…",
+            sales.len()
+        );
         copy.push(time_copy(&copy_url, &sales, now).await?);
         last = Some((api_url, server, tokens));
     }

@@ -320,8 +320,7 @@ pub struct Id {
     pub id: String,
 }
 
-pub const UPDATE_CLIENT: &str =
-    "mutation($id: ID!, $input: ClientUpdateInput!) { updateClient(id: $id, input: $input) { id } }";
+pub const UPDATE_CLIENT: &str = "mutation($id: ID!, $input: ClientUpdateInput!) { updateClient(id: $id, input: $input) { id } }";
 pub const ARCHIVE_CLIENT: &str = "mutation($id: ID!) { archiveClient(id: $id) { id } }";
 pub const RESTORE_CLIENT: &str = "mutation($id: ID!) { restoreClient(id: $id) { id } }";
 pub const ADD_INTERACTION: &str = "mutation($id: ID!, $input: InteractionInput!) { addInteraction(clientId: $id, input: $input) { id } }";

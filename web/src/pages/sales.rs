@@ -41,7 +41,11 @@ impl Filter {
         (self.from.is_empty() || day >= self.from.as_str())
             && (self.to.is_empty() || day <= self.to.as_str())
             && (self.status.is_empty() || sale.status == self.status)
-            && (self.currency.is_empty() || sale.amount.currency.eq_ignore_ascii_case(self.currency.trim()))
+            && (self.currency.is_empty()
+                || sale
+                    .amount
+                    .currency
+                    .eq_ignore_ascii_case(self.currency.trim()))
             && (self.client.is_empty() || sale.client.id == self.client)
     }
 }
@@ -110,7 +114,11 @@ fn SaleList(
         Ok(v) => v,
         Err(state) => return not_loaded(state),
     };
-    let filtered = !(from.is_empty() && to.is_empty() && status.is_empty() && currency.is_empty() && client.is_empty());
+    let filtered = !(from.is_empty()
+        && to.is_empty()
+        && status.is_empty()
+        && currency.is_empty()
+        && client.is_empty());
     let fresh: Vec<String> = arrived.read().iter().map(|s| s.id.clone()).collect();
     let known: Vec<String> = page.edges.iter().map(|e| e.node.id.clone()).collect();
     let rows: Vec<SaleRow> = arrived
@@ -119,7 +127,14 @@ fn SaleList(
         .filter(|s| !known.contains(&s.id))
         .cloned()
         .chain(page.edges.iter().map(|e| e.node.clone()))
-        .map(|s| changed.read().iter().find(|c| c.id == s.id).cloned().unwrap_or(s))
+        .map(|s| {
+            changed
+                .read()
+                .iter()
+                .find(|c| c.id == s.id)
+                .cloned()
+                .unwrap_or(s)
+        })
         .collect();
     let total = page.total_count + (rows.len() - page.edges.len()) as i64;
     let count = i18n::count(
