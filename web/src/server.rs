@@ -432,16 +432,9 @@ pub async fn sales(
     after: String,
 ) -> Result<gql::SalePage, ServerFnError> {
     let day = |field: &str, v: &str, days: u64| -> Result<Value, ServerFnError> {
-        if v.trim().is_empty() {
+        let Some(date) = form_day(field, v)? else {
             return Ok(Value::Null);
-        }
-        let date = chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
-            error(
-                "BAD_USER_INPUT",
-                Some(field),
-                "expected a date like 2026-11-22",
-            )
-        })?;
+        };
         let start = date
             .checked_add_days(chrono::Days::new(days))
             .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -524,20 +517,28 @@ pub async fn archive_client(id: String, archived: bool) -> Result<(), ServerFnEr
         .map(|_| ())
 }
 
-/// A day from a form (YYYY-MM-DD) as a moment: now for today, else noon UTC of that day.
-/// Empty gives `None`.
-fn day_moment(field: &str, day: &str) -> Result<Option<String>, ServerFnError> {
+/// A day as a date input sends it (YYYY-MM-DD); empty gives `None`.
+fn form_day(field: &str, day: &str) -> Result<Option<chrono::NaiveDate>, ServerFnError> {
     let day = day.trim();
     if day.is_empty() {
         return Ok(None);
     }
-    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
-        error(
-            "BAD_USER_INPUT",
-            Some(field),
-            "expected a date like 2026-11-22",
-        )
-    })?;
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            error(
+                "BAD_USER_INPUT",
+                Some(field),
+                "expected a date like 2026-11-22",
+            )
+        })
+}
+
+/// A day from a form as a moment: now for today, else noon UTC of that day. Empty gives `None`.
+fn day_moment(field: &str, day: &str) -> Result<Option<String>, ServerFnError> {
+    let Some(date) = form_day(field, day)? else {
+        return Ok(None);
+    };
     let now = Utc::now();
     if date == now.date_naive() {
         return Ok(Some(now.to_rfc3339()));
