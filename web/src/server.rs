@@ -443,8 +443,7 @@ pub async fn sales(
     };
     let status = match status.as_str() {
         "" => Value::Null,
-        s @ ("COMPLETED" | "PENDING" | "CANCELLED" | "REFUNDED") => Value::from(s),
-        _ => return Err(error("BAD_USER_INPUT", Some("status"), "unknown status")),
+        s => Value::from(one_of("status", s, &gql::SALE_STATUSES, "unknown status")?),
     };
     let filter = json!({
         "soldFrom": day("from", &from, 0)?,
@@ -494,10 +493,7 @@ pub async fn update_client(
     phone: String,
     status: String,
 ) -> Result<(), ServerFnError> {
-    let status = match status.as_str() {
-        s @ ("ACTIVE" | "INACTIVE") => s,
-        _ => return Err(error("BAD_USER_INPUT", Some("status"), "unknown status")),
-    };
+    let status = one_of("status", &status, &["ACTIVE", "INACTIVE"], "unknown status")?;
     let input = json!({
         "name": name.trim(), "email": optional(&email), "phone": optional(&phone), "status": status,
     });
@@ -515,6 +511,20 @@ pub async fn archive_client(id: String, archived: bool) -> Result<(), ServerFnEr
     run_as_user::<Value>(op, json!({ "id": id }))
         .await
         .map(|_| ())
+}
+
+/// `value` when it is one of `allowed`, else a coded error for `field`.
+fn one_of<'a>(
+    field: &str,
+    value: &'a str,
+    allowed: &[&str],
+    message: &str,
+) -> Result<&'a str, ServerFnError> {
+    if allowed.contains(&value) {
+        Ok(value)
+    } else {
+        Err(error("BAD_USER_INPUT", Some(field), message))
+    }
 }
 
 /// A day as a date input sends it (YYYY-MM-DD); empty gives `None`.
@@ -555,10 +565,7 @@ pub async fn add_interaction(
     body: String,
     day: String,
 ) -> Result<(), ServerFnError> {
-    let kind = match kind.as_str() {
-        k @ ("CALL" | "EMAIL" | "MEETING" | "NOTE") => k,
-        _ => return Err(error("BAD_USER_INPUT", Some("kind"), "unknown kind")),
-    };
+    let kind = one_of("kind", &kind, &gql::INTERACTION_KINDS, "unknown kind")?;
     let input =
         json!({ "kind": kind, "body": body.trim(), "occurredAt": day_moment("occurredAt", &day)? });
     run_as_user::<Value>(
@@ -623,10 +630,12 @@ fn sale_input(
     }
     let amount = parse_amount(&form.amount, &currency)
         .map_err(|m| error("BAD_USER_INPUT", Some("amountMinor"), &m))?;
-    let status = match form.status.as_str() {
-        s @ ("COMPLETED" | "PENDING" | "CANCELLED" | "REFUNDED") => s,
-        _ => return Err(error("BAD_USER_INPUT", Some("status"), "unknown status")),
-    };
+    let status = one_of(
+        "status",
+        &form.status,
+        &gql::SALE_STATUSES,
+        "unknown status",
+    )?;
     let mut input = serde_json::Map::new();
     input.insert("amountMinor".into(), Value::from(amount));
     input.insert("currency".into(), Value::from(currency));

@@ -4,6 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Sale statuses as the API names them, in the order the forms and filters offer them.
+pub const SALE_STATUSES: [&str; 4] = ["COMPLETED", "PENDING", "CANCELLED", "REFUNDED"];
+
+/// Interaction kinds as the API names them, in the order the form offers them.
+pub const INTERACTION_KINDS: [&str; 4] = ["CALL", "EMAIL", "MEETING", "NOTE"];
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Money {

@@ -297,7 +297,7 @@ fn NewInteraction(client_id: String, on_saved: EventHandler<()>) -> Element {
             div { class: "row",
                 label { "{t.kind_label}"
                     select { name: "kind", onchange: move |e: FormEvent| kind.set(e.value()),
-                        for k in ["CALL", "EMAIL", "MEETING", "NOTE"] {
+                        for k in crate::gql::INTERACTION_KINDS {
                             option { value: k, selected: kind() == k, "{t.kind(k)}" }
                         }
                     }

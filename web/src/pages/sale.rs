@@ -49,7 +49,7 @@ pub fn SaleFields(form: Signal<SaleForm>, error: Option<UiError>) -> Element {
             }
             label { "{t.status}"
                 select { name: "status", onchange: move |e: FormEvent| form.write().status = e.value(),
-                    for s in ["COMPLETED", "PENDING", "CANCELLED", "REFUNDED"] {
+                    for s in crate::gql::SALE_STATUSES {
                         option { value: s, selected: f.status == s, "{t.status(s)}" }
                     }
                 }

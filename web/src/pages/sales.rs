@@ -152,7 +152,7 @@ fn SaleList(
                 span { "{t.status} " }
                 select { name: "status",
                     option { value: "", selected: status.is_empty(), "{t.any}" }
-                    for s in ["COMPLETED", "PENDING", "CANCELLED", "REFUNDED"] {
+                    for s in crate::gql::SALE_STATUSES {
                         option { value: s, selected: status == s, "{t.status(s)}" }
                     }
                 }
