@@ -103,14 +103,13 @@ impl Database {
     }
 
     async fn drop_now(self) {
-        if let Some((admin, name)) = &self.pg {
-            if let Ok((client, conn)) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await
-            {
-                tokio::spawn(conn);
-                let _ = client
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-            }
+        if let Some((admin, name)) = &self.pg
+            && let Ok((client, conn)) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await
+        {
+            tokio::spawn(conn);
+            let _ = client
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -503,7 +502,7 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.go("/sales").await;
     f.hydrated().await;
     f.find("#live-status").await;
-    let push = json!([{"externalId": "live-1", "clientExternalId": "c29", "amountMinor": 4_242_00,
+    let push = json!([{"externalId": "live-1", "clientExternalId": "c29", "amountMinor": 424_200,
                        "currency": "RUB", "soldAt": chrono::Utc::now().to_rfc3339()}]);
     f.graphql(
         &key,
