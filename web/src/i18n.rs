@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::gql::{ClientStatus, InteractionKind, ItemKind, SaleStatus};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Locale {
     #[default]
@@ -179,23 +181,39 @@ pub struct Texts {
 }
 
 impl Texts {
-    /// An interaction kind as the API names it (CALL…), in this language.
-    pub fn kind(&self, kind: &str) -> &'static str {
+    /// An interaction kind in this language.
+    pub fn kind(&self, kind: InteractionKind) -> &'static str {
         match kind {
-            "EMAIL" => self.kind_email,
-            "MEETING" => self.kind_meeting,
-            "NOTE" => self.kind_note,
-            _ => self.kind_call,
+            InteractionKind::Call => self.kind_call,
+            InteractionKind::Email => self.kind_email,
+            InteractionKind::Meeting => self.kind_meeting,
+            InteractionKind::Note => self.kind_note,
         }
     }
 
-    /// A sale status as the API names it (COMPLETED…), in this language.
-    pub fn status(&self, status: &str) -> &'static str {
+    /// A sale status in this language.
+    pub fn status(&self, status: SaleStatus) -> &'static str {
         match status {
-            "PENDING" => self.status_pending,
-            "CANCELLED" => self.status_cancelled,
-            "REFUNDED" => self.status_refunded,
-            _ => self.status_completed,
+            SaleStatus::Completed => self.status_completed,
+            SaleStatus::Pending => self.status_pending,
+            SaleStatus::Cancelled => self.status_cancelled,
+            SaleStatus::Refunded => self.status_refunded,
+        }
+    }
+
+    /// A client status in this language.
+    pub fn client_status(&self, status: ClientStatus) -> &'static str {
+        match status {
+            ClientStatus::Active => self.client_active,
+            ClientStatus::Inactive => self.client_inactive,
+        }
+    }
+
+    /// Goods or a service, in this language.
+    pub fn item_kind(&self, kind: ItemKind) -> &'static str {
+        match kind {
+            ItemKind::Goods => self.goods,
+            ItemKind::Service => self.service,
         }
     }
 }
@@ -502,7 +520,8 @@ pub fn date(locale: Locale, rfc3339: &str) -> String {
 }
 
 /// A count with its noun in the right form: `1 клиент`, `3 клиента`, `5 клиентов`.
-pub fn count(locale: Locale, n: i64, en: (&str, &str), ru: (&str, &str, &str)) -> String {
+pub fn count(locale: Locale, n: impl Into<i64>, en: (&str, &str), ru: (&str, &str, &str)) -> String {
+    let n: i64 = n.into();
     match locale {
         Locale::En => format!("{n} {}", if n == 1 { en.0 } else { en.1 }),
         Locale::Ru => {

@@ -65,7 +65,7 @@ pub fn Shell() -> Element {
     let company_id = viewer
         .company
         .as_ref()
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .unwrap_or_default();
     rsx! {
         header { class: "top",
@@ -89,7 +89,7 @@ pub fn Shell() -> Element {
                                 }
                             },
                             for m in viewer.companies.iter() {
-                                option { value: "{m.company.id}", selected: m.company.id == company_id, "{m.company.name}" }
+                                option { value: "{m.company.id}", selected: m.company.id.as_str() == company_id, "{m.company.name}" }
                             }
                         }
                     }

@@ -2,7 +2,7 @@
 
 use dioxus::prelude::*;
 
-use crate::gql::SaleRow;
+use crate::gql::{Id, SaleRow};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
 
@@ -12,7 +12,7 @@ pub fn SaleTable(
     rows: Vec<SaleRow>,
     /// Sales that arrived while the page was open, marked as new.
     #[props(default)]
-    fresh: Vec<String>,
+    fresh: Vec<Id>,
 ) -> Element {
     let locale: Signal<Locale> = use_context();
     let l = locale();
@@ -25,12 +25,12 @@ pub fn SaleTable(
                     for s in rows.into_iter() {
                         tr { key: "{s.id}", class: if fresh.contains(&s.id) { "fresh" } else { "" },
                             td {
-                                Link { to: Route::SalePage { id: s.id.clone() }, "{i18n::date(l, &s.sold_at)}" }
+                                Link { to: Route::SalePage { id: s.id.to_string() }, "{i18n::date(l, &s.sold_at)}" }
                                 if fresh.contains(&s.id) { " " span { class: "badge", "{t.just_now}" } }
                             }
-                            td { Link { to: Route::client(s.client.id.clone()), "{s.client.name}" } }
+                            td { Link { to: Route::client(s.client.id.to_string()), "{s.client.name}" } }
                             td { class: "num", "{i18n::money(l, &s.amount.amount, &s.amount.currency)}" }
-                            td { "{t.status(&s.status)}" }
+                            td { "{t.status(s.status)}" }
                         }
                     }
                 }

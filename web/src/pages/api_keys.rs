@@ -97,7 +97,7 @@ pub fn ApiKeys() -> Element {
                                         span { class: "confirm", "{t.confirm_revoke} " }
                                         button { class: "danger", r#type: "button",
                                             onclick: {
-                                                let id = k.id.clone();
+                                                let id = k.id.to_string();
                                                 move |_| {
                                                     let id = id.clone();
                                                     async move {
@@ -114,7 +114,7 @@ pub fn ApiKeys() -> Element {
                                     } else {
                                         button { r#type: "button",
                                             onclick: {
-                                                let id = k.id.clone();
+                                                let id = k.id.to_string();
                                                 move |_| confirming.set(Some(id.clone()))
                                             },
                                             "{t.revoke}"

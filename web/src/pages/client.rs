@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use crate::components::status::{ErrorBox, field_error, form_error, loaded, not_loaded};
-use crate::gql::ClientDetail;
+use crate::gql::{ApiEnum, ClientDetail, ClientStatus, DateTime, InteractionKind};
 use crate::i18n::{self, Locale};
 use crate::pages::sale::{SaleFields, blank_sale};
 use crate::routes::Route;
@@ -49,7 +49,7 @@ fn ClientView(id: String, more: String) -> Element {
         div { class: "columns",
             section { class: "panel",
                 h2 { "{t.purchases}" }
-                NewSale { client_id: c.id.clone(), currency: c.total_spent.currency.clone(), on_saved: reload }
+                NewSale { client_id: c.id.to_string(), currency: c.total_spent.currency.clone(), on_saved: reload }
                 if c.sales.edges.is_empty() {
                     p { class: "empty", "{t.no_purchases}" }
                 } else {
@@ -59,19 +59,19 @@ fn ClientView(id: String, more: String) -> Element {
                             tbody {
                                 for e in c.sales.edges.iter() {
                                     tr {
-                                        td { Link { to: Route::SalePage { id: e.node.id.clone() }, "{i18n::date(l, &e.node.sold_at)}" } }
+                                        td { Link { to: Route::SalePage { id: e.node.id.to_string() }, "{i18n::date(l, &e.node.sold_at)}" } }
                                         td { {e.node.items.iter().map(|i| i.name.clone()).collect::<Vec<_>>().join(", ")} }
                                         td { class: "num", "{i18n::money(l, &e.node.amount.amount, &e.node.amount.currency)}" }
-                                        td { "{t.status(&e.node.status)}" }
+                                        td { "{t.status(e.node.status)}" }
                                     }
                                 }
                             }
                         }
                     }
-                    if c.sales.total_count > shown {
+                    if i64::from(c.sales.total_count) > shown {
                         Link {
                             id: "all-sales",
-                            to: Route::sales_of(c.id.clone()),
+                            to: Route::sales_of(c.id.to_string()),
                             "{t.all_sales} ({c.sales.total_count}) →"
                         }
                     }
@@ -79,7 +79,7 @@ fn ClientView(id: String, more: String) -> Element {
             }
             section { class: "panel",
                 h2 { "{t.interactions}" }
-                NewInteraction { client_id: c.id.clone(), on_saved: reload }
+                NewInteraction { client_id: c.id.to_string(), on_saved: reload }
                 if c.interactions.edges.is_empty() {
                     p { class: "empty", "{t.no_interactions}" }
                 } else {
@@ -87,7 +87,7 @@ fn ClientView(id: String, more: String) -> Element {
                         for e in c.interactions.edges.iter() {
                             li {
                                 p { class: "muted",
-                                    strong { "{t.kind(&e.node.kind)}" }
+                                    strong { "{t.kind(e.node.kind)}" }
                                     " · {i18n::date(l, &e.node.occurred_at)}"
                                     if let Some(a) = e.node.author.as_ref() { " · {a.display_name}" }
                                 }
@@ -109,7 +109,7 @@ fn ClientView(id: String, more: String) -> Element {
     }
 }
 
-fn optional_date(l: Locale, d: &Option<String>) -> String {
+fn optional_date(l: Locale, d: &Option<DateTime>) -> String {
     d.as_ref()
         .map(|d| i18n::date(l, d))
         .unwrap_or_else(|| "—".into())
@@ -125,19 +125,19 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
     let mut name = use_signal(|| c.name.clone());
     let mut email = use_signal(|| c.email.clone().unwrap_or_default());
     let mut phone = use_signal(|| c.phone.clone().unwrap_or_default());
-    let mut status = use_signal(|| c.status.clone());
+    let mut status = use_signal(|| c.status.name().to_owned());
     let mut error = use_signal(|| None::<UiError>);
     let mut busy = use_signal(|| false);
     let err = error();
-    let id = c.id.clone();
-    let archive_id = c.id.clone();
+    let id = c.id.to_string();
+    let archive_id = c.id.to_string();
     let archived = c.archived;
     if !editing() {
         return rsx! {
             header { class: "detail-head",
                 h1 { id: "client-name", "{c.name}" }
                 if c.archived { span { class: "badge", "{t.archived}" } }
-                if c.status == "INACTIVE" { span { class: "badge", "{t.client_inactive}" } }
+                if c.status == ClientStatus::Inactive { span { class: "badge", "{t.client_inactive}" } }
             }
             p { class: "contacts",
                 if let Some(m) = c.email.as_ref() { a { href: "mailto:{m}", "{m}" } " " }
@@ -200,8 +200,9 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
             if let Some(m) = field_error(&err, "phone") { p { class: "field-error", "{m}" } }
             label { "{t.status}"
                 select { name: "status", onchange: move |e: FormEvent| status.set(e.value()),
-                    option { value: "ACTIVE", selected: status() == "ACTIVE", "{t.client_active}" }
-                    option { value: "INACTIVE", selected: status() == "INACTIVE", "{t.client_inactive}" }
+                    for s in ClientStatus::ALL.iter().copied() {
+                        option { value: s.name(), selected: status() == s.name(), "{t.client_status(s)}" }
+                    }
                 }
             }
             if let Some(m) = form_error(&err, &fields) { p { class: "error", role: "alert", "{m}" } }
@@ -270,7 +271,7 @@ fn NewSale(client_id: String, currency: String, on_saved: EventHandler<()>) -> E
 fn NewInteraction(client_id: String, on_saved: EventHandler<()>) -> Element {
     let locale: Signal<Locale> = use_context();
     let t = locale().texts();
-    let mut kind = use_signal(|| "CALL".to_owned());
+    let mut kind = use_signal(|| InteractionKind::Call.name().to_owned());
     let mut body = use_signal(String::new);
     let mut day = use_signal(String::new);
     let mut error = use_signal(|| None::<UiError>);
@@ -297,8 +298,8 @@ fn NewInteraction(client_id: String, on_saved: EventHandler<()>) -> Element {
             div { class: "row",
                 label { "{t.kind_label}"
                     select { name: "kind", onchange: move |e: FormEvent| kind.set(e.value()),
-                        for k in crate::gql::INTERACTION_KINDS {
-                            option { value: k, selected: kind() == k, "{t.kind(k)}" }
+                        for k in InteractionKind::ALL.iter().copied() {
+                            option { value: k.name(), selected: kind() == k.name(), "{t.kind(k)}" }
                         }
                     }
                 }

@@ -78,7 +78,7 @@ fn ClientList(search: String, sort: String, after: String) -> Element {
                     tbody {
                         for e in page.edges.iter() {
                             tr {
-                                td { Link { to: Route::client(e.node.id.clone()), "{e.node.name}" } }
+                                td { Link { to: Route::client(e.node.id.to_string()), "{e.node.name}" } }
                                 td {
                                     if let Some(m) = e.node.email.as_ref() { a { href: "mailto:{m}", "{m}" } }
                                     if let Some(p) = e.node.phone.as_ref() { " " a { href: "tel:{p}", "{p}" } }

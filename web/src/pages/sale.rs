@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use crate::components::status::{field_error, form_error, loaded, not_loaded};
-use crate::gql::SaleDetail;
+use crate::gql::{ApiEnum, SaleDetail, SaleStatus};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
 use crate::session::{self, SaleForm, UiError};
@@ -18,7 +18,7 @@ pub fn blank_sale(currency: &str) -> SaleForm {
         amount: String::new(),
         currency: currency.to_owned(),
         day: String::new(),
-        status: "COMPLETED".into(),
+        status: SaleStatus::Completed.name().into(),
         note: String::new(),
     }
 }
@@ -49,8 +49,8 @@ pub fn SaleFields(form: Signal<SaleForm>, error: Option<UiError>) -> Element {
             }
             label { "{t.status}"
                 select { name: "status", onchange: move |e: FormEvent| form.write().status = e.value(),
-                    for s in crate::gql::SALE_STATUSES {
-                        option { value: s, selected: f.status == s, "{t.status(s)}" }
+                    for s in SaleStatus::ALL.iter().copied() {
+                        option { value: s.name(), selected: f.status == s.name(), "{t.status(s)}" }
                     }
                 }
             }
@@ -111,21 +111,21 @@ fn SaleCard(sale: SaleDetail, on_saved: EventHandler<()>) -> Element {
         amount: s.amount.amount.clone(),
         currency: s.amount.currency.clone(),
         day: String::new(),
-        status: s.status.clone(),
+        status: s.status.name().into(),
         note: s.note.clone().unwrap_or_default(),
     });
     let mut error = use_signal(|| None::<UiError>);
     let mut busy = use_signal(|| false);
     let err = error();
-    let id = s.id.clone();
+    let id = s.id.to_string();
     rsx! {
         header { class: "detail-head",
             h1 { id: "sale-amount", "{i18n::money(l, &s.amount.amount, &s.amount.currency)}" }
-            span { class: "badge", id: "sale-status", "{t.status(&s.status)}" }
+            span { class: "badge", id: "sale-status", "{t.status(s.status)}" }
         }
         dl { class: "facts",
             dt { "{t.client}" }
-            dd { Link { id: "sale-client", to: Route::client(s.client.id.clone()), "{s.client.name}" } }
+            dd { Link { id: "sale-client", to: Route::client(s.client.id.to_string()), "{s.client.name}" } }
             dt { "{t.date}" }
             dd { "{i18n::date(l, &s.sold_at)}" }
             if let Some(n) = s.note.as_ref() { dt { "{t.note}" } dd { id: "sale-note", "{n}" } }
@@ -144,10 +144,10 @@ fn SaleCard(sale: SaleDetail, on_saved: EventHandler<()>) -> Element {
                         for item in s.items.iter() {
                             tr {
                                 td { "{item.name}" if let Some(sku) = item.sku.as_ref() { " " code { "{sku}" } } }
-                                td { if item.kind == "SERVICE" { "{t.service}" } else { "{t.goods}" } }
+                                td { "{t.item_kind(item.kind)}" }
                                 td { class: "num", "{item.quantity}" }
                                 td { class: "num",
-                                    {item.unit_price_minor.map(|p| i18n::money(l, &decimal_like(p, &s.amount.amount), &s.amount.currency)).unwrap_or_else(|| "—".into())}
+                                    {item.unit_price_minor.map(|p| i18n::money(l, &decimal_like(p.0, &s.amount.amount), &s.amount.currency)).unwrap_or_else(|| "—".into())}
                                 }
                             }
                         }

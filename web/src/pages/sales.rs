@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use crate::components::sale_table::SaleTable;
 use crate::components::status::{loaded, not_loaded, pause_ms};
-use crate::gql::SaleRow;
+use crate::gql::{ApiEnum, ChangeKind, Id, SaleRow, SaleStatus};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
 use crate::session;
@@ -40,13 +40,13 @@ impl Filter {
         let day = sale.sold_at.get(..10).unwrap_or("");
         (self.from.is_empty() || day >= self.from.as_str())
             && (self.to.is_empty() || day <= self.to.as_str())
-            && (self.status.is_empty() || sale.status == self.status)
+            && (self.status.is_empty() || sale.status.name() == self.status)
             && (self.currency.is_empty()
                 || sale
                     .amount
                     .currency
                     .eq_ignore_ascii_case(self.currency.trim()))
-            && (self.client.is_empty() || sale.client.id == self.client)
+            && (self.client.is_empty() || sale.client.id.as_str() == self.client)
     }
 }
 
@@ -90,7 +90,7 @@ fn SaleList(
                     listening.set(true);
                     while let Some(Ok(change)) = events.recv().await {
                         let sale = change.sale;
-                        if change.kind == "CREATED" && watch.admits(&sale) {
+                        if change.kind == ChangeKind::Created && watch.admits(&sale) {
                             if !arrived.read().iter().any(|s| s.id == sale.id) {
                                 arrived.write().insert(0, sale);
                             }
@@ -119,8 +119,8 @@ fn SaleList(
         && status.is_empty()
         && currency.is_empty()
         && client.is_empty());
-    let fresh: Vec<String> = arrived.read().iter().map(|s| s.id.clone()).collect();
-    let known: Vec<String> = page.edges.iter().map(|e| e.node.id.clone()).collect();
+    let fresh: Vec<Id> = arrived.read().iter().map(|s| s.id.clone()).collect();
+    let known: Vec<Id> = page.edges.iter().map(|e| e.node.id.clone()).collect();
     let rows: Vec<SaleRow> = arrived
         .read()
         .iter()
@@ -136,7 +136,7 @@ fn SaleList(
                 .unwrap_or(s)
         })
         .collect();
-    let total = page.total_count + (rows.len() - page.edges.len()) as i64;
+    let total = i64::from(page.total_count) + (rows.len() - page.edges.len()) as i64;
     let count = i18n::count(
         l,
         total,
@@ -152,8 +152,8 @@ fn SaleList(
                 span { "{t.status} " }
                 select { name: "status",
                     option { value: "", selected: status.is_empty(), "{t.any}" }
-                    for s in crate::gql::SALE_STATUSES {
-                        option { value: s, selected: status == s, "{t.status(s)}" }
+                    for s in SaleStatus::ALL.iter().copied() {
+                        option { value: s.name(), selected: status == s.name(), "{t.status(s)}" }
                     }
                 }
             }
