@@ -1208,12 +1208,15 @@ mod tests {
             "{body}"
         );
 
-        // Another company's client is not found, not shown.
-        let (_, body) = w.page("/clients/999999", session).await;
-        assert!(
-            body.contains("role=\"alert\"") && !body.contains("client-name"),
-            "{body}"
-        );
+        // Another company's client or sale is not found, not shown: a 404 with the message.
+        for missing in ["/clients/999999", "/sales/999999"] {
+            let (status, body) = w.page(missing, session).await;
+            assert_eq!(status, 404, "{missing}");
+            assert!(
+                body.contains("role=\"alert\"") && !body.contains("client-name"),
+                "{body}"
+            );
+        }
 
         // The live feed: a sale pushed by the integration arrives as a server-sent event.
         let request = HttpRequest::get("/api/live/sales")

@@ -35,10 +35,20 @@ pub fn loaded<T: Clone + 'static>(
     }
 }
 
-/// What a page shows while its data is not there: the loading state or the error.
+/// What a page shows while its data is not there: the loading state or the error. A page
+/// rendered on the server for something that does not exist answers 404.
 pub fn not_loaded(state: Option<UiError>) -> Element {
     match state {
-        Some(error) => rsx! { ErrorBox { error } },
+        Some(error) => {
+            #[cfg(feature = "server")]
+            if error.code == "NOT_FOUND" {
+                dioxus::fullstack::FullstackContext::commit_http_status(
+                    dioxus::fullstack::StatusCode::NOT_FOUND,
+                    None,
+                );
+            }
+            rsx! { ErrorBox { error } }
+        }
         None => rsx! { Loading {} },
     }
 }
