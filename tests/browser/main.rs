@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crm_test_support::{Backend, ScratchDb};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -53,66 +54,6 @@ impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-/// A database for one run: a SQLite file in a temporary folder, or a new PostgreSQL database
-/// dropped at the end.
-struct Database {
-    url: String,
-    dir: PathBuf,
-    pg: Option<(String, String)>,
-}
-
-impl Database {
-    async fn new(postgres: bool) -> Database {
-        let tag = format!(
-            "{}_{}",
-            std::process::id(),
-            if postgres { "pg" } else { "lite" }
-        );
-        let dir = std::env::temp_dir().join(format!("crm_browser_{tag}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
-        if !postgres {
-            let url = dir.join("crm.sqlite3").display().to_string();
-            return Database { url, dir, pg: None };
-        }
-        let admin = std::env::var("CRM_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-        let name = format!("crm_test_browser_{tag}");
-        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL at {admin}: {e}"));
-        tokio::spawn(conn);
-        // One statement per call: CREATE DATABASE cannot run inside a transaction block.
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            client
-                .batch_execute(&sql)
-                .await
-                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
-        }
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        Database {
-            url: format!("{base}/{name}"),
-            dir,
-            pg: Some((admin, name)),
-        }
-    }
-
-    async fn drop_now(self) {
-        if let Some((admin, name)) = &self.pg
-            && let Ok((client, conn)) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await
-        {
-            tokio::spawn(conn);
-            let _ = client
-                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -260,7 +201,15 @@ async fn browser_flow(postgres: bool) {
     let _serial = SERIAL.lock().await;
     let backend = if postgres { "postgres" } else { "sqlite" };
     let bundle = bundle();
-    let db = Database::new(postgres).await;
+    let db = ScratchDb::new(
+        if postgres {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        },
+        "browser",
+    )
+    .await;
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -269,7 +218,7 @@ async fn browser_flow(postgres: bool) {
             .current_dir(&bundle)
             .env("CRM_LISTEN", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", &db.url)
-            .env("CRM_DATA_DIR", &db.dir)
+            .env("CRM_DATA_DIR", db.dir())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -295,7 +244,7 @@ async fn browser_flow(postgres: bool) {
     )
     .await;
 
-    let profile = db.dir.join("chromium-profile");
+    let profile = db.dir().join("chromium-profile");
     let mut clipboard = serde_json::Map::new();
     clipboard.insert(format!("{base},*"), json!({ "setting": 1 }));
     let mut caps = serde_json::Map::new();
@@ -342,7 +291,7 @@ async fn browser_flow(postgres: bool) {
     let _ = f.browser.clone().close().await;
     drop(server);
     drop(driver);
-    db.drop_now().await;
+    drop(db);
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }

@@ -12,26 +12,21 @@ use crate::harness::TestDb;
 /// when dropped.
 pub struct Storage {
     pub env: Vec<(String, String)>,
-    dir: std::path::PathBuf,
+    logs: std::path::PathBuf,
     _db: TestDb,
 }
 
 impl Storage {
     pub async fn new(backend: Backend) -> Storage {
         let db = TestDb::new(backend).await;
-        let dir = match backend {
-            Backend::Sqlite => std::path::Path::new(&db.url)
-                .parent()
-                .unwrap()
-                .to_path_buf(),
-            Backend::Postgres => std::env::temp_dir().join("crm-e2e-logs"),
-        };
-        std::fs::create_dir_all(&dir).unwrap();
+        // Server logs outlive the test, to read after a failure.
+        let logs = std::env::temp_dir().join("crm-e2e-logs");
+        std::fs::create_dir_all(&logs).unwrap();
         let env = vec![
-            ("CRM_DATA_DIR".to_owned(), dir.display().to_string()),
+            ("CRM_DATA_DIR".to_owned(), db.dir().display().to_string()),
             ("DATABASE_URL".to_owned(), db.url.clone()),
         ];
-        Storage { env, dir, _db: db }
+        Storage { env, logs, _db: db }
     }
 }
 
@@ -50,7 +45,7 @@ impl Server {
             .unwrap()
             .port();
         let log =
-            std::fs::File::create(storage.dir.join(format!("crm-e2e-server-{port}.log"))).unwrap();
+            std::fs::File::create(storage.logs.join(format!("crm-e2e-server-{port}.log"))).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_crm"));
         cmd.env("CRM_LISTEN", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")

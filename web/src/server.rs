@@ -743,88 +743,37 @@ mod tests {
     use axum::body::Body;
     use axum::http::Request as HttpRequest;
     use serde_json::{Value, json};
-
-    /// An operation's text and variables, as the server receives them.
-    fn text<Q, V: serde::Serialize>(op: cynic::Operation<Q, V>) -> (String, Value) {
-        (op.query, serde_json::to_value(op.variables).unwrap())
-    }
     use tower::ServiceExt;
+
+    use crm_test_support::{Backend, ScratchDb};
 
     use super::*;
 
     struct Web {
         router: axum::Router,
-        dir: std::path::PathBuf,
-        pg: Option<(String, String)>,
-    }
-
-    impl Drop for Web {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-            // Drop cannot await: a plain thread with its own runtime drops the database.
-            if let Some((admin, name)) = self.pg.take() {
-                let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .ok()?;
-                    rt.block_on(async {
-                        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
-                            .await
-                            .ok()?;
-                        tokio::spawn(conn);
-                        client
-                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .await
-                            .ok()
-                    })
-                })
-                .join();
-            }
-        }
-    }
-
-    fn unique(prefix: &str) -> String {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static N: AtomicU64 = AtomicU64::new(0);
-        format!(
-            "{prefix}_{}_{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        )
+        _db: ScratchDb,
     }
 
     async fn web(postgres: bool) -> Web {
-        let dir = std::env::temp_dir().join(unique("crm_web_test"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut pg = None;
-        let url = if postgres {
-            let admin = std::env::var("CRM_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-            let name = unique("crm_test_web");
-            let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(conn);
-            client
-                .batch_execute(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-            pg = Some((admin, name));
-            url
+        let backend = if postgres {
+            Backend::Postgres
         } else {
-            dir.join("crm.sqlite3").display().to_string()
+            Backend::Sqlite
         };
+        let db = ScratchDb::new(backend, "web").await;
         let config = crm_api::Config {
-            database_url: Some(url),
+            database_url: Some(db.url.clone()),
             ..Default::default()
         };
         Web {
             router: build(config).await.unwrap(),
-            dir,
-            pg,
+            _db: db,
         }
+    }
+
+    /// An operation's text and variables, as the server receives them.
+    fn text<Q, V: serde::Serialize>(op: cynic::Operation<Q, V>) -> (String, Value) {
+        (op.query, serde_json::to_value(op.variables).unwrap())
     }
 
     impl Web {
@@ -1282,10 +1231,9 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn operations_match_the_schema() {
         use crate::gql::*;
-        let dir = std::env::temp_dir().join(unique("crm_web_ops"));
-        std::fs::create_dir_all(&dir).unwrap();
+        let db = ScratchDb::new(Backend::Sqlite, "web_ops").await;
         let config = crm_api::Config {
-            database_url: Some(dir.join("db.sqlite3").display().to_string()),
+            database_url: Some(db.url.clone()),
             ..Default::default()
         };
         let api = Api::new(crm_api::App::start(config).await.unwrap());
@@ -1417,6 +1365,5 @@ mod tests {
                 e.message
             );
         }
-        let _ = std::fs::remove_dir_all(dir);
     }
 }

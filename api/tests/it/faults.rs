@@ -6,11 +6,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crm_test_support::pg_admin_url;
 use serde_json::json;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use crate::harness::{Backend, Server, TestDb, error_code, pg_admin_url};
+use crate::harness::{Backend, Server, TestDb, error_code};
 
 struct Proxy {
     port: u16,

@@ -3,117 +3,23 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`); each test gets its own database.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Body;
 use axum::http::{Request, header};
 use crm_api::{App, Config};
+use crm_test_support::ScratchDb;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use crm_test_support::Backend;
 
-/// A database that exists for one test.
-pub struct TestDb {
-    pub url: String,
-    _dir: Option<TempDir>,
-    pg_name: Option<String>,
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(name) = self.pg_name.take() {
-            drop_pg_database(name);
-        }
-    }
-}
-
-/// Drops a test database from a plain thread (Drop cannot await), ending its connections.
-pub fn drop_pg_database(name: String) {
-    let _ = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .ok()?;
-        rt.block_on(async {
-            let (client, conn) = tokio_postgres::connect(&pg_admin_url(), tokio_postgres::NoTls)
-                .await
-                .ok()?;
-            tokio::spawn(conn);
-            client
-                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
-                .ok()
-        })
-    })
-    .join();
-}
-
-pub struct TempDir(pub std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        chrono::Utc::now().timestamp_micros() % 1_000_000
-    )
-}
-
-pub fn pg_admin_url() -> String {
-    std::env::var("CRM_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-/// The admin URL with another database name.
-pub fn pg_url_for(db: &str) -> String {
-    let admin = pg_admin_url();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    format!("{base}/{db}")
-}
-
-pub async fn pg_admin(sql: &str) {
-    let (client, conn) = tokio_postgres::connect(&pg_admin_url(), tokio_postgres::NoTls)
-        .await
-        .expect("PostgreSQL must be running for the tests (see README)");
-    tokio::spawn(conn);
-    client.batch_execute(sql).await.expect(sql);
-}
+/// A database that exists for one test (see `crm-test-support`), with the server settings to
+/// use it.
+pub struct TestDb(ScratchDb);
 
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
-        match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(unique("crm_test"));
-                std::fs::create_dir_all(&dir).expect("temp dir");
-                TestDb {
-                    url: dir.join("crm.sqlite3").display().to_string(),
-                    _dir: Some(TempDir(dir)),
-                    pg_name: None,
-                }
-            }
-            Backend::Postgres => {
-                let name = unique("crm_test");
-                pg_admin(&format!("CREATE DATABASE {name}")).await;
-                TestDb {
-                    url: pg_url_for(&name),
-                    _dir: None,
-                    pg_name: Some(name),
-                }
-            }
-        }
+        TestDb(ScratchDb::new(backend, "api").await)
     }
 
     pub fn config(&self) -> Config {
@@ -122,6 +28,13 @@ impl TestDb {
             pool_size: 4,
             ..Config::default()
         }
+    }
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = ScratchDb;
+    fn deref(&self) -> &ScratchDb {
+        &self.0
     }
 }
 
