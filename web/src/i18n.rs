@@ -520,7 +520,12 @@ pub fn date(locale: Locale, rfc3339: &str) -> String {
 }
 
 /// A count with its noun in the right form: `1 клиент`, `3 клиента`, `5 клиентов`.
-pub fn count(locale: Locale, n: impl Into<i64>, en: (&str, &str), ru: (&str, &str, &str)) -> String {
+pub fn count(
+    locale: Locale,
+    n: impl Into<i64>,
+    en: (&str, &str),
+    ru: (&str, &str, &str),
+) -> String {
     let n: i64 = n.into();
     match locale {
         Locale::En => format!("{n} {}", if n == 1 { en.0 } else { en.1 }),

@@ -1257,7 +1257,10 @@ mod tests {
             text(Logout::build(())),
             text(Me::build(())),
             text(SwitchCompany::build(IdVariables { id: id() })),
-            text(Dashboard::build(PeriodVariables { from: at(), to: at() })),
+            text(Dashboard::build(PeriodVariables {
+                from: at(),
+                to: at(),
+            })),
             text(Clients::build(ClientsVariables {
                 first: Some(25),
                 after: Some("cursor".into()),
@@ -1312,7 +1315,9 @@ mod tests {
                     currency: "RUB".into(),
                     sold_at: None,
                     status: SaleStatus::Completed,
-                    items: vec![SaleItemInput { name: "Goods".into() }],
+                    items: vec![SaleItemInput {
+                        name: "Goods".into(),
+                    }],
                     note: Some("note".into()),
                 },
             })),
