@@ -27,6 +27,10 @@
 //!   cargo run --release -p crm-api --bin bench-ingest -- [--sales 100000] [--page-sales 1000000]
 //! ```
 //!
+//! `--analyze-empty` runs `ANALYZE` on each API database after the clients are in and before
+//! the sales come: the statistics then say the sales table is empty while the import fills it,
+//! as after a self-hoster truncates and re-imports.
+//!
 //! `BENCH_PG_URL` must name a role that may create databases; `psql` must be on `PATH`. Both
 //! databases are dropped at the end, also when a step fails.
 
@@ -88,9 +92,10 @@ const PAGE_FIELDS: &str = "totalCount edges { node { id name email totalSpent { 
      lastPurchaseAt lastSale { id soldAt amount { amount currency } } } } \
      pageInfo { hasNextPage endCursor }";
 
-const USAGE: &str = "usage: bench-ingest [--sales N] [--page-sales M]\n\
+const USAGE: &str = "usage: bench-ingest [--sales N] [--page-sales M] [--analyze-empty]\n\
   --sales N        sales sent through GraphQL and through COPY (default 100000)\n\
   --page-sales M   sales in the API database when page latency is measured (default 1000000)\n\
+  --analyze-empty  ANALYZE the API database while its sales table is still empty\n\
   BENCH_PG_URL     PostgreSQL admin URL (default postgres://postgres@127.0.0.1:5432/postgres)";
 
 #[tokio::main]
@@ -128,6 +133,7 @@ async fn main() -> Result<()> {
 struct Args {
     sales: usize,
     page_sales: usize,
+    analyze_empty: bool,
     admin_url: String,
 }
 
@@ -136,6 +142,7 @@ impl Args {
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>> {
         let mut sales = DEFAULT_SALES;
         let mut page_sales = DEFAULT_PAGE_SALES;
+        let mut analyze_empty = false;
         while let Some(arg) = args.next() {
             let (name, inline) = match arg.split_once('=') {
                 Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
@@ -155,6 +162,7 @@ impl Args {
             match name.as_str() {
                 "--sales" => sales = value("--sales")?,
                 "--page-sales" => page_sales = value("--page-sales")?,
+                "--analyze-empty" => analyze_empty = true,
                 "-h" | "--help" => return Ok(None),
                 other => bail!("unknown argument {other:?}\n{USAGE}"),
             }
@@ -167,6 +175,7 @@ impl Args {
         Ok(Some(Args {
             sales,
             page_sales,
+            analyze_empty,
             admin_url,
         }))
     }
@@ -313,6 +322,13 @@ async fn run(args: &Args, dbs: &BenchDatabases) -> Result<Report> {
         let server = Server::start(&api_url).await?;
         let tokens = sign_up(&server.api).await?;
         upsert_clients(&server.api, &tokens.api_key).await?;
+        if args.analyze_empty {
+            pg_connect(&api_url)
+                .await?
+                .batch_execute("ANALYZE")
+                .await
+                .context("ANALYZE")?;
+        }
         eprintln!(
             "round {round}: sending {} sales through upsertSales…",
             sales.len()
