@@ -233,3 +233,37 @@ async fn pages_walk_every_row_once(db: TestDb) {
     }
     assert_eq!(seen, 90);
 }
+
+/// Statistics taken while a table was empty go stale as an import fills it; the batches notice
+/// it (and then look rows up through the indexes, see `DbConn::prefer_indexes_if_stale`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_statistics_are_noticed_on_postgres() {
+    let db = TestDb::new(crate::harness::Backend::Postgres).await;
+    let pool = crm_api::db::Db::connect(&db.url, 1).await.unwrap();
+    let mut conn = pool.write().await.unwrap();
+    // Never analyzed: the planner measures the table itself.
+    assert!(!conn.prefer_indexes_if_stale(&["clients"]).await.unwrap());
+    conn.execute_sql("ANALYZE clients").await.unwrap();
+    assert!(
+        !conn.prefer_indexes_if_stale(&["clients"]).await.unwrap(),
+        "analyzed and still empty"
+    );
+    conn.execute_sql(
+        "INSERT INTO companies (name, base_currency, created_at) VALUES ('Stats', 'RUB', now()); \
+         INSERT INTO clients (company_id, external_id, name, status, search_text, created_at, updated_at) \
+         SELECT (SELECT max(id) FROM companies), 'c' || i, 'Client ' || i, 'active', 'client ' || i, \
+         now(), now() FROM generate_series(1, 5000) AS i",
+    )
+    .await
+    .unwrap();
+    assert!(
+        conn.prefer_indexes_if_stale(&["clients"]).await.unwrap(),
+        "5,000 rows since an ANALYZE of the empty table"
+    );
+    conn.plan_normally().await.unwrap();
+    conn.execute_sql("ANALYZE clients").await.unwrap();
+    assert!(
+        !conn.prefer_indexes_if_stale(&["clients"]).await.unwrap(),
+        "analyzed again"
+    );
+}

@@ -176,6 +176,8 @@ async fn write(
 ) -> Result<Vec<(usize, RowStatus, i64)>, diesel::result::Error> {
     let now = Utc::now().naive_utc();
     transaction!(conn, diesel::result::Error, {
+        // Lookups by key go through the unique indexes, whatever the statistics say.
+        let guarded = conn.prefer_indexes_if_stale(&["clients"]).await?;
         let keys: Vec<&str> = rows.iter().map(|r| r.external_id.as_str()).collect();
         let existing: HashMap<String, db::clients::Client> =
             db::clients::by_external_ids(conn, company_id, &keys)
@@ -183,6 +185,9 @@ async fn write(
                 .into_iter()
                 .filter_map(|c| c.external_id.clone().map(|e| (e, c)))
                 .collect();
+        if guarded {
+            conn.plan_normally().await?;
+        }
         let mut out = Vec::with_capacity(rows.len());
         let mut inserts = Vec::new();
         let mut insert_index = Vec::new();

@@ -235,6 +235,8 @@ async fn write(
     let now = Utc::now().naive_utc();
     let started = std::time::Instant::now();
     transaction!(conn, diesel::result::Error, {
+        // Lookups by key go through the unique indexes, whatever the statistics say.
+        let guarded = conn.prefer_indexes_if_stale(&["clients", "sales"]).await?;
         // Resolve the clients the batch names, in the company only.
         let ext_keys: Vec<&str> = rows
             .iter()
@@ -276,6 +278,9 @@ async fn write(
                 .into_iter()
                 .filter_map(|s| s.external_id.clone().map(|e| (e, s)))
                 .collect();
+        if guarded {
+            conn.plan_normally().await?;
+        }
 
         let mut out = Vec::with_capacity(rows.len());
         let mut inserts = Vec::new();
