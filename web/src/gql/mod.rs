@@ -13,7 +13,7 @@ mod schema {}
 // Scalars
 
 /// An id as the API gives it.
-#[derive(cynic::Scalar, Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(cynic::Scalar, Clone, Debug, PartialEq, Eq, Hash)]
 #[cynic(graphql_type = "ID")]
 pub struct Id(pub String);
 
@@ -26,12 +26,6 @@ impl Id {
 impl std::fmt::Display for Id {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for Id {
-    fn from(s: &str) -> Id {
-        Id(s.to_owned())
     }
 }
 
@@ -434,7 +428,7 @@ pub struct SalePage {
     pub page_info: PageInfo,
 }
 
-#[derive(cynic::InputObject, Debug, Default)]
+#[derive(cynic::InputObject, Debug)]
 pub struct SaleFilterInput {
     pub sold_from: Option<DateTime>,
     pub sold_to: Option<DateTime>,
