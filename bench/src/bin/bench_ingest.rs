@@ -24,7 +24,7 @@
 //!
 //! ```text
 //! BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres \
-//!   cargo run --release -p crm-api --bin bench-ingest -- [--sales 100000] [--page-sales 1000000]
+//!   cargo run --release -p crm-bench --bin bench-ingest -- [--sales 100000] [--page-sales 1000000]
 //! ```
 //!
 //! `--analyze-empty` runs `ANALYZE` on each API database after the clients are in and before
