@@ -24,11 +24,13 @@ use crate::graphql::accounts::ClientAddr;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{CrmSchema, build_schema};
 
-/// The schema with the application state: what runs GraphQL, over HTTP or in-process.
+/// The narrow face of the API for the web UI's server side (and the HTTP routes): run an
+/// operation or a subscription as a principal, and turn a token into a principal. What lies
+/// behind it (the application state, the schema) stays private.
 #[derive(Clone)]
 pub struct Api {
-    pub app: Arc<App>,
-    pub schema: CrmSchema,
+    app: Arc<App>,
+    schema: CrmSchema,
 }
 
 impl Api {
@@ -37,6 +39,12 @@ impl Api {
             schema: build_schema(app.clone()),
             app,
         }
+    }
+
+    /// The principal of a bearer token (an access token or an API key); anonymous for `None`.
+    /// Errors: UNAUTHENTICATED for an invalid, expired or revoked token.
+    pub async fn authenticate(&self, bearer: Option<&str>) -> crate::error::ApiResult<Principal> {
+        self.app.authenticate(bearer).await
     }
 
     /// Runs one GraphQL request as `principal`, exactly as `/graphql` does (the web UI's
@@ -98,10 +106,16 @@ async fn graphiql() -> impl IntoResponse {
     )
 }
 
+/// `ok` when a query runs on the database (a container health check calls this).
 async fn health(State(http): State<Api>) -> impl IntoResponse {
-    match http.app.db.read().await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    let answered = match http.app.db.read().await {
+        Ok(mut conn) => conn.execute_sql("SELECT 1").await.is_ok(),
+        Err(_) => false,
+    };
+    if answered {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
     }
 }
 

@@ -9,10 +9,13 @@ pub mod auth;
 pub mod config;
 pub mod currency;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod ingest;
+pub mod reports;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -10,6 +10,7 @@ use diesel_async::RunQueryDsl;
 
 use super::schema::{client_stats, clients, sales};
 use super::{DbConn, Pooled};
+use crate::domain::{ClientStatus, SaleStatus};
 use crate::with_conn;
 
 /// A client with its sales aggregates; select it from [`joined`].
@@ -23,7 +24,7 @@ pub struct Client {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub attributes: String,
-    pub status: String,
+    pub status: ClientStatus,
     pub archived_at: Option<NaiveDateTime>,
     pub search_text: String,
     #[diesel(select_expression = client_stats::sales_count)]
@@ -51,7 +52,7 @@ pub struct NewClient {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub attributes: String,
-    pub status: String,
+    pub status: ClientStatus,
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -65,7 +66,7 @@ pub struct ClientChanges {
     pub email: Option<Option<String>>,
     pub phone: Option<Option<String>>,
     pub attributes: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ClientStatus>,
     pub search_text: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }
@@ -102,7 +103,7 @@ pub enum SortKey {
 pub struct ClientFilter {
     /// Lower-cased substring of name, e-mail or phone.
     pub search: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ClientStatus>,
     pub archived: Option<bool>,
     pub last_interaction_from: Option<NaiveDateTime>,
     pub last_interaction_to: Option<NaiveDateTime>,
@@ -453,13 +454,14 @@ pub async fn refresh_aggregates(
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(",");
+        let completed = SaleStatus::Completed.as_str();
         let sql = format!(
             "UPDATE client_stats SET \
-               sales_count = (SELECT COUNT(*) FROM sales s WHERE s.client_id = client_stats.client_id AND s.status = 'completed'), \
+               sales_count = (SELECT COUNT(*) FROM sales s WHERE s.client_id = client_stats.client_id AND s.status = '{completed}'), \
                total_spent_minor = (SELECT COALESCE(SUM(s.amount_minor), 0) FROM sales s \
-                   WHERE s.client_id = client_stats.client_id AND s.status = 'completed' \
+                   WHERE s.client_id = client_stats.client_id AND s.status = '{completed}' \
                    AND s.currency = (SELECT base_currency FROM companies WHERE companies.id = client_stats.company_id)), \
-               last_purchase_at = (SELECT MAX(s.sold_at) FROM sales s WHERE s.client_id = client_stats.client_id AND s.status = 'completed') \
+               last_purchase_at = (SELECT MAX(s.sold_at) FROM sales s WHERE s.client_id = client_stats.client_id AND s.status = '{completed}') \
              WHERE company_id = {company_id} AND client_id IN ({list})"
         );
         conn.execute_sql(&sql).await?;
@@ -551,7 +553,7 @@ pub async fn totals(
         let rows: Vec<(i64, String, Option<i64>)> = sales::table
             .filter(sales::company_id.eq(company_id))
             .filter(sales::client_id.eq_any(client_ids))
-            .filter(sales::status.eq("completed"))
+            .filter(sales::status.eq(SaleStatus::Completed))
             .group_by((sales::client_id, sales::currency))
             .select((sales::client_id, sales::currency, diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
                 // SUM(bigint) is numeric on PostgreSQL; the sums of minor units fit in i64.

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::domain::InteractionKind;
 use super::DbConn;
 use super::schema::interactions;
 use crate::with_conn;
@@ -14,7 +15,7 @@ pub struct Interaction {
     pub id: i64,
     pub company_id: i64,
     pub client_id: i64,
-    pub kind: String,
+    pub kind: InteractionKind,
     pub body: String,
     pub occurred_at: NaiveDateTime,
     pub author_id: Option<i64>,
@@ -26,7 +27,7 @@ pub struct Interaction {
 pub struct NewInteraction<'a> {
     pub company_id: i64,
     pub client_id: i64,
-    pub kind: &'a str,
+    pub kind: InteractionKind,
     pub body: &'a str,
     pub occurred_at: NaiveDateTime,
     pub author_id: Option<i64>,

@@ -315,10 +315,9 @@ impl DbConn {
     ///
     /// The batch writes wrap their lookups by key in it. Statistics taken while a table was
     /// empty (an ANALYZE before a big first import, or after a truncate) otherwise make every
-    /// lookup of every batch scan the whole, growing table until autovacuum analyzes it again:
-    /// measured with `bench-ingest --analyze-empty --sales 50000`, 2,580 rows/s without this and
-    /// 26,052 with it. Not always: planning every lookup afresh cost ~13 % of a batch when the
-    /// statistics are fine (22,187 vs 25,485 rows/s).
+    /// lookup of every batch scan the whole, growing table until autovacuum analyzes it again
+    /// (`bench-ingest --analyze-empty` measures that case; figures in README, Benchmark). Not
+    /// always: planning every lookup afresh costs a batch time when the statistics are fine.
     /// `tables` are names from our code, never input.
     pub async fn prefer_indexes_if_stale(&mut self, tables: &[&str]) -> diesel::QueryResult<bool> {
         use diesel_async::RunQueryDsl;

@@ -7,6 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::clients::CHUNK;
 use super::schema::sales;
 use super::{DbConn, Pooled};
+use crate::domain::SaleStatus;
 use crate::with_conn;
 
 #[derive(Clone, Debug, PartialEq, Queryable, QueryableByName, Selectable)]
@@ -19,8 +20,8 @@ pub struct Sale {
     pub amount_minor: i64,
     pub currency: String,
     pub sold_at: NaiveDateTime,
-    pub status: String,
-    /// JSON array of items (see `graphql::sales::SaleItem`).
+    pub status: SaleStatus,
+    /// JSON array of items (`domain::SaleItem`).
     pub items: String,
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
@@ -38,7 +39,7 @@ pub struct NewSale {
     pub amount_minor: i64,
     pub currency: String,
     pub sold_at: NaiveDateTime,
-    pub status: String,
+    pub status: SaleStatus,
     pub items: String,
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
@@ -52,7 +53,7 @@ pub struct SaleChanges {
     pub amount_minor: Option<i64>,
     pub currency: Option<String>,
     pub sold_at: Option<NaiveDateTime>,
-    pub status: Option<String>,
+    pub status: Option<SaleStatus>,
     pub items: Option<String>,
     pub note: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
@@ -69,7 +70,7 @@ pub struct SaleFilter {
     pub sold_from: Option<NaiveDateTime>,
     pub sold_to: Option<NaiveDateTime>,
     pub client_id: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<SaleStatus>,
     pub currency: Option<String>,
     pub amount_min: Option<i64>,
     pub amount_max: Option<i64>,
@@ -98,7 +99,7 @@ macro_rules! filtered {
             q = q.filter(sales::client_id.eq(client));
         }
         if let Some(status) = &f.status {
-            q = q.filter(sales::status.eq(status.clone()));
+            q = q.filter(sales::status.eq(*status));
         }
         if let Some(currency) = &f.currency {
             q = q.filter(sales::currency.eq(currency.clone()));
@@ -222,7 +223,7 @@ pub async fn insert_many(
     // SQLite binds 11 parameters a row, so rows go in chunks well under its parameter limit;
     // PostgreSQL binds 11 arrays whatever the number of rows.
     let chunk_size = match conn.backend() {
-        super::Backend::Postgres => crate::graphql::integrations::MAX_BATCH,
+        super::Backend::Postgres => crate::domain::MAX_BATCH,
         super::Backend::Sqlite => CHUNK / 2,
     };
     for chunk in rows.chunks(chunk_size) {
@@ -280,7 +281,7 @@ async fn pg_insert(
     .bind::<Array<BigInt>, _>(col(|r| r.amount_minor))
     .bind::<Array<Text>, _>(text(|r| &r.currency))
     .bind::<Array<Timestamp>, _>(time(|r| r.sold_at))
-    .bind::<Array<Text>, _>(text(|r| &r.status))
+    .bind::<Array<Text>, _>(rows.iter().map(|r| r.status.as_str()).collect::<Vec<_>>())
     .bind::<Array<Text>, _>(text(|r| &r.items))
     .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.note))
     .bind::<Array<Timestamp>, _>(time(|r| r.created_at))
@@ -350,7 +351,7 @@ pub async fn summary(
     with_conn!(conn, c => {
         sales::table
             .filter(sales::company_id.eq(company_id))
-            .filter(sales::status.eq("completed"))
+            .filter(sales::status.eq(SaleStatus::Completed))
             .filter(sales::sold_at.ge(from))
             .filter(sales::sold_at.lt(to))
             .group_by(sales::currency)

@@ -1,5 +1,5 @@
 //! Table definitions shared by both backends. Written to match
-//! `migrations/{postgres,sqlite}`; `tests/it/schema_drift.rs` checks the columns of the
+//! `migrations/{postgres,sqlite}`; `tests/it/schema_files.rs` checks the columns of the
 //! migrated databases against these definitions.
 
 diesel::table! {

@@ -1,6 +1,8 @@
-//! Relay-style forward pagination: opaque cursors, page info and the page-size cap.
+//! Relay-style forward pagination (the GraphQL Cursor Connections Specification): opaque
+//! cursors, edges, page info, the page-size cap, and [`connect`], which turns the rows of a
+//! keyset query into a page. Each connection type adds its own `totalCount` and `nodes`.
 
-use async_graphql::SimpleObject;
+use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -68,9 +70,44 @@ pub fn decode<V: DeserializeOwned>(sort: &str, cursor: &str) -> ApiResult<(V, i6
     Ok((c.v, c.i))
 }
 
-/// Splits the `limit + 1` rows fetched into the page and whether more follow.
-pub fn split<T>(mut rows: Vec<T>, limit: i64) -> (Vec<T>, bool) {
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    (rows, more)
+/// One row of a page with the cursor that a next page starts after.
+#[derive(SimpleObject)]
+#[graphql(concrete(name = "ClientEdge", params(crate::graphql::clients::ClientNode)))]
+#[graphql(concrete(name = "SaleEdge", params(crate::graphql::sales::SaleNode)))]
+#[graphql(concrete(
+    name = "InteractionEdge",
+    params(crate::graphql::interactions::InteractionNode)
+))]
+pub struct Edge<N: OutputType> {
+    pub cursor: String,
+    pub node: N,
+}
+
+/// Builds a page from the `limit + 1` rows a keyset query fetched (the extra row only says
+/// that more follow): the edges, each with the cursor `cursor` makes for its row, and the
+/// page info. `after_given` is whether the page started after a cursor.
+pub fn connect<R, N: OutputType>(
+    mut rows: Vec<R>,
+    limit: i64,
+    after_given: bool,
+    cursor: impl Fn(&R) -> String,
+    node: impl Fn(R) -> N,
+) -> (Vec<Edge<N>>, PageInfo) {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let has_next_page = rows.len() > limit;
+    rows.truncate(limit);
+    let edges: Vec<Edge<N>> = rows
+        .into_iter()
+        .map(|r| Edge {
+            cursor: cursor(&r),
+            node: node(r),
+        })
+        .collect();
+    let page_info = PageInfo {
+        has_next_page,
+        has_previous_page: after_given,
+        start_cursor: edges.first().map(|e| e.cursor.clone()),
+        end_cursor: edges.last().map(|e| e.cursor.clone()),
+    };
+    (edges, page_info)
 }

@@ -65,7 +65,7 @@ const DEFAULT_PAGE_SALES: usize = 1_000_000;
 /// Clients the sales are spread over (sent in one `upsertClients` call, the server's maximum).
 const CLIENTS: usize = 10_000;
 /// Sales per `upsertSales` call: the largest batch the server accepts, as an integrator would.
-const BATCH: usize = crm_api::graphql::integrations::MAX_BATCH;
+const BATCH: usize = crm_api::domain::MAX_BATCH;
 /// Seed of the sales generator, so every run sends the same rows.
 const SEED: u64 = 42;
 /// Sales are dated over the last three years.

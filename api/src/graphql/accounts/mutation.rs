@@ -7,7 +7,8 @@ use crate::auth::tokens::Claims;
 use crate::auth::{self, Role, passwords};
 use crate::db::{self, DbConn, companies::NewCompany, companies::NewMembership, users::NewUser};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::values::{self, parse_id};
+use crate::domain::validate;
+use crate::graphql::values::{parse_id};
 use crate::graphql::{app, principal};
 use crate::transaction;
 
@@ -53,11 +54,11 @@ impl AccountMutation {
     /// Creates a user and their first company (the user becomes its owner) and signs them in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> GqlResult<AuthPayload> {
         let app = app(ctx);
-        let email = values::email("email", &input.email)?;
+        let email = validate::email("email", &input.email)?;
         passwords::validate(&input.password)?;
-        let display_name = values::text("displayName", &input.display_name, NAME_MAX)?;
-        let company_name = values::text("companyName", &input.company_name, NAME_MAX)?;
-        let currency = values::currency_code("baseCurrency", &input.base_currency)?;
+        let display_name = validate::text("displayName", &input.display_name, NAME_MAX)?;
+        let company_name = validate::text("companyName", &input.company_name, NAME_MAX)?;
+        let currency = validate::currency_code("baseCurrency", &input.base_currency)?;
         let locale = locale(&input.locale)?;
         let hash = passwords::hash(input.password).await?;
         let now = Utc::now().naive_utc();
@@ -285,8 +286,8 @@ impl AccountMutation {
         base_currency: String,
     ) -> GqlResult<CompanyNode> {
         let (user_id, _) = principal(ctx).user()?;
-        let name = values::text("name", &name, NAME_MAX)?;
-        let currency = values::currency_code("baseCurrency", &base_currency)?;
+        let name = validate::text("name", &name, NAME_MAX)?;
+        let currency = validate::currency_code("baseCurrency", &base_currency)?;
         let now = Utc::now().naive_utc();
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         let company = transaction!(conn, ApiError, {
@@ -317,7 +318,7 @@ impl AccountMutation {
     /// Renames the active company (owners and admins).
     async fn rename_company(&self, ctx: &Context<'_>, name: String) -> GqlResult<CompanyNode> {
         let (company_id, _, _) = principal(ctx).managed_company()?;
-        let name = values::text("name", &name, NAME_MAX)?;
+        let name = validate::text("name", &name, NAME_MAX)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         Ok(CompanyNode(
             db::companies::rename(&mut conn, company_id, &name)
@@ -335,7 +336,7 @@ impl AccountMutation {
     ) -> GqlResult<MemberNode> {
         let (company_id, _, acting) = principal(ctx).managed_company()?;
         let role = role_input(role, acting)?;
-        let email = values::email("email", &email)?;
+        let email = validate::email("email", &email)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         let user = db::users::by_email(&mut conn, &email)
             .await

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use crate::auth::{self, Scope};
 use crate::db;
 use crate::error::ApiError;
-use crate::graphql::values::{self, parse_id, to_utc};
+use crate::domain::validate;
+use crate::graphql::values::{parse_id, to_utc};
 use crate::graphql::{app, principal};
 
 pub struct ApiKeyNode(pub db::api_keys::ApiKey);
@@ -77,7 +78,7 @@ impl ApiKeyMutation {
         #[graphql(default_with = "Scope::ReadWrite")] scope: Scope,
     ) -> async_graphql::Result<CreatedApiKey> {
         let (company_id, user_id, _) = principal(ctx).managed_company()?;
-        let name = values::text("name", &name, 100)?;
+        let name = validate::text("name", &name, 100)?;
         let key = auth::api_keys::generate();
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         let row = db::api_keys::insert(

@@ -2,10 +2,6 @@
 //! interactions; create, update, archive; live changes.
 
 mod mutation;
-/// Field limits shared with the integration upserts.
-pub mod mutation_limits {
-    pub use super::mutation::{EXTERNAL_ID_MAX, NAME_MAX, PHONE_MAX};
-}
 mod query;
 mod subscription;
 
@@ -13,39 +9,19 @@ pub use mutation::ClientMutation;
 pub use query::ClientQuery;
 pub use subscription::ClientSubscription;
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Json, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::interactions::InteractionConnection;
 use super::loaders::Loaders;
-use super::paging::{self, PageInfo};
+use super::paging::{self, Edge, PageInfo};
 use super::sales::{SaleConnection, SaleNode, SaleSortInput};
 use super::values::{Money, to_utc};
 use super::{app, principal};
 use crate::db::{self, clients::Client};
 use crate::error::ApiError;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-pub enum ClientStatus {
-    Active,
-    Inactive,
-}
-
-impl ClientStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClientStatus::Active => "active",
-            ClientStatus::Inactive => "inactive",
-        }
-    }
-    pub fn parse(s: &str) -> ClientStatus {
-        if s == "inactive" {
-            ClientStatus::Inactive
-        } else {
-            ClientStatus::Active
-        }
-    }
-}
+pub use crate::domain::ClientStatus;
 
 pub struct ClientNode(pub Client);
 
@@ -72,7 +48,7 @@ impl ClientNode {
         Json(serde_json::from_str(&self.0.attributes).unwrap_or_else(|_| serde_json::json!({})))
     }
     async fn status(&self) -> ClientStatus {
-        ClientStatus::parse(&self.0.status)
+        self.0.status
     }
     async fn archived(&self) -> bool {
         self.0.archived_at.is_some()
@@ -156,15 +132,9 @@ impl ClientNode {
 }
 
 #[derive(SimpleObject)]
-pub struct ClientEdge {
-    pub cursor: String,
-    pub node: ClientNode,
-}
-
-#[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct ClientConnection {
-    pub edges: Vec<ClientEdge>,
+    pub edges: Vec<Edge<ClientNode>>,
     pub page_info: PageInfo,
     #[graphql(skip)]
     pub filter: db::clients::ClientFilter,

@@ -5,12 +5,11 @@ use super::{ClientNode, ClientStatus};
 use crate::db::{self, clients::ClientChanges, clients::NewClient, clients::search_text};
 use crate::error::ApiError;
 use crate::events::{ChangeKind, Entity, Event};
-use crate::graphql::values::{self, parse_id};
+use crate::domain::validate;
+use crate::graphql::values::{parse_id};
 use crate::graphql::{app, principal};
 
-pub const NAME_MAX: usize = 300;
-pub const PHONE_MAX: usize = 50;
-pub const EXTERNAL_ID_MAX: usize = 200;
+use crate::domain::{CLIENT_NAME_MAX as NAME_MAX, EXTERNAL_ID_MAX, PHONE_MAX};
 
 #[derive(InputObject)]
 pub struct ClientInput {
@@ -47,12 +46,12 @@ impl ClientMutation {
     ) -> async_graphql::Result<ClientNode> {
         let company_id = principal(ctx).writable_company()?;
         let external_id =
-            values::optional_text("externalId", input.external_id.as_deref(), EXTERNAL_ID_MAX)?;
-        let name = values::text("name", &input.name, NAME_MAX)?;
-        let email = values::optional_email("email", input.email.as_deref())?;
-        let phone = values::optional_text("phone", input.phone.as_deref(), PHONE_MAX)?;
+            validate::optional_text("externalId", input.external_id.as_deref(), EXTERNAL_ID_MAX)?;
+        let name = validate::text("name", &input.name, NAME_MAX)?;
+        let email = validate::optional_email("email", input.email.as_deref())?;
+        let phone = validate::optional_text("phone", input.phone.as_deref(), PHONE_MAX)?;
         let attributes = match &input.attributes {
-            Some(a) => values::attributes("attributes", a)?,
+            Some(a) => validate::attributes("attributes", &a.0)?,
             None => "{}".to_owned(),
         };
         let now = Utc::now().naive_utc();
@@ -80,7 +79,7 @@ impl ClientMutation {
                 email,
                 phone,
                 attributes,
-                status: input.status.as_str().to_owned(),
+                status: input.status,
                 created_at: now,
                 updated_at: now,
             },
@@ -106,23 +105,23 @@ impl ClientMutation {
             .map_err(ApiError::from)?
             .ok_or(ApiError::NotFound)?;
         let name = match &input.name {
-            Some(n) => values::text("name", n, NAME_MAX)?,
+            Some(n) => validate::text("name", n, NAME_MAX)?,
             None => current.name.clone(),
         };
         let email = match &input.email {
             MaybeUndefined::Undefined => current.email.clone(),
             MaybeUndefined::Null => None,
-            MaybeUndefined::Value(v) => values::optional_email("email", Some(v))?,
+            MaybeUndefined::Value(v) => validate::optional_email("email", Some(v))?,
         };
         let phone = match &input.phone {
             MaybeUndefined::Undefined => current.phone.clone(),
             MaybeUndefined::Null => None,
-            MaybeUndefined::Value(v) => values::optional_text("phone", Some(v), PHONE_MAX)?,
+            MaybeUndefined::Value(v) => validate::optional_text("phone", Some(v), PHONE_MAX)?,
         };
         let attributes = input
             .attributes
             .as_ref()
-            .map(|a| values::attributes("attributes", a))
+            .map(|a| validate::attributes("attributes", &a.0))
             .transpose()?;
         let changes = ClientChanges {
             search_text: Some(search_text(&name, email.as_deref(), phone.as_deref())),
@@ -130,7 +129,7 @@ impl ClientMutation {
             email: Some(email),
             phone: Some(phone),
             attributes,
-            status: input.status.map(|s| s.as_str().to_owned()),
+            status: input.status,
             updated_at: Some(Utc::now().naive_utc()),
         };
         let client = db::clients::update(&mut conn, company_id, id, &changes)

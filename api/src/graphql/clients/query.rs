@@ -1,11 +1,11 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 
-use super::{ClientConnection, ClientEdge, ClientNode, ClientStatus};
+use super::{ClientConnection, ClientNode, ClientStatus};
 use crate::db::{self, clients::ClientSort, clients::SortKey};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::paging::{self, PageInfo};
+use crate::graphql::paging;
 use crate::graphql::sales::SortDirection;
 use crate::graphql::values::parse_id;
 use crate::graphql::{app, principal};
@@ -103,7 +103,7 @@ async fn page(
     };
     let filter = db::clients::ClientFilter {
         search,
-        status: filter.status.map(|s| s.as_str().to_owned()),
+        status: filter.status,
         archived: Some(filter.archived.unwrap_or(false)),
         last_interaction_from: filter.last_interaction_from.map(|t| t.naive_utc()),
         last_interaction_to: filter.last_interaction_to.map(|t| t.naive_utc()),
@@ -148,30 +148,22 @@ async fn page(
     )
     .await
     .map_err(|e| ApiError::bad_input("after", e.to_string()))??;
-    let (rows, has_next_page) = paging::split(rows, limit);
     drop(conn);
-    prefetch(ctx, &rows).await?;
-    let edges: Vec<ClientEdge> = rows
-        .into_iter()
-        .map(|c| {
-            let cursor = match db::clients::sort_key(&c, sort) {
-                SortKey::Text(v) => paging::encode(&key, v, c.id),
-                SortKey::Int(v) => paging::encode(&key, v, c.id),
-                SortKey::Time(v) => paging::encode(&key, v, c.id),
-            };
-            ClientEdge {
-                cursor,
-                node: ClientNode(c),
-            }
-        })
-        .collect();
-    Ok(ClientConnection {
-        page_info: PageInfo {
-            has_next_page,
-            has_previous_page: after.is_some(),
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
+    let shown = usize::try_from(limit).unwrap_or(0).min(rows.len());
+    prefetch(ctx, rows.get(..shown).unwrap_or_default()).await?;
+    let (edges, page_info) = paging::connect(
+        rows,
+        limit,
+        after.is_some(),
+        |c| match db::clients::sort_key(c, sort) {
+            SortKey::Text(v) => paging::encode(&key, v, c.id),
+            SortKey::Int(v) => paging::encode(&key, v, c.id),
+            SortKey::Time(v) => paging::encode(&key, v, c.id),
         },
+        ClientNode,
+    );
+    Ok(ClientConnection {
+        page_info,
         edges,
         filter,
     })

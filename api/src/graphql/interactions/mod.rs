@@ -1,45 +1,21 @@
 //! Interactions with clients (calls, e-mails, meetings, notes); adding one moves the
 //! client's last interaction forward.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 
 use super::accounts::UserNode;
 use super::loaders::Loaders;
-use super::paging::{self, PageInfo};
-use super::values::{self, parse_id, to_utc};
+use super::paging::{self, Edge, PageInfo};
+use crate::domain::validate;
+use super::values::{parse_id, to_utc};
 use super::{app, principal};
 use crate::db::{self, interactions::Interaction, interactions::NewInteraction};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{ChangeKind, Entity, Event};
 use crate::transaction;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-pub enum InteractionKind {
-    Call,
-    Email,
-    Meeting,
-    Note,
-}
-
-impl InteractionKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            InteractionKind::Call => "call",
-            InteractionKind::Email => "email",
-            InteractionKind::Meeting => "meeting",
-            InteractionKind::Note => "note",
-        }
-    }
-    fn parse(s: &str) -> InteractionKind {
-        match s {
-            "call" => InteractionKind::Call,
-            "email" => InteractionKind::Email,
-            "meeting" => InteractionKind::Meeting,
-            _ => InteractionKind::Note,
-        }
-    }
-}
+pub use crate::domain::InteractionKind;
 
 pub struct InteractionNode(pub Interaction);
 
@@ -52,7 +28,7 @@ impl InteractionNode {
         ID(self.0.client_id.to_string())
     }
     async fn kind(&self) -> InteractionKind {
-        InteractionKind::parse(&self.0.kind)
+        self.0.kind
     }
     async fn body(&self) -> &str {
         &self.0.body
@@ -77,15 +53,9 @@ impl InteractionNode {
     }
 }
 
-#[derive(SimpleObject)]
-pub struct InteractionEdge {
-    pub cursor: String,
-    pub node: InteractionNode,
-}
-
-#[derive(SimpleObject)]
+#[derive(async_graphql::SimpleObject)]
 pub struct InteractionConnection {
-    pub edges: Vec<InteractionEdge>,
+    pub edges: Vec<Edge<InteractionNode>>,
     pub page_info: PageInfo,
 }
 
@@ -106,23 +76,14 @@ pub(crate) async fn page(
     let mut conn = app(ctx).db.read().await?;
     let rows =
         db::interactions::page(&mut conn, company_id, client_id, after_key, limit + 1).await?;
-    let (rows, has_next_page) = paging::split(rows, limit);
-    let edges: Vec<InteractionEdge> = rows
-        .into_iter()
-        .map(|i| InteractionEdge {
-            cursor: paging::encode(SORT, i.occurred_at, i.id),
-            node: InteractionNode(i),
-        })
-        .collect();
-    Ok(InteractionConnection {
-        page_info: PageInfo {
-            has_next_page,
-            has_previous_page: after.is_some(),
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
-        },
-        edges,
-    })
+    let (edges, page_info) = paging::connect(
+        rows,
+        limit,
+        after.is_some(),
+        |i| paging::encode(SORT, i.occurred_at, i.id),
+        InteractionNode,
+    );
+    Ok(InteractionConnection { edges, page_info })
 }
 
 #[derive(InputObject)]
@@ -174,10 +135,10 @@ impl InteractionMutation {
     ) -> async_graphql::Result<InteractionNode> {
         let company_id = principal(ctx).writable_company()?;
         let client_id = parse_id(&client_id)?;
-        let body = values::text("body", &input.body, 10_000)?;
+        let body = validate::text("body", &input.body, 10_000)?;
         let now = Utc::now().naive_utc();
         let occurred_at = match input.occurred_at {
-            Some(t) => values::check_year("occurredAt", t.naive_utc())?,
+            Some(t) => validate::check_year("occurredAt", t.naive_utc())?,
             None => now,
         };
         let author_id = principal(ctx).user_id();
@@ -191,7 +152,7 @@ impl InteractionMutation {
                 &NewInteraction {
                     company_id,
                     client_id,
-                    kind: input.kind.as_str(),
+                    kind: input.kind,
                     body: &body,
                     occurred_at,
                     author_id,

@@ -9,69 +9,41 @@ pub use mutation::SaleMutation;
 pub use query::{SaleQuery, SaleSortInput};
 pub use subscription::SaleSubscription;
 
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::clients::ClientNode;
 use super::loaders::Loaders;
-use super::paging::PageInfo;
-use super::values::{self, Money, to_utc};
+use super::paging::{Edge, PageInfo};
+use super::values::{Money, to_utc};
+use crate::domain;
 use super::{app, principal};
 use crate::db::{self, sales::Sale};
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-pub enum SortDirection {
-    Asc,
-    Desc,
-}
+pub use crate::domain::{ItemKind, SaleStatus, SortDirection};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-pub enum SaleStatus {
-    /// Paid and delivered: counts in totals and analytics.
-    Completed,
-    /// Ordered, not yet paid or delivered.
-    Pending,
-    Cancelled,
-    Refunded,
-}
-
-impl SaleStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SaleStatus::Completed => "completed",
-            SaleStatus::Pending => "pending",
-            SaleStatus::Cancelled => "cancelled",
-            SaleStatus::Refunded => "refunded",
-        }
-    }
-    pub fn parse(s: &str) -> SaleStatus {
-        match s {
-            "pending" => SaleStatus::Pending,
-            "cancelled" => SaleStatus::Cancelled,
-            "refunded" => SaleStatus::Refunded,
-            _ => SaleStatus::Completed,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemKind {
-    Goods,
-    Service,
-}
+pub struct SaleItemView(pub domain::SaleItem);
 
 /// One line of a sale: goods or a service.
-#[derive(Clone, Debug, PartialEq, SimpleObject, Serialize, Deserialize)]
-pub struct SaleItem {
-    pub name: String,
-    pub sku: Option<String>,
-    pub kind: ItemKind,
-    pub quantity: f64,
+#[Object(name = "SaleItem")]
+impl SaleItemView {
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn sku(&self) -> Option<&str> {
+        self.0.sku.as_deref()
+    }
+    async fn kind(&self) -> ItemKind {
+        self.0.kind
+    }
+    async fn quantity(&self) -> f64 {
+        self.0.quantity
+    }
     /// Price of one unit in the sale's currency, minor units.
-    pub unit_price_minor: Option<i64>,
+    async fn unit_price_minor(&self) -> Option<i64> {
+        self.0.unit_price_minor
+    }
 }
 
 #[derive(Clone, Debug, InputObject)]
@@ -85,37 +57,22 @@ pub struct SaleItemInput {
     pub unit_price_minor: Option<i64>,
 }
 
-pub const MAX_ITEMS: usize = 200;
-
-/// Validates items and returns them as the stored JSON text.
-pub fn items_json(field: &str, items: &[SaleItemInput]) -> ApiResult<String> {
-    if items.len() > MAX_ITEMS {
-        return Err(ApiError::bad_input(
-            field,
-            format!("a sale may have at most {MAX_ITEMS} items"),
-        ));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let f = |name: &str| format!("{field}[{i}].{name}");
-        if !item.quantity.is_finite() || item.quantity <= 0.0 || item.quantity > 1e9 {
-            return Err(ApiError::bad_input(
-                f("quantity"),
-                "must be a positive number",
-            ));
+impl From<&SaleItemInput> for domain::SaleItem {
+    fn from(i: &SaleItemInput) -> domain::SaleItem {
+        domain::SaleItem {
+            name: i.name.clone(),
+            sku: i.sku.clone(),
+            kind: i.kind,
+            quantity: i.quantity,
+            unit_price_minor: i.unit_price_minor,
         }
-        out.push(SaleItem {
-            name: values::text(&f("name"), &item.name, 300)?,
-            sku: values::optional_text(&f("sku"), item.sku.as_deref(), 100)?,
-            kind: item.kind,
-            quantity: item.quantity,
-            unit_price_minor: item
-                .unit_price_minor
-                .map(|p| values::amount(&f("unitPriceMinor"), p))
-                .transpose()?,
-        });
     }
-    serde_json::to_string(&out).map_err(ApiError::internal)
+}
+
+/// Validates items given through GraphQL and returns them as the stored JSON text.
+pub fn items_json(field: &str, items: &[SaleItemInput]) -> ApiResult<String> {
+    let items: Vec<domain::SaleItem> = items.iter().map(Into::into).collect();
+    domain::items_json(field, &items)
 }
 
 pub struct SaleNode(pub Sale);
@@ -145,10 +102,13 @@ impl SaleNode {
         to_utc(self.0.sold_at)
     }
     async fn status(&self) -> SaleStatus {
-        SaleStatus::parse(&self.0.status)
+        self.0.status
     }
-    async fn items(&self) -> Vec<SaleItem> {
-        serde_json::from_str(&self.0.items).unwrap_or_default()
+    async fn items(&self) -> async_graphql::Result<Vec<SaleItemView>> {
+        Ok(domain::items_from_json(&self.0.items)?
+            .into_iter()
+            .map(SaleItemView)
+            .collect())
     }
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
@@ -162,15 +122,9 @@ impl SaleNode {
 }
 
 #[derive(SimpleObject)]
-pub struct SaleEdge {
-    pub cursor: String,
-    pub node: SaleNode,
-}
-
-#[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct SaleConnection {
-    pub edges: Vec<SaleEdge>,
+    pub edges: Vec<Edge<SaleNode>>,
     pub page_info: PageInfo,
     #[graphql(skip)]
     pub filter: db::sales::SaleFilter,

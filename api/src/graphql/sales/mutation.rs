@@ -5,7 +5,8 @@ use super::{SaleItemInput, SaleNode, SaleStatus, items_json};
 use crate::db::{self, sales::NewSale, sales::SaleChanges};
 use crate::error::ApiError;
 use crate::events::{ChangeKind, Entity, Event};
-use crate::graphql::values::{self, parse_id};
+use crate::domain::validate;
+use crate::graphql::values::{parse_id};
 use crate::graphql::{app, principal};
 use crate::transaction;
 
@@ -53,16 +54,16 @@ impl SaleMutation {
     ) -> async_graphql::Result<SaleNode> {
         let company_id = principal(ctx).writable_company()?;
         let client_id = parse_id(&input.client_id)?;
-        let external_id = values::optional_text("externalId", input.external_id.as_deref(), 200)?;
-        let amount_minor = values::amount("amountMinor", input.amount_minor)?;
-        let currency = values::currency_code("currency", &input.currency)?;
+        let external_id = validate::optional_text("externalId", input.external_id.as_deref(), 200)?;
+        let amount_minor = validate::amount("amountMinor", input.amount_minor)?;
+        let currency = validate::currency_code("currency", &input.currency)?;
         let now = Utc::now().naive_utc();
         let sold_at = match input.sold_at {
-            Some(t) => values::check_year("soldAt", t.naive_utc())?,
+            Some(t) => validate::check_year("soldAt", t.naive_utc())?,
             None => now,
         };
         let items = items_json("items", &input.items)?;
-        let note = values::optional_text("note", input.note.as_deref(), NOTE_MAX)?;
+        let note = validate::optional_text("note", input.note.as_deref(), NOTE_MAX)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         let sale = transaction!(conn, ApiError, {
             // Another company's client is as unknown as one that never existed.
@@ -91,7 +92,7 @@ impl SaleMutation {
                     amount_minor,
                     currency,
                     sold_at,
-                    status: input.status.as_str().to_owned(),
+                    status: input.status,
                     items,
                     note,
                     created_at: now,
@@ -127,18 +128,18 @@ impl SaleMutation {
             client_id,
             amount_minor: input
                 .amount_minor
-                .map(|a| values::amount("amountMinor", a))
+                .map(|a| validate::amount("amountMinor", a))
                 .transpose()?,
             currency: input
                 .currency
                 .as_deref()
-                .map(|c| values::currency_code("currency", c))
+                .map(|c| validate::currency_code("currency", c))
                 .transpose()?,
             sold_at: input
                 .sold_at
-                .map(|t| values::check_year("soldAt", t.naive_utc()))
+                .map(|t| validate::check_year("soldAt", t.naive_utc()))
                 .transpose()?,
-            status: input.status.map(|s| s.as_str().to_owned()),
+            status: input.status,
             items: input
                 .items
                 .as_deref()
@@ -147,7 +148,7 @@ impl SaleMutation {
             note: match &input.note {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(v) => Some(values::optional_text("note", Some(v), NOTE_MAX)?),
+                MaybeUndefined::Value(v) => Some(validate::optional_text("note", Some(v), NOTE_MAX)?),
             },
             updated_at: Some(Utc::now().naive_utc()),
         };
@@ -160,7 +161,7 @@ impl SaleMutation {
         let company_id = principal(ctx).writable_company()?;
         let id = parse_id(&id)?;
         let changes = SaleChanges {
-            status: Some(SaleStatus::Cancelled.as_str().to_owned()),
+            status: Some(SaleStatus::Cancelled),
             updated_at: Some(Utc::now().naive_utc()),
             ..Default::default()
         };

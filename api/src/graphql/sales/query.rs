@@ -1,12 +1,13 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::{SaleConnection, SaleEdge, SaleNode, SaleStatus, SortDirection};
+use super::{SaleConnection, SaleNode, SaleStatus, SortDirection};
 use crate::db::{self, sales::SaleKey, sales::SaleSort};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::paging::{self, PageInfo};
-use crate::graphql::values::{self, Money, parse_id};
+use crate::graphql::paging;
+use crate::domain::validate;
+use crate::graphql::values::{Money, parse_id};
 use crate::graphql::{app, principal};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
@@ -77,11 +78,11 @@ impl SaleQuery {
             sold_from: f.sold_from.map(|t| t.naive_utc()),
             sold_to: f.sold_to.map(|t| t.naive_utc()),
             client_id,
-            status: f.status.map(|s| s.as_str().to_owned()),
+            status: f.status,
             currency: f
                 .currency
                 .as_deref()
-                .map(|c| values::currency_code("filter.currency", c))
+                .map(|c| validate::currency_code("filter.currency", c))
                 .transpose()?,
             amount_min: f.amount_min,
             amount_max: f.amount_max,
@@ -174,41 +175,36 @@ pub(crate) async fn page(
     )
     .await
     .map_err(|e| ApiError::bad_input("after", e.to_string()))??;
-    let (rows, has_next_page) = paging::split(rows, limit);
     drop(conn);
     // One query for the clients of the page, however the row resolvers are scheduled.
     let look = ctx.look_ahead();
     if look.field("edges").field("node").field("client").exists()
         || look.field("nodes").field("client").exists()
     {
-        let ids: Vec<i64> = rows.iter().map(|s| s.client_id).collect();
+        let ids: Vec<i64> = rows.iter().take(page_len(limit)).map(|s| s.client_id).collect();
         ctx.data_unchecked::<Loaders>()
             .clients
             .load_many(ids)
             .await
             .map_err(crate::graphql::loaders::from_loader)?;
     }
-    let edges: Vec<SaleEdge> = rows
-        .into_iter()
-        .map(|s| {
-            let cursor = match db::sales::sort_key(&s, sort) {
-                SaleKey::Time(v) => paging::encode(&key, v, s.id),
-                SaleKey::Int(v) => paging::encode(&key, v, s.id),
-            };
-            SaleEdge {
-                cursor,
-                node: SaleNode(s),
-            }
-        })
-        .collect();
-    Ok(SaleConnection {
-        page_info: PageInfo {
-            has_next_page,
-            has_previous_page: after.is_some(),
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
+    let (edges, page_info) = paging::connect(
+        rows,
+        limit,
+        after.is_some(),
+        |s| match db::sales::sort_key(s, sort) {
+            SaleKey::Time(v) => paging::encode(&key, v, s.id),
+            SaleKey::Int(v) => paging::encode(&key, v, s.id),
         },
+        SaleNode,
+    );
+    Ok(SaleConnection {
+        page_info,
         edges,
         filter,
     })
+}
+
+fn page_len(limit: i64) -> usize {
+    usize::try_from(limit).unwrap_or(0)
 }
