@@ -16,6 +16,7 @@ mod faults;
 mod harness;
 mod loaders;
 mod schema_files;
+mod snapshots;
 mod subscriptions;
 mod tenancy;
 mod ws;

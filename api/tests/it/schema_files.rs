@@ -1,5 +1,5 @@
-//! Generated and hand-kept files agree with the code: `schema.graphql`, and the two
-//! migration sets with each other.
+//! Generated and hand-kept files agree with the code: `schema.graphql`, the two migration
+//! sets with each other, and the hand-written diesel `schema.rs` with the migrated databases.
 
 use std::collections::BTreeMap;
 
@@ -98,4 +98,68 @@ async fn migrations_of_both_backends_agree() {
     let (a, b) = (pg_columns(&pg.url).await, sqlite_columns(&lite.url));
     assert_eq!(a, b, "PostgreSQL and SQLite migrations differ");
     assert!(a.contains_key("sales") && a["sales"].contains_key("amount_minor"));
+}
+
+/// The tables of `api/src/db/schema.rs` as `Columns`, read from its `diesel::table!` blocks
+/// (`name -> Type,` or `name -> Nullable<Type>,` per column).
+fn schema_rs_columns() -> Columns {
+    let text = include_str!("../../src/db/schema.rs");
+    let mut out = Columns::new();
+    let mut table: Option<String> = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(head) = line.strip_suffix('{').map(str::trim)
+            && let Some((name, _key)) = head.split_once(' ')
+            && !name.contains('!')
+        {
+            table = Some(name.to_owned());
+            out.entry(name.to_owned()).or_default();
+            continue;
+        }
+        if line == "}" {
+            table = None;
+            continue;
+        }
+        let (Some(t), Some((column, ty))) = (&table, line.split_once(" -> ")) else {
+            continue;
+        };
+        let ty = ty.trim_end_matches(',');
+        let (ty, nullable) = match ty.strip_prefix("Nullable<") {
+            Some(inner) => (inner.trim_end_matches('>'), true),
+            None => (ty, false),
+        };
+        let family = match ty {
+            "BigInt" | "Integer" => "integer",
+            "Text" => "text",
+            "Timestamp" => "timestamp",
+            "Bool" => "boolean",
+            other => panic!("schema.rs: type {other} of {t}.{column} is not mapped in this test"),
+        };
+        out.entry(t.clone())
+            .or_default()
+            .insert(column.to_owned(), (family.to_owned(), nullable));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diesel_schema_rs_matches_the_migrated_databases() {
+    let declared = schema_rs_columns();
+    assert!(
+        declared.len() >= 10 && declared["sales"]["status"] == ("text".to_owned(), false),
+        "the parser of schema.rs read too little: {declared:?}"
+    );
+    let pg = TestDb::new(Backend::Postgres).await;
+    let lite = TestDb::new(Backend::Sqlite).await;
+    crm_api::db::Db::connect(&pg.url, 1).await.unwrap();
+    crm_api::db::Db::connect(&lite.url, 1).await.unwrap();
+    for (name, migrated) in [
+        ("PostgreSQL", pg_columns(&pg.url).await),
+        ("SQLite", sqlite_columns(&lite.url)),
+    ] {
+        assert_eq!(
+            declared, migrated,
+            "api/src/db/schema.rs differs from the migrated {name} database: edit schema.rs to \
+             match migrations/ (every table, column, type family and nullability)"
+        );
+    }
 }
