@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command. Builds the web app's release bundle (installing dx and its
-# helpers when missing), checks that the browser test's tools are there, then runs every test
+# The README's test command. Builds the web app's release bundle into target/test-bundle
+# (installing dx and its helpers when missing), checks that the browser test's tools are there, then runs every test
 # of the workspace on SQLite and PostgreSQL: `cargo test --workspace --locked`.
 # PostgreSQL must answer at 127.0.0.1:5432 with trust auth for user postgres, or set
 # CRM_TEST_PG_URL; `.ci/run` starts it and installs Chromium.
@@ -15,7 +15,9 @@ for tool in chromium chromedriver; do
   }
 done
 
-export CRM_UI_BUNDLE="${CRM_UI_BUNDLE:-$root/dist}"
+# A bundle of its own, so the tests never touch the one a running app serves from dist/
+# (the README's run command); skipped when it is already built from these sources.
+export CRM_UI_BUNDLE="${CRM_UI_BUNDLE:-$root/target/test-bundle}"
 "$root/web/scripts/bundle.sh" "$CRM_UI_BUNDLE" >/dev/null
 
 cargo test --workspace --locked "$@"

@@ -3,7 +3,7 @@
 //! on SQLite and on PostgreSQL. Each step saves a screenshot under
 //! `test-artifacts/browser-<backend>/`.
 //!
-//! The bundle is looked for in `CRM_UI_BUNDLE` (default `dist/` at the top of the checkout);
+//! The bundle is looked for in `CRM_UI_BUNDLE` (`tests/run.sh` sets it; default `dist/` at the top of the checkout);
 //! `tests/run.sh` (the README's test command) builds it first.
 
 use std::net::TcpListener;
