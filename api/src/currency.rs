@@ -179,7 +179,8 @@ pub fn minor_units(code: &str) -> Option<u8> {
     CURRENCIES
         .binary_search_by(|&(known, _)| known.cmp(code))
         .ok()
-        .map(|index| CURRENCIES[index].1)
+        .and_then(|index| CURRENCIES.get(index))
+        .map(|&(_, digits)| digits)
 }
 
 /// True when `code` is an active ISO 4217 code.

@@ -5,7 +5,8 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::inconsistent_digit_grouping
+    clippy::inconsistent_digit_grouping,
+    clippy::indexing_slicing
 )]
 
 // Shared with the in-process tests: fresh databases per test, and the WebSocket client.

@@ -15,7 +15,8 @@ pub fn generate() -> GeneratedKey {
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rng();
     let prefix: String = (0..8)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .filter_map(|_| ALPHABET.get(rng.random_range(0..ALPHABET.len())))
+        .map(|&b| char::from(b))
         .collect();
     let full = format!("{MARKER}{prefix}_{}", super::random_token(32));
     let hash = super::secret_hash(&full);

@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::domain::InteractionKind;
 use super::DbConn;
 use super::schema::interactions;
+use crate::domain::InteractionKind;
 use crate::with_conn;
 
 #[derive(Clone, Debug, Queryable, Selectable)]

@@ -86,7 +86,14 @@ macro_rules! stored_as_text {
 
 /// Where a sale stands. Only completed sales count in totals and analytics.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum, diesel::expression::AsExpression,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    async_graphql::Enum,
+    diesel::expression::AsExpression,
     diesel::deserialize::FromSqlRow,
 )]
 #[diesel(sql_type = diesel::sql_types::Text)]
@@ -108,7 +115,14 @@ stored_as_text!(SaleStatus {
 
 /// Whether a client is still buying, as the company or its integration says.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum, diesel::expression::AsExpression,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    async_graphql::Enum,
+    diesel::expression::AsExpression,
     diesel::deserialize::FromSqlRow,
 )]
 #[diesel(sql_type = diesel::sql_types::Text)]
@@ -124,7 +138,14 @@ stored_as_text!(ClientStatus {
 
 /// What kind of contact with a client an interaction records.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum, diesel::expression::AsExpression,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    async_graphql::Enum,
+    diesel::expression::AsExpression,
     diesel::deserialize::FromSqlRow,
 )]
 #[diesel(sql_type = diesel::sql_types::Text)]
@@ -233,7 +254,7 @@ mod tests {
             sku: None,
             kind: ItemKind::Goods,
             quantity: 2.0,
-            unit_price_minor: Some(150_00),
+            unit_price_minor: Some(15_000),
         };
         let json = items_json("items", std::slice::from_ref(&item)).unwrap();
         let back = items_from_json(&json).unwrap();
@@ -243,6 +264,8 @@ mod tests {
             ..item
         };
         let err = items_json("items", &[bad]).unwrap_err();
-        assert!(matches!(err, ApiError::BadInput { field: Some(f), .. } if f == "items[0].quantity"));
+        assert!(
+            matches!(err, ApiError::BadInput { field: Some(f), .. } if f == "items[0].quantity")
+        );
     }
 }

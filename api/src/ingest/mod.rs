@@ -22,9 +22,9 @@ use async_graphql::{Enum, ID, SimpleObject};
 use chrono::{NaiveDateTime, Utc};
 use diesel::QueryResult;
 
-pub use crate::domain::MAX_BATCH;
 use crate::app::App;
 use crate::db::DbConn;
+pub use crate::domain::MAX_BATCH;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{ChangeKind, Entity, Event};
 use crate::transaction;
@@ -232,7 +232,11 @@ pub async fn run<U: Upsert>(app: &App, company_id: i64, rows: &[U::Row]) -> ApiR
         };
         match outcome {
             Ok(v) => valid.push((i, v)),
-            Err(error) => results[i] = Some(rejected(i, U::external_id(row), error)),
+            Err(error) => {
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(rejected(i, U::external_id(row), error));
+                }
+            }
         }
     }
     let validated = started.elapsed();
@@ -301,7 +305,9 @@ pub async fn run<U: Upsert>(app: &App, company_id: i64, rows: &[U::Row]) -> ApiR
         "{} batch done",
         U::FIELD
     );
-    Ok(BatchResult::from_rows(results.into_iter().flatten().collect()))
+    Ok(BatchResult::from_rows(
+        results.into_iter().flatten().collect(),
+    ))
 }
 
 /// Whole milliseconds, for the logs.
@@ -324,10 +330,13 @@ fn rejected(index: usize, external_id: &str, error: RowError) -> RowResult {
     }
 }
 
+/// A valid row's index in the batch, and its status and id or why it was rejected.
+type RowOutcome = (usize, Result<(RowStatus, i64), RowError>);
+
 /// What one attempt wrote: per valid row its index and status with id, or why it was
 /// rejected; and the rows of another entity it changed.
 struct Written {
-    rows: Vec<(usize, Result<(RowStatus, i64), RowError>)>,
+    rows: Vec<RowOutcome>,
     related: Option<(Entity, Vec<i64>)>,
 }
 
@@ -390,7 +399,10 @@ async fn write<U: Upsert>(
             .into_iter()
             .filter_map(|(id, e)| e.map(|e| (e, id)))
             .collect();
-        let keys_in_order = rows.iter().map(|(i, v)| (*i, U::key(v))).collect::<HashMap<_, _>>();
+        let keys_in_order = rows
+            .iter()
+            .map(|(i, v)| (*i, U::key(v)))
+            .collect::<HashMap<_, _>>();
         for index in insert_index {
             let id = keys_in_order
                 .get(&index)
@@ -448,6 +460,9 @@ mod tests {
         let current = Some("x".to_owned());
         assert_eq!(Patch::Keep.apply(&current), current);
         assert_eq!(Patch::<String>::Clear.apply(&current), None);
-        assert_eq!(Patch::Set("y".to_owned()).apply(&current).as_deref(), Some("y"));
+        assert_eq!(
+            Patch::Set("y".to_owned()).apply(&current).as_deref(),
+            Some("y")
+        );
     }
 }

@@ -192,7 +192,12 @@ impl Upsert for Sales {
         stored.id
     }
 
-    fn diff(row: &Valid, client_id: i64, current: &Sale, now: NaiveDateTime) -> Option<SaleChanges> {
+    fn diff(
+        row: &Valid,
+        client_id: i64,
+        current: &Sale,
+        now: NaiveDateTime,
+    ) -> Option<SaleChanges> {
         let status = row.status.unwrap_or(current.status);
         let items = row.items.clone().unwrap_or_else(|| current.items.clone());
         let note = row.note.clone().or_else(|| current.note.clone());
@@ -262,7 +267,10 @@ impl Upsert for Sales {
             .map(|c| c.base_currency)
             .unwrap_or_default();
         let mut deltas: HashMap<i64, db::clients::AggregateDelta> = HashMap::new();
-        for new in inserted.iter().filter(|n| n.status == SaleStatus::Completed) {
+        for new in inserted
+            .iter()
+            .filter(|n| n.status == SaleStatus::Completed)
+        {
             let d = deltas
                 .entry(new.client_id)
                 .or_insert(db::clients::AggregateDelta {

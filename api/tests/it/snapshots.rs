@@ -14,13 +14,11 @@ on_both_backends!(main_operations);
 /// Replaces a value that differs from run to run with `label`; a null stays null, so a
 /// missing id still shows.
 fn redact(label: &'static str) -> insta::internals::Redaction {
-    insta::dynamic_redaction(move |value, _| {
-        if value.is_nil() {
-            value
-        } else {
-            label.into()
-        }
-    })
+    insta::dynamic_redaction(
+        move |value, _| {
+            if value.is_nil() { value } else { label.into() }
+        },
+    )
 }
 
 fn check(name: &str, value: &Value) {

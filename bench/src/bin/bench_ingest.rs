@@ -34,7 +34,8 @@
 //! `BENCH_PG_URL` must name a role that may create databases; `psql` must be on `PATH`. Both
 //! databases are dropped at the end, also when a step fails.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+// A benchmark program: a panic on a broken assumption is the right answer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::io::Write as _;
 use std::net::SocketAddr;

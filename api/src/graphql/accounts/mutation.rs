@@ -6,9 +6,9 @@ use crate::app::App;
 use crate::auth::tokens::Claims;
 use crate::auth::{self, Role, passwords};
 use crate::db::{self, DbConn, companies::NewCompany, companies::NewMembership, users::NewUser};
-use crate::error::{ApiError, ApiResult};
 use crate::domain::validate;
-use crate::graphql::values::{parse_id};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::values::parse_id;
 use crate::graphql::{app, principal};
 use crate::transaction;
 

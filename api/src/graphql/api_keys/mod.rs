@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::{self, Scope};
 use crate::db;
-use crate::error::ApiError;
 use crate::domain::validate;
+use crate::error::ApiError;
 use crate::graphql::values::{parse_id, to_utc};
 use crate::graphql::{app, principal};
 

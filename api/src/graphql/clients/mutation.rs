@@ -3,10 +3,10 @@ use chrono::Utc;
 
 use super::{ClientNode, ClientStatus};
 use crate::db::{self, clients::ClientChanges, clients::NewClient, clients::search_text};
+use crate::domain::validate;
 use crate::error::ApiError;
 use crate::events::{ChangeKind, Entity, Event};
-use crate::domain::validate;
-use crate::graphql::values::{parse_id};
+use crate::graphql::values::parse_id;
 use crate::graphql::{app, principal};
 
 use crate::domain::{CLIENT_NAME_MAX as NAME_MAX, EXTERNAL_ID_MAX, PHONE_MAX};

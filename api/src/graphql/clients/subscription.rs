@@ -18,6 +18,7 @@ pub struct ClientSubscription;
 #[Subscription]
 impl ClientSubscription {
     /// Clients created or changed in the active company, by people or integrations.
+    #[allow(clippy::unused_async)] // async-graphql subscription fields must be async
     async fn client_changed(
         &self,
         ctx: &Context<'_>,

@@ -16,9 +16,9 @@ use super::clients::ClientNode;
 use super::loaders::Loaders;
 use super::paging::{Edge, PageInfo};
 use super::values::{Money, to_utc};
-use crate::domain;
 use super::{app, principal};
 use crate::db::{self, sales::Sale};
+use crate::domain;
 use crate::error::{ApiError, ApiResult};
 
 pub use crate::domain::{ItemKind, SaleStatus, SortDirection};
@@ -104,6 +104,7 @@ impl SaleNode {
     async fn status(&self) -> SaleStatus {
         self.0.status
     }
+    #[allow(clippy::unused_async)] // async-graphql resolvers are async
     async fn items(&self) -> async_graphql::Result<Vec<SaleItemView>> {
         Ok(domain::items_from_json(&self.0.items)?
             .into_iter()

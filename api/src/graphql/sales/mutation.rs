@@ -3,10 +3,10 @@ use chrono::{DateTime, Utc};
 
 use super::{SaleItemInput, SaleNode, SaleStatus, items_json};
 use crate::db::{self, sales::NewSale, sales::SaleChanges};
+use crate::domain::validate;
 use crate::error::ApiError;
 use crate::events::{ChangeKind, Entity, Event};
-use crate::domain::validate;
-use crate::graphql::values::{parse_id};
+use crate::graphql::values::parse_id;
 use crate::graphql::{app, principal};
 use crate::transaction;
 
@@ -148,7 +148,9 @@ impl SaleMutation {
             note: match &input.note {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(v) => Some(validate::optional_text("note", Some(v), NOTE_MAX)?),
+                MaybeUndefined::Value(v) => {
+                    Some(validate::optional_text("note", Some(v), NOTE_MAX)?)
+                }
             },
             updated_at: Some(Utc::now().naive_utc()),
         };

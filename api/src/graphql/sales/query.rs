@@ -3,10 +3,10 @@ use chrono::{DateTime, Utc};
 
 use super::{SaleConnection, SaleNode, SaleStatus, SortDirection};
 use crate::db::{self, sales::SaleKey, sales::SaleSort};
+use crate::domain::validate;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::paging;
-use crate::domain::validate;
 use crate::graphql::values::{Money, parse_id};
 use crate::graphql::{app, principal};
 
@@ -181,7 +181,11 @@ pub(crate) async fn page(
     if look.field("edges").field("node").field("client").exists()
         || look.field("nodes").field("client").exists()
     {
-        let ids: Vec<i64> = rows.iter().take(page_len(limit)).map(|s| s.client_id).collect();
+        let ids: Vec<i64> = rows
+            .iter()
+            .take(page_len(limit))
+            .map(|s| s.client_id)
+            .collect();
         ctx.data_unchecked::<Loaders>()
             .clients
             .load_many(ids)

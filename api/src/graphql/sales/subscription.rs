@@ -23,6 +23,7 @@ pub struct SaleSubscription;
 #[Subscription]
 impl SaleSubscription {
     /// Sales created or changed in the active company, by people or integrations.
+    #[allow(clippy::unused_async)] // async-graphql subscription fields must be async
     async fn sale_changed(
         &self,
         ctx: &Context<'_>,
