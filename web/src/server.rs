@@ -256,7 +256,7 @@ async fn principal(ctx: &FullstackContext, api: &Api) -> Result<Principal, Serve
     let Some((access, refresh)) = session(ctx) else {
         return Err(unauthenticated());
     };
-    match api.app.authenticate(Some(&access)).await {
+    match api.authenticate(Some(&access)).await {
         Ok(p) if p != Principal::Anonymous => return Ok(p),
         Ok(_) => {}
         Err(e) if e.code() == crm_api::error::Code::Unauthenticated => {}
@@ -272,8 +272,7 @@ async fn principal(ctx: &FullstackContext, api: &Api) -> Result<Principal, Serve
     match refreshed {
         Ok(r) => {
             set_session(ctx, &r.refresh_session);
-            api.app
-                .authenticate(Some(&r.refresh_session.access_token))
+            api.authenticate(Some(&r.refresh_session.access_token))
                 .await
                 .map_err(|e| error(e.code().as_str(), None, &e.message()))
         }

@@ -59,11 +59,15 @@ impl From<&ServerFnError> for UiError {
 }
 
 /// The interface language: the user's choice (cookie), else the browser's (`Accept-Language`).
+// Server functions are async by contract; this one has nothing to wait for.
+#[allow(clippy::unused_async)]
 #[get("/api/ui/locale")]
 pub async fn ui_locale() -> Result<Locale, ServerFnError> {
     Ok(crate::server::locale())
 }
 
+// Server functions are async by contract; this one has nothing to wait for.
+#[allow(clippy::unused_async)]
 #[post("/api/ui/locale")]
 pub async fn set_locale(locale: Locale) -> Result<(), ServerFnError> {
     crate::server::set_locale(locale)
