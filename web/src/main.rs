@@ -1,43 +1,15 @@
-//! The CRM's web UI: a Dioxus fullstack app. The server renders every page (SSR) and mounts
-//! the GraphQL API beside it; the browser hydrates the page from WASM when built with dx.
-//! Pages get their data from server functions that run the GraphQL schema in-process as the
-//! signed-in user (see `gql` for the typed operations and `server` for how they run).
-
-use dioxus::prelude::*;
-
-mod components;
-// The operations run on the server; the browser build only shares their result types.
-#[cfg_attr(not(feature = "server"), allow(dead_code))]
-mod gql;
-mod i18n;
-mod pages;
-mod routes;
-#[cfg(feature = "server")]
-mod server;
-mod session;
-
-pub use routes::Route;
+//! The CRM's web binary: with the `server` feature the whole process (pages, server functions,
+//! GraphQL API); built by dx with `web` only, the browser side that hydrates the pages.
+//! Everything else is in the library (`src/lib.rs`).
 
 /// The server allocates as the API's binary does (see `api/src/main.rs`).
 #[cfg(feature = "server")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The whole app: the router, with the stylesheet inlined so the page looks right even
-/// without the browser bundle.
-#[component]
-pub fn App() -> Element {
-    rsx! {
-        document::Title { "CRM" }
-        document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
-        document::Style { {include_str!("../assets/main.css")} }
-        Router::<Route> {}
-    }
-}
-
 fn main() {
     #[cfg(feature = "server")]
-    server::main();
+    crm_web::server::main();
     #[cfg(not(feature = "server"))]
-    dioxus::launch(App);
+    dioxus::launch(crm_web::App);
 }
