@@ -9,6 +9,8 @@
 use dioxus::prelude::*;
 
 mod components;
+#[cfg(feature = "server")]
+mod forms;
 pub mod gql;
 mod i18n;
 mod pages;

@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use crate::forms::{day_moment, day_start, one_of, optional, sale_fields};
 use crate::gql::{self, Id};
 use crate::i18n::Locale;
 
@@ -139,7 +140,7 @@ fn internal(what: &str) -> ServerFnError {
 }
 
 /// A server-function error carrying the API's code and field.
-fn error(code: &str, field: Option<&str>, message: &str) -> ServerFnError {
+pub(crate) fn error(code: &str, field: Option<&str>, message: &str) -> ServerFnError {
     let status = match code {
         "UNAUTHENTICATED" => 401,
         "FORBIDDEN" => 403,
@@ -434,24 +435,14 @@ pub async fn sales(
     client: String,
     after: String,
 ) -> Result<gql::SalePage, ServerFnError> {
-    let day = |field: &str, v: &str, days: u64| -> Result<Option<gql::DateTime>, ServerFnError> {
-        let Some(date) = form_day(field, v)? else {
-            return Ok(None);
-        };
-        let start = date
-            .checked_add_days(chrono::Days::new(days))
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .ok_or_else(|| error("BAD_USER_INPUT", Some(field), "date out of range"))?;
-        Ok(Some(start.and_utc().into()))
-    };
     let status = match status.as_str() {
         "" => None,
         s => Some(one_of::<gql::SaleStatus>("status", s)?),
     };
     let filter = gql::SaleFilterInput {
-        sold_from: day("from", &from, 0)?,
+        sold_from: day_start("from", &from, 0)?,
         // The end date is inclusive for people: sales before the next midnight.
-        sold_to: day("to", &to, 1)?,
+        sold_to: day_start("to", &to, 1)?,
         status,
         currency: optional(&currency),
         client_id: optional(&client).map(Id),
@@ -486,14 +477,6 @@ pub async fn client(id: String, more: String) -> Result<gql::ClientDetail, Serve
         .map(|d| d.client)
 }
 
-/// An optional form value, trimmed: empty means "none".
-fn optional(v: &str) -> Option<String> {
-    match v.trim() {
-        "" => None,
-        t => Some(t.to_owned()),
-    }
-}
-
 pub async fn update_client(
     id: String,
     name: String,
@@ -523,43 +506,6 @@ pub async fn archive_client(id: String, archived: bool) -> Result<(), ServerFnEr
     Ok(())
 }
 
-/// The value of an API enum that a form field names, else a coded error for `field`.
-fn one_of<E: gql::ApiEnum>(field: &str, value: &str) -> Result<E, ServerFnError> {
-    E::parse(value).ok_or_else(|| error("BAD_USER_INPUT", Some(field), "not one of the choices"))
-}
-
-/// A day as a date input sends it (YYYY-MM-DD); empty gives `None`.
-fn form_day(field: &str, day: &str) -> Result<Option<chrono::NaiveDate>, ServerFnError> {
-    let day = day.trim();
-    if day.is_empty() {
-        return Ok(None);
-    }
-    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| {
-            error(
-                "BAD_USER_INPUT",
-                Some(field),
-                "expected a date like 2026-11-22",
-            )
-        })
-}
-
-/// A day from a form as a moment: now for today, else noon UTC of that day. Empty gives `None`.
-fn day_moment(field: &str, day: &str) -> Result<Option<gql::DateTime>, ServerFnError> {
-    let Some(date) = form_day(field, day)? else {
-        return Ok(None);
-    };
-    let now = Utc::now();
-    if date == now.date_naive() {
-        return Ok(Some(now.into()));
-    }
-    let noon = date
-        .and_hms_opt(12, 0, 0)
-        .ok_or_else(|| error("BAD_USER_INPUT", Some(field), "date out of range"))?;
-    Ok(Some(noon.and_utc().into()))
-}
-
 pub async fn add_interaction(
     client_id: String,
     kind: String,
@@ -578,75 +524,6 @@ pub async fn add_interaction(
     run_as_user(gql::AddInteraction::build(variables))
         .await
         .map(|_| ())
-}
-
-/// An amount as people type it ("1 240 000,50", "99.9", "15") in minor units of `currency`.
-/// One decimal separator, `.` or `,`; spaces group digits; no more decimals than the currency has.
-pub fn parse_amount(text: &str, currency: &str) -> Result<i64, String> {
-    let digits = crm_api::currency::minor_units(currency).ok_or("unknown currency code")?;
-    let compact: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-        .collect();
-    if compact.is_empty() {
-        return Err("enter an amount".into());
-    }
-    let (int, frac) = match compact.find(['.', ',']) {
-        Some(i) => (&compact[..i], &compact[i + 1..]),
-        None => (compact.as_str(), ""),
-    };
-    let plain = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if int.is_empty() || !plain(int) || !plain(frac) {
-        return Err("enter a number like 1240.50".into());
-    }
-    if frac.len() > usize::from(digits) {
-        return Err(if digits == 0 {
-            "this currency has no minor units".into()
-        } else {
-            format!("at most {digits} digits after the decimal point")
-        });
-    }
-    let scale = 10i64.pow(u32::from(digits));
-    let frac_value = if frac.is_empty() {
-        0
-    } else {
-        frac.parse::<i64>().map_err(|_| "amount too large")?
-            * 10i64.pow((usize::from(digits) - frac.len()) as u32)
-    };
-    int.parse::<i64>()
-        .ok()
-        .and_then(|i| i.checked_mul(scale))
-        .and_then(|i| i.checked_add(frac_value))
-        .ok_or_else(|| "amount too large".into())
-}
-
-/// The fields of the sale form, checked: what `SaleInput` and `SaleUpdateInput` share.
-struct SaleFields {
-    amount_minor: gql::Minor,
-    currency: String,
-    sold_at: Option<gql::DateTime>,
-    status: gql::SaleStatus,
-    note: Option<String>,
-}
-
-fn sale_fields(form: &crate::session::SaleForm) -> Result<SaleFields, ServerFnError> {
-    let currency = form.currency.trim().to_uppercase();
-    if !crm_api::currency::is_known(&currency) {
-        return Err(error(
-            "BAD_USER_INPUT",
-            Some("currency"),
-            "unknown currency code",
-        ));
-    }
-    let amount = parse_amount(&form.amount, &currency)
-        .map_err(|m| error("BAD_USER_INPUT", Some("amountMinor"), &m))?;
-    Ok(SaleFields {
-        amount_minor: gql::Minor(amount),
-        currency,
-        sold_at: day_moment("soldAt", &form.day)?,
-        status: one_of("status", &form.status)?,
-        note: optional(&form.note),
-    })
 }
 
 pub async fn create_sale(
