@@ -7,9 +7,9 @@
 use chrono::Utc;
 use dioxus::prelude::ServerFnError;
 
+use crate::api::sales::SaleForm;
 use crate::gql;
-use crate::server::error;
-use crate::session::SaleForm;
+use crate::server::executor::error;
 
 /// An optional form value, trimmed: empty means "none".
 pub fn optional(v: &str) -> Option<String> {
@@ -217,7 +217,10 @@ mod tests {
         assert_eq!(fields.map(|f| f.amount_minor), Some(gql::Minor(150_050)));
         assert_eq!(fields.map(|f| f.currency.as_str()), Some("RUB"));
         assert_eq!(fields.and_then(|f| f.note.as_deref()), None);
-        assert_eq!(field_of(sale_fields(&form("10", "XYZ")).err().unwrap()), "currency");
+        assert_eq!(
+            field_of(sale_fields(&form("10", "XYZ")).err().unwrap()),
+            "currency"
+        );
         assert_eq!(
             field_of(sale_fields(&form("abc", "RUB")).err().unwrap()),
             "amountMinor"

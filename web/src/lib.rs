@@ -1,13 +1,15 @@
 //! The CRM's web UI: a Dioxus fullstack app. The server renders every page (SSR) and mounts
 //! the GraphQL API beside it; the browser hydrates the page from WASM when built with dx.
-//! Pages get their data from server functions that run the GraphQL schema in-process as the
-//! signed-in user (see `gql` for the typed operations and `server` for how they run).
+//! Pages get their data from server functions (`api`, one module per domain) that run the
+//! GraphQL schema in-process as the signed-in user (see `gql` for the typed operations and
+//! `server` for how they run); `forms` checks what forms send before anything runs.
 //!
 //! The binary (`src/main.rs`) only starts what this library builds, so tests boot the same
 //! router the binary serves.
 
 use dioxus::prelude::*;
 
+mod api;
 mod components;
 #[cfg(feature = "server")]
 mod forms;
@@ -17,7 +19,6 @@ mod pages;
 mod routes;
 #[cfg(feature = "server")]
 pub mod server;
-mod session;
 
 pub use routes::Route;
 

@@ -4,11 +4,11 @@
 
 use dioxus::prelude::*;
 
+use crate::api::session;
 use crate::components::status::{ErrorBox, Loading, go, loaded};
 use crate::i18n::Locale;
 use crate::pages::login::Login;
 use crate::routes::Route;
-use crate::session;
 
 #[component]
 pub fn Root() -> Element {

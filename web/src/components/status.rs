@@ -2,8 +2,8 @@
 
 use dioxus::prelude::*;
 
+use crate::api::UiError;
 use crate::i18n::Locale;
-use crate::session::UiError;
 
 #[component]
 pub fn Loading() -> Element {

@@ -3,15 +3,16 @@
 
 use dioxus::prelude::*;
 
+use crate::api::UiError;
+use crate::api::api_keys;
 use crate::components::status::{ErrorBox, field_error, loaded, not_loaded};
 use crate::gql::CreatedKey;
 use crate::i18n::{self, Locale};
-use crate::session::{self, UiError};
 
 #[component]
 pub fn ApiKeys() -> Element {
     let locale: Signal<Locale> = use_context();
-    let mut keys = use_server_future(session::api_keys)?;
+    let mut keys = use_server_future(api_keys::api_keys)?;
     let mut name = use_signal(String::new);
     let mut created = use_signal(|| None::<CreatedKey>);
     let mut error = use_signal(|| None::<UiError>);
@@ -32,7 +33,7 @@ pub fn ApiKeys() -> Element {
         form { class: "toolbar", id: "create-key",
             onsubmit: move |e: FormEvent| async move {
                 e.prevent_default();
-                match session::create_api_key(name()).await {
+                match api_keys::create_api_key(name()).await {
                     Ok(k) => {
                         created.set(Some(k));
                         copied.set(false);
@@ -101,7 +102,7 @@ pub fn ApiKeys() -> Element {
                                                 move |_| {
                                                     let id = id.clone();
                                                     async move {
-                                                        match session::revoke_api_key(id).await {
+                                                        match api_keys::revoke_api_key(id).await {
                                                             Ok(()) => { confirming.set(None); keys.restart(); }
                                                             Err(e) => error.set(Some(UiError::from(&e))),
                                                         }

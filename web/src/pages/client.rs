@@ -3,12 +3,13 @@
 
 use dioxus::prelude::*;
 
+use crate::api::UiError;
+use crate::api::{clients, sales};
 use crate::components::status::{ErrorBox, field_error, form_error, loaded, not_loaded};
 use crate::gql::{ApiEnum, ClientDetail, ClientStatus, DateTime, InteractionKind};
 use crate::i18n::{self, Locale};
 use crate::pages::sale::{SaleFields, blank_sale};
 use crate::routes::Route;
-use crate::session::{self, UiError};
 
 #[component]
 pub fn ClientPage(id: String, more: String) -> Element {
@@ -20,7 +21,7 @@ pub fn ClientPage(id: String, more: String) -> Element {
 fn ClientView(id: String, more: String) -> Element {
     let locale: Signal<Locale> = use_context();
     let (i, m) = (id.clone(), more.clone());
-    let mut data = use_server_future(move || session::client(i.clone(), m.clone()))?;
+    let mut data = use_server_future(move || clients::client(i.clone(), m.clone()))?;
     let l = locale();
     let t = l.texts();
     let c = match loaded(&data) {
@@ -155,7 +156,7 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
                     onclick: move |_| {
                         let id = archive_id.clone();
                         async move {
-                            match session::archive_client(id, !archived).await {
+                            match clients::archive_client(id, !archived).await {
                                 Ok(()) => on_saved.call(()),
                                 Err(e) => error.set(Some(UiError::from(&e))),
                             }
@@ -178,7 +179,7 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
                         return;
                     }
                     busy.set(true);
-                    match session::update_client(id, name(), email(), phone(), status()).await {
+                    match clients::update_client(id, name(), email(), phone(), status()).await {
                         Ok(()) => { editing.set(false); error.set(None); on_saved.call(()) }
                         Err(e) => error.set(Some(UiError::from(&e))),
                     }
@@ -240,7 +241,7 @@ fn NewSale(client_id: String, currency: String, on_saved: EventHandler<()>) -> E
                 let base = base.clone();
                 async move {
                     busy.set(true);
-                    match session::create_sale(id, form(), item()).await {
+                    match sales::create_sale(id, form(), item()).await {
                         Ok(_) => {
                             open.set(false);
                             error.set(None);
@@ -288,7 +289,7 @@ fn NewInteraction(client_id: String, on_saved: EventHandler<()>) -> Element {
                         return;
                     }
                     busy.set(true);
-                    match session::add_interaction(id, kind(), body(), day()).await {
+                    match clients::add_interaction(id, kind(), body(), day()).await {
                         Ok(()) => { body.set(String::new()); day.set(String::new()); error.set(None); on_saved.call(()) }
                         Err(e) => error.set(Some(UiError::from(&e))),
                     }

@@ -3,10 +3,10 @@
 
 use dioxus::prelude::*;
 
+use crate::api::clients;
 use crate::components::status::{loaded, not_loaded};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
-use crate::session;
 
 #[component]
 pub fn Clients(search: String, sort: String, after: String) -> Element {
@@ -18,7 +18,7 @@ pub fn Clients(search: String, sort: String, after: String) -> Element {
 fn ClientList(search: String, sort: String, after: String) -> Element {
     let locale: Signal<Locale> = use_context();
     let (s, o, a) = (search.clone(), sort.clone(), after.clone());
-    let data = use_server_future(move || session::clients(s.clone(), o.clone(), a.clone()))?;
+    let data = use_server_future(move || clients::clients(s.clone(), o.clone(), a.clone()))?;
     let l = locale();
     let t = l.texts();
     let page = match loaded(&data) {

@@ -2,16 +2,16 @@
 
 use dioxus::prelude::*;
 
+use crate::api::dashboard;
 use crate::components::sale_table::SaleTable;
 use crate::components::status::{loaded, not_loaded};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
-use crate::session;
 
 #[component]
 pub fn Home() -> Element {
     let locale: Signal<Locale> = use_context();
-    let data = use_server_future(session::dashboard)?;
+    let data = use_server_future(dashboard::dashboard)?;
     let l = locale();
     let t = l.texts();
     let d = match loaded(&data) {

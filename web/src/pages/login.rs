@@ -2,12 +2,13 @@
 
 use dioxus::prelude::*;
 
+use crate::api::UiError;
+use crate::api::session;
 use crate::components::field::Field;
 use crate::components::layout::LanguageSwitch;
 use crate::components::status::{field_error, form_error, go};
 use crate::i18n::Locale;
 use crate::routes::Route;
-use crate::session::{self, UiError};
 
 #[component]
 pub fn Login() -> Element {

@@ -3,11 +3,12 @@
 
 use dioxus::prelude::*;
 
+use crate::api::UiError;
+use crate::api::sales::{self, SaleForm};
 use crate::components::status::{field_error, form_error, loaded, not_loaded};
 use crate::gql::{ApiEnum, SaleDetail, SaleStatus};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
-use crate::session::{self, SaleForm, UiError};
 
 /// Fields of the sale form, named as the API names them in its errors.
 pub const SALE_FIELDS: [&str; 5] = ["amountMinor", "currency", "soldAt", "status", "note"];
@@ -85,7 +86,7 @@ pub fn SalePage(id: String) -> Element {
 fn SaleView(id: String) -> Element {
     let locale: Signal<Locale> = use_context();
     let i = id.clone();
-    let mut data = use_server_future(move || session::sale(i.clone()))?;
+    let mut data = use_server_future(move || sales::sale(i.clone()))?;
     let l = locale();
     let t = l.texts();
     let s = match loaded(&data) {
@@ -164,7 +165,7 @@ fn SaleCard(sale: SaleDetail, on_saved: EventHandler<()>) -> Element {
                     let id = id.clone();
                     async move {
                         busy.set(true);
-                        match session::update_sale(id, form()).await {
+                        match sales::update_sale(id, form()).await {
                             Ok(()) => { editing.set(false); error.set(None); on_saved.call(()) }
                             Err(e) => error.set(Some(UiError::from(&e))),
                         }

@@ -4,12 +4,12 @@
 
 use dioxus::prelude::*;
 
+use crate::api::sales;
 use crate::components::sale_table::SaleTable;
 use crate::components::status::{loaded, not_loaded, pause_ms};
 use crate::gql::{ApiEnum, ChangeKind, Id, SaleRow, SaleStatus};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
-use crate::session;
 
 #[component]
 pub fn Sales(
@@ -70,7 +70,7 @@ fn SaleList(
     let args = (filter.clone(), after.clone());
     let data = use_server_future(move || {
         let (f, a) = args.clone();
-        session::sales(f.from, f.to, f.status, f.currency, f.client, a)
+        sales::sales(f.from, f.to, f.status, f.currency, f.client, a)
     })?;
     // Sales created or changed since the page loaded, newest first.
     let mut arrived = use_signal(Vec::<SaleRow>::new);
@@ -86,7 +86,7 @@ fn SaleList(
                 return;
             }
             loop {
-                if let Ok(mut events) = session::live_sales().await {
+                if let Ok(mut events) = sales::live_sales().await {
                     listening.set(true);
                     while let Some(Ok(change)) = events.recv().await {
                         let sale = change.sale;

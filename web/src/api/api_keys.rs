@@ -1,0 +1,34 @@
+//! The company's API keys: the list (prefixes only), creating one (its secret is returned this
+//! once) and revoking one.
+
+use dioxus::prelude::*;
+
+use crate::gql::{ApiKey, CreatedKey};
+
+#[cfg(feature = "server")]
+use {
+    crate::gql::{self, Id},
+    crate::server::executor::run_as_user,
+    cynic::{MutationBuilder, QueryBuilder},
+};
+
+#[get("/api/keys")]
+pub async fn api_keys() -> Result<Vec<ApiKey>, ServerFnError> {
+    run_as_user(gql::ApiKeys::build(()))
+        .await
+        .map(|d| d.api_keys)
+}
+
+#[post("/api/keys")]
+pub async fn create_api_key(name: String) -> Result<CreatedKey, ServerFnError> {
+    run_as_user(gql::CreateApiKey::build(gql::NameVariables { name }))
+        .await
+        .map(|d| d.create_api_key)
+}
+
+#[post("/api/keys/revoke")]
+pub async fn revoke_api_key(id: String) -> Result<(), ServerFnError> {
+    run_as_user(gql::RevokeApiKey::build(gql::IdVariables { id: Id(id) }))
+        .await
+        .map(|_| ())
+}

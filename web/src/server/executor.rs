@@ -1,0 +1,121 @@
+//! Runs the UI's typed GraphQL operations in-process, as the user of the request's session:
+//! the request context and web state a server function reaches, the principal of the session
+//! cookie (renewed through `cookies` when its access token has expired), and the mapping of the
+//! API's errors to server-function errors that keep the API's code and field. It chooses no
+//! operation itself: the server functions (`crate::api`) do.
+
+use std::net::SocketAddr;
+
+use async_graphql::{Request, Variables};
+use crm_api::auth::Principal;
+use crm_api::http::Api;
+use cynic::Operation;
+use dioxus::fullstack::FullstackContext;
+use dioxus::prelude::ServerFnError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::{WebState, cookies};
+
+/// The request a server function serves.
+pub fn context() -> Result<FullstackContext, ServerFnError> {
+    FullstackContext::current().ok_or_else(|| internal("no request context"))
+}
+
+pub fn state(ctx: &FullstackContext) -> Result<WebState, ServerFnError> {
+    ctx.extension::<WebState>()
+        .ok_or_else(|| internal("web state missing"))
+}
+
+/// A failure of ours: logged, and shown to the user as a generic message.
+pub fn internal(what: &str) -> ServerFnError {
+    tracing::error!("{what}");
+    error("INTERNAL", None, "internal error")
+}
+
+/// A server-function error carrying the API's code and field.
+pub fn error(code: &str, field: Option<&str>, message: &str) -> ServerFnError {
+    let status = match code {
+        "UNAUTHENTICATED" => 401,
+        "FORBIDDEN" => 403,
+        "NOT_FOUND" => 404,
+        "BAD_USER_INPUT" => 400,
+        "RATE_LIMITED" => 429,
+        "UNAVAILABLE" => 503,
+        _ => 500,
+    };
+    ServerFnError::ServerError {
+        message: message.to_owned(),
+        code: status,
+        details: Some(json!({ "code": code, "field": field })),
+    }
+}
+
+pub fn unauthenticated() -> ServerFnError {
+    error("UNAUTHENTICATED", None, "please sign in")
+}
+
+fn client_addr(ctx: &FullstackContext) -> String {
+    ctx.parts_mut()
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// Runs one typed operation as `principal`; returns its data, or the first error with its code.
+pub async fn execute<Q: DeserializeOwned, V: Serialize>(
+    ctx: &FullstackContext,
+    api: &Api,
+    principal: Principal,
+    operation: Operation<Q, V>,
+) -> Result<Q, ServerFnError> {
+    let variables = serde_json::to_value(&operation.variables)
+        .map_err(|e| internal(&format!("variables: {e}")))?;
+    let request = Request::new(operation.query).variables(Variables::from_json(variables));
+    let response = api.execute(principal, request, client_addr(ctx)).await;
+    if let Some(e) = response.errors.first() {
+        let ext = e.extensions.as_ref();
+        let code = ext
+            .and_then(|x| x.get("code"))
+            .map(|v| v.to_string().trim_matches('"').to_owned());
+        let field = ext
+            .and_then(|x| x.get("field"))
+            .map(|v| v.to_string().trim_matches('"').to_owned());
+        return Err(error(
+            code.as_deref().unwrap_or("INTERNAL"),
+            field.as_deref(),
+            &e.message,
+        ));
+    }
+    let data = response
+        .data
+        .into_json()
+        .map_err(|_| internal("GraphQL data is not JSON"))?;
+    serde_json::from_value(data).map_err(|e| internal(&format!("unexpected GraphQL data: {e}")))
+}
+
+/// The principal of the session cookie, refreshing the access token when it expired.
+pub async fn principal(ctx: &FullstackContext, api: &Api) -> Result<Principal, ServerFnError> {
+    let Some((access, refresh)) = cookies::session(ctx) else {
+        return Err(unauthenticated());
+    };
+    match api.authenticate(Some(&access)).await {
+        Ok(p) if p != Principal::Anonymous => return Ok(p),
+        Ok(_) => {}
+        Err(e) if e.code() == crm_api::error::Code::Unauthenticated => {}
+        Err(e) => return Err(error(e.code().as_str(), None, &e.message())),
+    }
+    cookies::refresh_session(ctx, api, refresh).await
+}
+
+/// Runs an operation as the signed-in user.
+pub async fn run_as_user<Q: DeserializeOwned, V: Serialize>(
+    operation: Operation<Q, V>,
+) -> Result<Q, ServerFnError> {
+    let ctx = context()?;
+    let st = state(&ctx)?;
+    let principal = principal(&ctx, &st.api).await?;
+    execute(&ctx, &st.api, principal, operation).await
+}

@@ -1,0 +1,85 @@
+//! The server side of the UI: one process serves the pages, the server functions and the
+//! GraphQL API. This module starts the process and builds the router; the parts it is made of:
+//!
+//! - `csrf`: cookie-authenticated writes are refused from other sites
+//! - `cookies`: the session cookie (the access and refresh tokens, renewed on the way) and the
+//!   language cookie
+//! - `executor`: runs a typed GraphQL operation in-process as the user of the session cookie,
+//!   and maps the API's errors to server-function errors
+//!
+//! The server functions themselves are in `crate::api`, one module per domain.
+
+use crm_api::http::Api;
+
+pub mod cookies;
+mod csrf;
+pub mod executor;
+
+/// What server functions reach through the request extensions.
+#[derive(Clone)]
+pub struct WebState {
+    pub api: Api,
+}
+
+/// The binary's entry point: configuration from the environment, then serve until stopped.
+pub fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(serve()) {
+        tracing::error!("{e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let config = crm_api::Config::from_env()?;
+    let router = build(config.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!("CRM at http://{addr}/ (GraphQL API and GraphiQL at http://{addr}/graphql)");
+    crm_api::serve(listener, router).await?;
+    Ok(())
+}
+
+/// The whole HTTP surface: pages, server functions and the GraphQL API.
+pub async fn build(config: crm_api::Config) -> anyhow::Result<axum::Router> {
+    ensure_public_dir();
+    let app = crm_api::App::start(config).await?;
+    let api = Api::new(app);
+    Ok(dioxus::server::router(crate::App)
+        .merge(crm_api::http::api_routes(api.clone()))
+        .layer(axum::Extension(WebState { api }))
+        .layer(axum::middleware::from_fn(csrf::same_site_writes))
+        .layer(tower_http::compression::CompressionLayer::new()))
+}
+
+/// Dioxus serves static files from `public/` beside the binary (dx puts the browser bundle
+/// there). Without it the pages still render on the server, just without hydration.
+fn ensure_public_dir() {
+    if std::env::var_os("DIOXUS_PUBLIC_PATH").is_some() {
+        return;
+    }
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|p| p.join("public")))
+    {
+        if !dir.join("index.html").exists() {
+            tracing::warn!(
+                "no browser bundle in {}: pages render on the server only (build with dx for the interactive app)",
+                dir.display()
+            );
+        }
+        let _ = std::fs::create_dir_all(dir);
+    }
+}
