@@ -1,6 +1,10 @@
-//! Pieces shared by the screens: the page layouts, loading and error states, the sales table.
+//! Pieces shared by the screens: the page layouts, loading and error states, the sales table,
+//! form fields, the sale form's fields and the sign-in form. A component here never uses a page
+//! (`crate::pages`): pages are made of components, not the other way round.
 
 pub mod field;
 pub mod layout;
+pub mod sale_form;
 pub mod sale_table;
+pub mod sign_in;
 pub mod status;

@@ -5,10 +5,10 @@ use dioxus::prelude::*;
 
 use crate::api::UiError;
 use crate::api::{clients, sales};
+use crate::components::sale_form::{SALE_FIELDS, SaleFields, blank_sale};
 use crate::components::status::{ErrorBox, field_error, form_error, loaded, not_loaded};
 use crate::gql::{ApiEnum, ClientDetail, ClientStatus, DateTime, InteractionKind};
 use crate::i18n::{self, Locale};
-use crate::pages::sale::{SaleFields, blank_sale};
 use crate::routes::Route;
 
 #[component]
@@ -258,7 +258,7 @@ fn NewSale(client_id: String, currency: String, on_saved: EventHandler<()>) -> E
             label { "{t.item}"
                 input { name: "item", maxlength: 300, value: "{item}", placeholder: "{t.item_placeholder}", oninput: move |e: FormEvent| item.set(e.value()) }
             }
-            if let Some(m) = form_error(&err, &crate::pages::sale::SALE_FIELDS) { p { class: "error", role: "alert", "{m}" } }
+            if let Some(m) = form_error(&err, &SALE_FIELDS) { p { class: "error", role: "alert", "{m}" } }
             div { class: "actions",
                 button { r#type: "submit", disabled: busy(), if busy() { "{t.working}" } else { "{t.save}" } }
                 button { r#type: "button", onclick: move |_| open.set(false), "{t.cancel}" }
