@@ -11,13 +11,13 @@
 
 use crm_api::http::Api;
 
-pub mod cookies;
+pub(crate) mod cookies;
 mod csrf;
-pub mod executor;
+pub(crate) mod executor;
 
 /// What server functions reach through the request extensions.
 #[derive(Clone)]
-pub struct WebState {
+pub(crate) struct WebState {
     pub api: Api,
 }
 
