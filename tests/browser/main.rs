@@ -3,8 +3,11 @@
 //! on SQLite and on PostgreSQL. Each step saves a screenshot under
 //! `test-artifacts/browser-<backend>/`.
 //!
-//! The bundle is looked for in `CRM_UI_BUNDLE` (`tests/run.sh` sets it; default `dist/` at the top of the checkout);
-//! `tests/run.sh` (the README's test command) builds it first.
+//! The bundle is looked for in `CRM_UI_BUNDLE` (default `dist/` at the top of the checkout);
+//! `tests/run.sh` (the README's test command) builds one in `target/test-bundle` first.
+
+// A test: a panic on a missing element is its answer.
+#![allow(clippy::indexing_slicing)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

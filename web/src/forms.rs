@@ -7,6 +7,7 @@
 use chrono::Utc;
 use dioxus::prelude::ServerFnError;
 
+use crate::api::ErrorCode;
 use crate::api::sales::SaleForm;
 use crate::gql;
 use crate::server::executor::error;
@@ -21,7 +22,13 @@ pub fn optional(v: &str) -> Option<String> {
 
 /// The value of an API enum that a form field names, else a coded error for `field`.
 pub fn one_of<E: gql::ApiEnum>(field: &str, value: &str) -> Result<E, ServerFnError> {
-    E::parse(value).ok_or_else(|| error("BAD_USER_INPUT", Some(field), "not one of the choices"))
+    E::parse(value).ok_or_else(|| {
+        error(
+            ErrorCode::BadUserInput,
+            Some(field),
+            "not one of the choices",
+        )
+    })
 }
 
 /// A day as a date input sends it (YYYY-MM-DD); empty gives `None`.
@@ -34,7 +41,7 @@ pub fn form_day(field: &str, day: &str) -> Result<Option<chrono::NaiveDate>, Ser
         .map(Some)
         .map_err(|_| {
             error(
-                "BAD_USER_INPUT",
+                ErrorCode::BadUserInput,
                 Some(field),
                 "expected a date like 2026-11-22",
             )
@@ -53,7 +60,7 @@ pub fn day_start(
     let start = date
         .checked_add_days(chrono::Days::new(days))
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .ok_or_else(|| error("BAD_USER_INPUT", Some(field), "date out of range"))?;
+        .ok_or_else(|| error(ErrorCode::BadUserInput, Some(field), "date out of range"))?;
     Ok(Some(start.and_utc().into()))
 }
 
@@ -68,7 +75,7 @@ pub fn day_moment(field: &str, day: &str) -> Result<Option<gql::DateTime>, Serve
     }
     let noon = date
         .and_hms_opt(12, 0, 0)
-        .ok_or_else(|| error("BAD_USER_INPUT", Some(field), "date out of range"))?;
+        .ok_or_else(|| error(ErrorCode::BadUserInput, Some(field), "date out of range"))?;
     Ok(Some(noon.and_utc().into()))
 }
 
@@ -125,13 +132,13 @@ pub fn sale_fields(form: &SaleForm) -> Result<SaleFields, ServerFnError> {
     let currency = form.currency.trim().to_uppercase();
     if !crm_api::currency::is_known(&currency) {
         return Err(error(
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             Some("currency"),
             "unknown currency code",
         ));
     }
     let amount = parse_amount(&form.amount, &currency)
-        .map_err(|m| error("BAD_USER_INPUT", Some("amountMinor"), &m))?;
+        .map_err(|m| error(ErrorCode::BadUserInput, Some("amountMinor"), &m))?;
     Ok(SaleFields {
         amount_minor: gql::Minor(amount),
         currency,

@@ -27,10 +27,88 @@ pub mod session;
 #[cfg(feature = "server")]
 const PAGE_SIZE: i32 = 25;
 
+/// The API's error codes (GraphQL `extensions.code`), as the UI tells them apart. On the
+/// server, `From<crm_api::error::Code>` maps the API's own enum onto this one exhaustively,
+/// so a code added to the API fails this crate's build until the UI knows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    RateLimited,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::BadUserInput,
+        ErrorCode::RateLimited,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as the API writes it, e.g. `NOT_FOUND`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::Unavailable => "UNAVAILABLE",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// The code an answer carried; a code this UI does not know is an internal error.
+    pub fn parse(code: &str) -> ErrorCode {
+        ErrorCode::ALL
+            .into_iter()
+            .find(|c| c.as_str() == code)
+            .unwrap_or(ErrorCode::Internal)
+    }
+
+    /// The HTTP status a server function answers with for this code.
+    #[cfg(feature = "server")]
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::BadUserInput => 400,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Unavailable => 503,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl From<crm_api::error::Code> for ErrorCode {
+    fn from(code: crm_api::error::Code) -> ErrorCode {
+        use crm_api::error::Code;
+        match code {
+            Code::Unauthenticated => ErrorCode::Unauthenticated,
+            Code::Forbidden => ErrorCode::Forbidden,
+            Code::NotFound => ErrorCode::NotFound,
+            Code::BadUserInput => ErrorCode::BadUserInput,
+            Code::RateLimited => ErrorCode::RateLimited,
+            Code::Unavailable => ErrorCode::Unavailable,
+            Code::Internal => ErrorCode::Internal,
+        }
+    }
+}
+
 /// What the UI shows of a failed call: the API's code, the field at fault and a message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UiError {
-    pub code: String,
+    pub code: ErrorCode,
     pub field: Option<String>,
     pub message: String,
 }
@@ -39,7 +117,7 @@ impl UiError {
     /// A form's own check of one field, before anything is sent.
     pub fn field(field: &str, message: &str) -> UiError {
         UiError {
-            code: "BAD_USER_INPUT".into(),
+            code: ErrorCode::BadUserInput,
             field: Some(field.into()),
             message: message.into(),
         }
@@ -52,12 +130,13 @@ impl From<&ServerFnError> for UiError {
             ServerFnError::ServerError {
                 message, details, ..
             } => UiError {
-                code: details
-                    .as_ref()
-                    .and_then(|d| d.get("code"))
-                    .and_then(|c| c.as_str())
-                    .unwrap_or("INTERNAL")
-                    .to_owned(),
+                code: ErrorCode::parse(
+                    details
+                        .as_ref()
+                        .and_then(|d| d.get("code"))
+                        .and_then(|c| c.as_str())
+                        .unwrap_or_default(),
+                ),
                 field: details
                     .as_ref()
                     .and_then(|d| d.get("field"))
@@ -66,10 +145,44 @@ impl From<&ServerFnError> for UiError {
                 message: message.clone(),
             },
             other => UiError {
-                code: "UNAVAILABLE".into(),
+                code: ErrorCode::Unavailable,
                 field: None,
                 message: other.to_string(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn error_codes_read_back_as_written_in_text_and_json() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), code);
+            assert_eq!(
+                serde_json::to_value(code).ok(),
+                Some(serde_json::Value::from(code.as_str()))
+            );
+        }
+        assert_eq!(ErrorCode::parse("SOMETHING_NEW"), ErrorCode::Internal);
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn the_api_writes_the_codes_the_ui_reads() {
+        use crm_api::error::Code;
+        for code in [
+            Code::Unauthenticated,
+            Code::Forbidden,
+            Code::NotFound,
+            Code::BadUserInput,
+            Code::RateLimited,
+            Code::Unavailable,
+            Code::Internal,
+        ] {
+            assert_eq!(ErrorCode::from(code).as_str(), code.as_str());
         }
     }
 }

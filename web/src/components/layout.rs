@@ -4,7 +4,7 @@
 
 use dioxus::prelude::*;
 
-use crate::api::session;
+use crate::api::{ErrorCode, session};
 use crate::components::sign_in::SignIn;
 use crate::components::status::{ErrorBox, Loading, go, loaded};
 use crate::i18n::Locale;
@@ -58,7 +58,7 @@ pub fn Shell() -> Element {
     let t = locale().texts();
     let viewer = match loaded(&viewer) {
         Ok(v) => v,
-        Err(Some(e)) if e.code == "UNAUTHENTICATED" => return rsx! { SignIn {} },
+        Err(Some(e)) if e.code == ErrorCode::Unauthenticated => return rsx! { SignIn {} },
         Err(Some(error)) => return rsx! { main { class: "page", ErrorBox { error } } },
         Err(None) => return rsx! { Loading {} },
     };

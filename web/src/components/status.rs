@@ -41,7 +41,7 @@ pub fn not_loaded(state: Option<UiError>) -> Element {
     match state {
         Some(error) => {
             #[cfg(feature = "server")]
-            if error.code == "NOT_FOUND" {
+            if error.code == crate::api::ErrorCode::NotFound {
                 dioxus::fullstack::FullstackContext::commit_http_status(
                     dioxus::fullstack::StatusCode::NOT_FOUND,
                     None,

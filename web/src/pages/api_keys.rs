@@ -3,8 +3,8 @@
 
 use dioxus::prelude::*;
 
-use crate::api::UiError;
 use crate::api::api_keys;
+use crate::api::{ErrorCode, UiError};
 use crate::components::status::{ErrorBox, field_error, loaded, not_loaded};
 use crate::gql::CreatedKey;
 use crate::i18n::{self, Locale};
@@ -22,7 +22,7 @@ pub fn ApiKeys() -> Element {
     let t = l.texts();
     let list = match loaded(&keys) {
         Ok(k) => k,
-        Err(Some(e)) if e.code == "FORBIDDEN" => {
+        Err(Some(e)) if e.code == ErrorCode::Forbidden => {
             return rsx! { h1 { "{t.api_keys}" } p { class: "empty", "{t.only_admins}" } };
         }
         Err(state) => return not_loaded(state),

@@ -2,8 +2,8 @@
 
 use dioxus::prelude::*;
 
-use crate::api::UiError;
 use crate::api::session;
+use crate::api::{ErrorCode, UiError};
 use crate::components::field::Field;
 use crate::components::layout::LanguageSwitch;
 use crate::components::sign_in::SignIn;
@@ -47,7 +47,7 @@ pub fn Register() -> Element {
                     // The same rule as the API, checked here first to save a round trip.
                     if password().chars().count() < 8 {
                         error.set(Some(UiError {
-                            code: "BAD_USER_INPUT".into(),
+                            code: ErrorCode::BadUserInput,
                             field: Some("password".into()),
                             message: if locale() == Locale::Ru { "Не короче 8 символов".into() } else { "At least 8 characters".into() },
                         }));

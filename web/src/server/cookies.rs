@@ -93,7 +93,7 @@ pub async fn refresh_session(
             set_session(ctx, &r.refresh_session);
             api.authenticate(Some(&r.refresh_session.access_token))
                 .await
-                .map_err(|e| error(e.code().as_str(), None, &e.message()))
+                .map_err(|e| error(e.code().into(), None, &e.message()))
         }
         Err(_) => {
             clear_session(ctx);

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::{WebState, cookies};
+use crate::api::ErrorCode;
 
 /// The request a server function serves.
 pub fn context() -> Result<FullstackContext, ServerFnError> {
@@ -31,29 +32,20 @@ pub fn state(ctx: &FullstackContext) -> Result<WebState, ServerFnError> {
 /// A failure of ours: logged, and shown to the user as a generic message.
 pub fn internal(what: &str) -> ServerFnError {
     tracing::error!("{what}");
-    error("INTERNAL", None, "internal error")
+    error(ErrorCode::Internal, None, "internal error")
 }
 
 /// A server-function error carrying the API's code and field.
-pub fn error(code: &str, field: Option<&str>, message: &str) -> ServerFnError {
-    let status = match code {
-        "UNAUTHENTICATED" => 401,
-        "FORBIDDEN" => 403,
-        "NOT_FOUND" => 404,
-        "BAD_USER_INPUT" => 400,
-        "RATE_LIMITED" => 429,
-        "UNAVAILABLE" => 503,
-        _ => 500,
-    };
+pub fn error(code: ErrorCode, field: Option<&str>, message: &str) -> ServerFnError {
     ServerFnError::ServerError {
         message: message.to_owned(),
-        code: status,
+        code: code.http_status(),
         details: Some(json!({ "code": code, "field": field })),
     }
 }
 
 pub fn unauthenticated() -> ServerFnError {
-    error("UNAUTHENTICATED", None, "please sign in")
+    error(ErrorCode::Unauthenticated, None, "please sign in")
 }
 
 fn client_addr(ctx: &FullstackContext) -> String {
@@ -84,7 +76,7 @@ pub async fn execute<Q: DeserializeOwned, V: Serialize>(
             .and_then(|x| x.get("field"))
             .map(|v| v.to_string().trim_matches('"').to_owned());
         return Err(error(
-            code.as_deref().unwrap_or("INTERNAL"),
+            ErrorCode::parse(code.as_deref().unwrap_or_default()),
             field.as_deref(),
             &e.message,
         ));
@@ -105,7 +97,7 @@ pub async fn principal(ctx: &FullstackContext, api: &Api) -> Result<Principal, S
         Ok(p) if p != Principal::Anonymous => return Ok(p),
         Ok(_) => {}
         Err(e) if e.code() == crm_api::error::Code::Unauthenticated => {}
-        Err(e) => return Err(error(e.code().as_str(), None, &e.message())),
+        Err(e) => return Err(error(e.code().into(), None, &e.message())),
     }
     cookies::refresh_session(ctx, api, refresh).await
 }
