@@ -31,11 +31,24 @@ pub const EXTERNAL_ID_MAX: usize = 200;
 /// Longest note on a sale, in characters.
 pub const NOTE_MAX: usize = 2000;
 
-/// Declares how an enum is stored: one lower-case text per variant. Implements `as_str`,
-/// `parse` (`None` for an unknown text) and diesel's `ToSql`/`FromSql` for `Text` on every
-/// backend whose `str`/`String` do.
+/// Declares an enum that is stored as one lower-case text per variant: the enum itself (a
+/// GraphQL enum too), `ALL`, `as_str`, `parse` (`None` for an unknown text) and diesel's
+/// `ToSql`/`FromSql` for `Text` on every backend whose `str`/`String` do.
 macro_rules! stored_as_text {
-    ($ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    (
+        $(#[$meta:meta])*
+        pub enum $ty:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $ty {
+            $($(#[$vmeta])* $variant),+
+        }
+
         impl $ty {
             /// Every variant, in declaration order.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
@@ -84,84 +97,35 @@ macro_rules! stored_as_text {
     };
 }
 
-/// Where a sale stands. Only completed sales count in totals and analytics.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    async_graphql::Enum,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum SaleStatus {
-    /// Paid and delivered: counts in totals and analytics.
-    Completed,
-    /// Ordered, not yet paid or delivered.
-    Pending,
-    Cancelled,
-    Refunded,
+stored_as_text! {
+    /// Where a sale stands. Only completed sales count in totals and analytics.
+    pub enum SaleStatus {
+        /// Paid and delivered: counts in totals and analytics.
+        Completed => "completed",
+        /// Ordered, not yet paid or delivered.
+        Pending => "pending",
+        Cancelled => "cancelled",
+        Refunded => "refunded",
+    }
 }
 
-stored_as_text!(SaleStatus {
-    Completed => "completed",
-    Pending => "pending",
-    Cancelled => "cancelled",
-    Refunded => "refunded",
-});
-
-/// Whether a client is still buying, as the company or its integration says.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    async_graphql::Enum,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum ClientStatus {
-    Active,
-    Inactive,
+stored_as_text! {
+    /// Whether a client is still buying, as the company or its integration says.
+    pub enum ClientStatus {
+        Active => "active",
+        Inactive => "inactive",
+    }
 }
 
-stored_as_text!(ClientStatus {
-    Active => "active",
-    Inactive => "inactive",
-});
-
-/// What kind of contact with a client an interaction records.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    async_graphql::Enum,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum InteractionKind {
-    Call,
-    Email,
-    Meeting,
-    Note,
+stored_as_text! {
+    /// What kind of contact with a client an interaction records.
+    pub enum InteractionKind {
+        Call => "call",
+        Email => "email",
+        Meeting => "meeting",
+        Note => "note",
+    }
 }
-
-stored_as_text!(InteractionKind {
-    Call => "call",
-    Email => "email",
-    Meeting => "meeting",
-    Note => "note",
-});
 
 /// Goods or a service, for one line of a sale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum, Serialize, Deserialize)]
