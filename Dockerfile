@@ -1,5 +1,5 @@
 # The whole app (web UI + GraphQL API in one server) in two stages. The build stage runs the
-# same script as the README's run command (web/scripts/bundle.sh: installs dx, wasm-bindgen,
+# same script as the README's run command (web/scripts/bundle.sh: installs wasm-bindgen,
 # wasm-opt and esbuild when missing, then builds the release bundle).
 
 FROM rust:1-bookworm AS builder

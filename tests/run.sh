@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command. Builds the web app's release bundle into target/test-bundle
-# (installing dx and its helpers when missing), checks that the browser test's tools are there, then runs every test
+# (installing its build tools when missing), checks that the browser test's tools are there, then runs every test
 # of the workspace on SQLite and PostgreSQL: `cargo test --workspace --locked`.
 # PostgreSQL must answer at 127.0.0.1:5432 with trust auth for user postgres, or set
 # CRM_TEST_PG_URL; `.ci/run` starts it and installs Chromium.
@@ -19,5 +19,9 @@ done
 # (the README's run command); skipped when it is already built from these sources.
 export CRM_UI_BUNDLE="${CRM_UI_BUNDLE:-$root/target/test-bundle}"
 "$root/web/scripts/bundle.sh" "$CRM_UI_BUNDLE" >/dev/null
+
+# The lints of Cargo.toml's [workspace.lints] fail the run (indexing that may panic, dbg!,
+# todo!, needless async, unwrap outside tests, …).
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 cargo test --workspace --locked "$@"
