@@ -1,6 +1,9 @@
 //! GraphQL forms of shared values: ids and money. Validation of raw input lives in
 //! `crate::domain::validate`.
 
+// Money formatting never changes an integer's type silently.
+#![deny(clippy::as_conversions)]
+
 use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -31,19 +34,21 @@ pub struct Money {
 }
 
 impl Money {
+    /// `amount_minor` of `currency`, with the decimal string for its ISO 4217 minor-unit
+    /// digits (two for an unknown code).
     pub fn new(amount_minor: i64, currency: &str) -> Money {
-        let digits = currency::minor_units(currency).unwrap_or(2) as u32;
+        let digits = currency::minor_units(currency).unwrap_or(2);
         let amount = if digits == 0 {
             amount_minor.to_string()
         } else {
-            let scale = 10i64.pow(digits);
+            let scale = 10u64.pow(u32::from(digits));
             let sign = if amount_minor < 0 { "-" } else { "" };
             let abs = amount_minor.unsigned_abs();
             format!(
                 "{sign}{}.{:0width$}",
-                abs / scale as u64,
-                abs % scale as u64,
-                width = digits as usize
+                abs / scale,
+                abs % scale,
+                width = usize::from(digits)
             )
         };
         Money {
