@@ -3,6 +3,7 @@
 
 use super::*;
 
+/// The real server, running in this process on an ephemeral port.
 pub(super) struct Server {
     pub(super) api: Api,
     /// Kept so the state outlives every request; dropped with the server.
@@ -49,7 +50,7 @@ impl Server {
 }
 
 impl Drop for Server {
-    pub(super) fn drop(&mut self) {
+    fn drop(&mut self) {
         self.task.abort();
     }
 }
@@ -62,7 +63,11 @@ pub(super) struct Api {
 impl Api {
     /// Posts a pre-serialized GraphQL request and returns the raw answer, so callers can stop
     /// their timer before parsing.
-    pub(super) async fn send(&self, token: Option<&str>, body: String) -> Result<(StatusCode, String)> {
+    pub(super) async fn send(
+        &self,
+        token: Option<&str>,
+        body: String,
+    ) -> Result<(StatusCode, String)> {
         let mut request = self
             .http
             .post(&self.url)
@@ -188,10 +193,6 @@ impl BatchCounts {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Test data
-// ---------------------------------------------------------------------------------------------
-
 pub(super) async fn upsert_clients(api: &Api, key: &str) -> Result<()> {
     let clients: Vec<Value> = (0..CLIENTS)
         .map(|i| {
@@ -209,10 +210,6 @@ pub(super) async fn upsert_clients(api: &Api, key: &str) -> Result<()> {
         .context("upsertClients")?;
     BatchCounts::parse(&data["upsertClients"])?.ensure_all_created(CLIENTS, "upsertClients")
 }
-
-// ---------------------------------------------------------------------------------------------
-// GraphQL ingestion
-// ---------------------------------------------------------------------------------------------
 
 /// Request bodies of `upsertSales`, one per batch, serialized up front so the timing covers
 /// the server's work and the transfer, not building JSON in this process.
@@ -239,7 +236,11 @@ pub(super) fn sale_bodies(sales: &[SaleRow]) -> Vec<String> {
         .collect()
 }
 
-pub(super) async fn time_graphql_ingest(api: &Api, key: &str, sales: &[SaleRow]) -> Result<Throughput> {
+pub(super) async fn time_graphql_ingest(
+    api: &Api,
+    key: &str,
+    sales: &[SaleRow],
+) -> Result<Throughput> {
     let bodies = sale_bodies(sales);
     let mut total = BatchCounts::default();
     // Sequential on purpose: one integrator pushing its backlog, batch after batch.
@@ -255,10 +256,6 @@ pub(super) async fn time_graphql_ingest(api: &Api, key: &str, sales: &[SaleRow])
         elapsed,
     })
 }
-
-// ---------------------------------------------------------------------------------------------
-// COPY reference
-// ---------------------------------------------------------------------------------------------
 
 pub(super) async fn page_latency(
     api_url: &str,
@@ -310,9 +307,13 @@ pub(super) fn page_body(arguments: &str) -> String {
     json!({ "query": format!("{{ clients({arguments}) {{ {PAGE_FIELDS} }} }}") }).to_string()
 }
 
-/// Adds sales on the server side until the company has `target` of them: generating a million
-/// rows through the API would take long and is not what this part measures.
-pub(super) async fn measure_page(api: &Api, token: &str, body: &str, clients: i64) -> Result<Latency> {
+/// Warms up, then times each request from sending to the last byte of the answer.
+pub(super) async fn measure_page(
+    api: &Api,
+    token: &str,
+    body: &str,
+    clients: i64,
+) -> Result<Latency> {
     for _ in 0..WARMUP_REQUESTS {
         let (status, text) = api.send(Some(token), body.to_owned()).await?;
         check_page(status, &text, clients)?;

@@ -41,10 +41,7 @@ mod api;
 mod data;
 mod sql;
 
-use std::io::Write as _;
 use std::net::SocketAddr;
-use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -55,7 +52,6 @@ use rand::{Rng, SeedableRng};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
-use tokio_postgres::NoTls;
 
 use api::*;
 use data::*;
@@ -358,7 +354,3 @@ async fn run(args: &Args, dbs: &BenchDatabases) -> Result<Report> {
         pages,
     })
 }
-
-// ---------------------------------------------------------------------------------------------
-// Databases
-// ---------------------------------------------------------------------------------------------

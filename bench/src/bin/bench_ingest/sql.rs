@@ -1,6 +1,12 @@
 //! The raw-SQL side: scratch databases, the COPY reference load, and the server-side top-up
 //! of sales for the page-latency part.
 
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use tokio_postgres::NoTls;
+
 use super::*;
 
 pub(super) async fn pg_connect(url: &str) -> Result<tokio_postgres::Client> {
@@ -22,7 +28,10 @@ pub(super) async fn create_database(admin: &tokio_postgres::Client, name: &str) 
         .with_context(|| format!("creating database {name}"))
 }
 
-pub(super) async fn drop_databases(admin: &tokio_postgres::Client, dbs: &BenchDatabases) -> Result<()> {
+pub(super) async fn drop_databases(
+    admin: &tokio_postgres::Client,
+    dbs: &BenchDatabases,
+) -> Result<()> {
     let mut failures = Vec::new();
     // All are attempted even when one fails.
     for name in dbs.all() {
@@ -51,14 +60,13 @@ pub(super) fn with_database(url: &str, db: &str) -> Result<String> {
     Ok(format!("{head}{authority}/{db}{params}"))
 }
 
-// ---------------------------------------------------------------------------------------------
-// The server and its HTTP API
-// ---------------------------------------------------------------------------------------------
-
-/// The real server, running in this process on an ephemeral port.
 pub(super) const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
-pub(super) async fn time_copy(url: &str, sales: &[SaleRow], now: NaiveDateTime) -> Result<Throughput> {
+pub(super) async fn time_copy(
+    url: &str,
+    sales: &[SaleRow],
+    now: NaiveDateTime,
+) -> Result<Throughput> {
     // The server's own migrations give the COPY target the same tables, indexes and checks as
     // the API database, so both paths pay for the same constraints.
     let db = crm_api::db::Db::connect(url, 2)
@@ -101,7 +109,10 @@ pub(super) async fn time_copy(url: &str, sales: &[SaleRow], now: NaiveDateTime) 
 }
 
 /// Inserts the same clients as `upsertClients` did; returns their ids by client index.
-pub(super) async fn insert_clients_sql(pg: &tokio_postgres::Client, company_id: i64) -> Result<Vec<i64>> {
+pub(super) async fn insert_clients_sql(
+    pg: &tokio_postgres::Client,
+    company_id: i64,
+) -> Result<Vec<i64>> {
     let external: Vec<String> = (0..CLIENTS).map(client_external_id).collect();
     let names: Vec<String> = (0..CLIENTS).map(client_name).collect();
     let emails: Vec<String> = (0..CLIENTS).map(client_email).collect();
@@ -192,11 +203,13 @@ pub(super) fn run_psql_copy(url: &str, path: &Path) -> Result<Duration> {
     Ok(elapsed)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Page latency at scale
-// ---------------------------------------------------------------------------------------------
-
-pub(super) async fn top_up_sales(pg: &tokio_postgres::Client, company_id: i64, target: usize) -> Result<()> {
+/// Adds sales on the server side until the company has `target` of them: generating a million
+/// rows through the API would take long and is not what this part measures.
+pub(super) async fn top_up_sales(
+    pg: &tokio_postgres::Client,
+    company_id: i64,
+    target: usize,
+) -> Result<()> {
     let current: i64 = pg
         .query_one(
             "SELECT count(*) FROM sales WHERE company_id = $1::bigint",
@@ -255,5 +268,3 @@ pub(super) async fn refresh_aggregates(pg: &tokio_postgres::Client, company_id: 
     .context("recomputing client aggregates")?;
     Ok(())
 }
-
-/// Warms up, then times each request from sending to the last byte of the answer.
