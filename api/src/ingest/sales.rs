@@ -84,9 +84,9 @@ impl Upsert for Sales {
             (Some(ext), None) => {
                 ClientRef::External(validate::text("clientExternalId", ext, EXTERNAL_ID_MAX)?)
             }
+            // As every id argument of the API: exactly the digits, no trimming.
             (None, Some(id)) => ClientRef::Id(
-                id.trim()
-                    .parse::<i64>()
+                id.parse::<i64>()
                     .ok()
                     .filter(|v| *v > 0)
                     .ok_or_else(|| ApiError::bad_input("clientId", "no such client"))?,
@@ -298,5 +298,33 @@ impl Upsert for Sales {
         let mut touched: HashSet<i64> = recount.into_iter().collect();
         touched.extend(inserted.iter().map(|n| n.client_id));
         Ok(Some((Entity::Client, touched.into_iter().collect())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(client_id: &str) -> SaleRow {
+        SaleRow {
+            external_id: "s1".into(),
+            client_id: Some(client_id.into()),
+            amount_minor: 100,
+            currency: "RUB".into(),
+            sold_at: "2026-11-22".into(),
+            ..SaleRow::default()
+        }
+    }
+
+    #[test]
+    fn a_client_id_is_exactly_digits_as_everywhere_in_the_api() {
+        assert!(Sales::validate(&row("42")).is_ok());
+        for bad in [" 42 ", "0", "-1", "x"] {
+            let err = Sales::validate(&row(bad)).err();
+            assert!(
+                matches!(&err, Some(ApiError::BadInput { field: Some(f), .. }) if f == "clientId"),
+                "{bad:?}: {err:?}"
+            );
+        }
     }
 }
