@@ -50,7 +50,7 @@ step "server: cargo build --profile server-release (about 8 minutes the first ti
 cargo build --locked --profile server-release -p crm-web --bin crm-web >&2
 cp "$target_dir/server-release/crm-web" "$next/server"
 
-step "browser: cargo build --profile wasm-release --target wasm32-unknown-unknown (about 5 minutes the first time)"
+step "browser: cargo build --profile wasm-release --target wasm32-unknown-unknown (about 2 minutes the first time)"
 # getrandom's browser backend, as dx selects it for web builds.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js"' \
   cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
