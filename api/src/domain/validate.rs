@@ -7,6 +7,12 @@ use super::MAX_AMOUNT_MINOR;
 use crate::currency;
 use crate::error::{ApiError, ApiResult};
 
+/// One of our ids as text: exactly the digits of a positive integer (no trimming, no sign).
+/// `None` for anything else; callers decide what that means (NOT_FOUND, or a field error).
+pub fn id(text: &str) -> Option<i64> {
+    text.parse::<i64>().ok().filter(|v| *v > 0)
+}
+
 /// An amount in minor units: not negative, at most [`MAX_AMOUNT_MINOR`].
 pub fn amount(field: &str, v: i64) -> ApiResult<i64> {
     if v < 0 {

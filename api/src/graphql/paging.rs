@@ -70,6 +70,13 @@ pub fn decode<V: DeserializeOwned>(sort: &str, cursor: &str) -> ApiResult<(V, i6
     Ok((c.v, c.i))
 }
 
+/// The rows of the `limit + 1` fetched that the page shows (all but the extra one), e.g. to
+/// load what they will ask for before `connect` takes them.
+pub fn shown<R>(rows: &[R], limit: i64) -> &[R] {
+    let n = usize::try_from(limit).unwrap_or(0).min(rows.len());
+    rows.get(..n).unwrap_or_default()
+}
+
 /// One row of a page with the cursor that a next page starts after.
 #[derive(SimpleObject)]
 #[graphql(concrete(name = "ClientEdge", params(crate::graphql::clients::ClientNode)))]
@@ -93,9 +100,9 @@ pub fn connect<R, N: OutputType>(
     cursor: impl Fn(&R) -> String,
     node: impl Fn(R) -> N,
 ) -> (Vec<Edge<N>>, PageInfo) {
-    let limit = usize::try_from(limit).unwrap_or(0);
-    let has_next_page = rows.len() > limit;
-    rows.truncate(limit);
+    let shown = shown(&rows, limit).len();
+    let has_next_page = rows.len() > shown;
+    rows.truncate(shown);
     let edges: Vec<Edge<N>> = rows
         .into_iter()
         .map(|r| Edge {

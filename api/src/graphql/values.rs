@@ -12,10 +12,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// Parses a GraphQL id. A malformed id names nothing, so it is NOT_FOUND like a foreign one.
 pub fn parse_id(id: &ID) -> ApiResult<i64> {
-    id.parse::<i64>()
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or(ApiError::NotFound)
+    crate::domain::validate::id(id).ok_or(ApiError::NotFound)
 }
 
 pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {

@@ -385,7 +385,7 @@ async fn write<U: Upsert>(
                     }
                 }
                 None => {
-                    insert_index.push(*index);
+                    insert_index.push((*index, U::key(row)));
                     inserts.push(U::new_row(company_id, row, target, now));
                 }
             }
@@ -399,16 +399,8 @@ async fn write<U: Upsert>(
             .into_iter()
             .filter_map(|(id, e)| e.map(|e| (e, id)))
             .collect();
-        let keys_in_order = rows
-            .iter()
-            .map(|(i, v)| (*i, U::key(v)))
-            .collect::<HashMap<_, _>>();
-        for index in insert_index {
-            let id = keys_in_order
-                .get(&index)
-                .and_then(|k| by_key.get(*k))
-                .copied()
-                .unwrap_or_default();
+        for (index, key) in insert_index {
+            let id = by_key.get(key).copied().unwrap_or_default();
             out.push((index, Ok((RowStatus::Created, id))));
         }
         let related = U::after(conn, company_id, &inserts, &updated).await?;

@@ -84,11 +84,8 @@ impl Upsert for Sales {
             (Some(ext), None) => {
                 ClientRef::External(validate::text("clientExternalId", ext, EXTERNAL_ID_MAX)?)
             }
-            // As every id argument of the API: exactly the digits, no trimming.
             (None, Some(id)) => ClientRef::Id(
-                id.parse::<i64>()
-                    .ok()
-                    .filter(|v| *v > 0)
+                validate::id(id)
                     .ok_or_else(|| ApiError::bad_input("clientId", "no such client"))?,
             ),
             _ => {

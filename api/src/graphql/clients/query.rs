@@ -149,8 +149,7 @@ async fn page(
     .await
     .map_err(|e| ApiError::bad_input("after", e.to_string()))??;
     drop(conn);
-    let shown = usize::try_from(limit).unwrap_or(0).min(rows.len());
-    prefetch(ctx, rows.get(..shown).unwrap_or_default()).await?;
+    prefetch(ctx, paging::shown(&rows, limit)).await?;
     let (edges, page_info) = paging::connect(
         rows,
         limit,

@@ -181,9 +181,8 @@ pub(crate) async fn page(
     if look.field("edges").field("node").field("client").exists()
         || look.field("nodes").field("client").exists()
     {
-        let ids: Vec<i64> = rows
+        let ids: Vec<i64> = paging::shown(&rows, limit)
             .iter()
-            .take(page_len(limit))
             .map(|s| s.client_id)
             .collect();
         ctx.data_unchecked::<Loaders>()
@@ -207,8 +206,4 @@ pub(crate) async fn page(
         edges,
         filter,
     })
-}
-
-fn page_len(limit: i64) -> usize {
-    usize::try_from(limit).unwrap_or(0)
 }
