@@ -16,6 +16,8 @@ pub struct Company {
     pub name: String,
     pub base_currency: String,
     pub created_at: NaiveDateTime,
+    /// IANA time-zone name; reports cut their periods in it.
+    pub time_zone: String,
 }
 
 #[derive(Insertable)]
@@ -24,6 +26,7 @@ pub struct NewCompany<'a> {
     pub name: &'a str,
     pub base_currency: &'a str,
     pub created_at: NaiveDateTime,
+    pub time_zone: &'a str,
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -65,6 +68,16 @@ pub async fn rename(conn: &mut DbConn, id: i64, name: &str) -> QueryResult<Compa
     with_conn!(conn, c => {
         diesel::update(companies::table.find(id))
             .set(companies::name.eq(name))
+            .returning(Company::as_returning())
+            .get_result(c)
+            .await
+    })
+}
+
+pub async fn set_time_zone(conn: &mut DbConn, id: i64, time_zone: &str) -> QueryResult<Company> {
+    with_conn!(conn, c => {
+        diesel::update(companies::table.find(id))
+            .set(companies::time_zone.eq(time_zone))
             .returning(Company::as_returning())
             .get_result(c)
             .await

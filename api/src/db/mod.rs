@@ -10,6 +10,8 @@ mod keyset;
 pub mod api_keys;
 pub mod clients;
 pub mod companies;
+pub mod exchange_rates;
+pub mod figures;
 pub mod interactions;
 pub mod sales;
 pub mod schema;

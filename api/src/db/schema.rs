@@ -26,6 +26,18 @@ diesel::table! {
         name -> Text,
         base_currency -> Text,
         created_at -> Timestamp,
+        time_zone -> Text,
+    }
+}
+
+diesel::table! {
+    exchange_rates (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        currency -> Text,
+        valid_on -> Date,
+        rate_nanos -> BigInt,
+        created_at -> Timestamp,
     }
 }
 
@@ -130,6 +142,7 @@ diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_keys -> companies (company_id));
+diesel::joinable!(exchange_rates -> companies (company_id));
 diesel::joinable!(clients -> companies (company_id));
 diesel::joinable!(client_stats -> clients (client_id));
 diesel::joinable!(sales -> clients (client_id));
@@ -139,6 +152,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     users,
     companies,
+    exchange_rates,
     memberships,
     sessions,
     api_keys,

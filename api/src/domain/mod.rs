@@ -9,6 +9,7 @@
 // Money and counts here never change type silently: no `as` conversions.
 #![deny(clippy::as_conversions)]
 
+pub mod money;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,7 @@ macro_rules! stored_as_text {
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum,
             diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+            serde::Serialize, serde::Deserialize,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $ty {
@@ -96,6 +98,8 @@ macro_rules! stored_as_text {
         }
     };
 }
+
+pub(crate) use stored_as_text;
 
 stored_as_text! {
     /// Where a sale stands. Only completed sales count in totals and analytics.

@@ -43,6 +43,17 @@ pub fn currency_code(field: &str, v: &str) -> ApiResult<String> {
     }
 }
 
+/// An IANA time-zone name known to the server's time-zone database (chrono-tz), e.g.
+/// Europe/Moscow; returned in its canonical spelling.
+pub fn time_zone(field: &str, v: &str) -> ApiResult<chrono_tz::Tz> {
+    v.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        ApiError::bad_input(
+            field,
+            format!("unknown time zone {:?} (expected an IANA name, e.g. Europe/Moscow)", truncate(v, 64)),
+        )
+    })
+}
+
 /// A required text: trimmed, not empty, at most `max` characters.
 pub fn text(field: &str, v: &str, max: usize) -> ApiResult<String> {
     let v = v.trim();

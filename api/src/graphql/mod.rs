@@ -7,6 +7,7 @@ pub mod integrations;
 pub mod interactions;
 pub mod loaders;
 pub mod paging;
+pub mod reports;
 pub mod sales;
 pub mod values;
 
@@ -24,6 +25,7 @@ pub struct QueryRoot(
     clients::ClientQuery,
     sales::SaleQuery,
     interactions::InteractionQuery,
+    reports::ReportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -34,6 +36,7 @@ pub struct MutationRoot(
     sales::SaleMutation,
     interactions::InteractionMutation,
     integrations::IntegrationMutation,
+    reports::ReportMutation,
 );
 
 #[derive(MergedSubscription, Default)]

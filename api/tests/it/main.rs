@@ -16,6 +16,7 @@ mod clients;
 mod faults;
 mod harness;
 mod loaders;
+mod reports;
 mod schema_files;
 mod snapshots;
 mod subscriptions;

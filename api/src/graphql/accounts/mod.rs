@@ -49,6 +49,10 @@ impl CompanyNode {
     async fn created_at(&self) -> DateTime<Utc> {
         to_utc(self.0.created_at)
     }
+    /// IANA time zone (e.g. Europe/Moscow) that reports cut days, weeks and months in.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
 }
 
 /// A company the signed-in user belongs to, with their role there.

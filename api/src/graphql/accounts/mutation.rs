@@ -28,6 +28,9 @@ pub struct RegisterInput {
     /// Interface language: `en` or `ru`.
     #[graphql(default = "en")]
     pub locale: String,
+    /// IANA time zone of the company: reports cut days, weeks and months in it.
+    #[graphql(default = "Europe/Moscow")]
+    pub time_zone: String,
 }
 
 const NAME_MAX: usize = 200;
@@ -59,6 +62,7 @@ impl AccountMutation {
         let display_name = validate::text("displayName", &input.display_name, NAME_MAX)?;
         let company_name = validate::text("companyName", &input.company_name, NAME_MAX)?;
         let currency = validate::currency_code("baseCurrency", &input.base_currency)?;
+        let time_zone = validate::time_zone("timeZone", &input.time_zone)?;
         let locale = locale(&input.locale)?;
         let hash = passwords::hash(input.password).await?;
         let now = Utc::now().naive_utc();
@@ -87,6 +91,7 @@ impl AccountMutation {
                     name: &company_name,
                     base_currency: &currency,
                     created_at: now,
+                    time_zone: time_zone.name(),
                 },
             )
             .await?;
@@ -284,10 +289,12 @@ impl AccountMutation {
         ctx: &Context<'_>,
         name: String,
         base_currency: String,
+        #[graphql(default = "Europe/Moscow", desc = "IANA time zone; reports cut periods in it.")] time_zone: String,
     ) -> GqlResult<CompanyNode> {
         let (user_id, _) = principal(ctx).user()?;
         let name = validate::text("name", &name, NAME_MAX)?;
         let currency = validate::currency_code("baseCurrency", &base_currency)?;
+        let time_zone = validate::time_zone("timeZone", &time_zone)?;
         let now = Utc::now().naive_utc();
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         let company = transaction!(conn, ApiError, {
@@ -297,6 +304,7 @@ impl AccountMutation {
                     name: &name,
                     base_currency: &currency,
                     created_at: now,
+                    time_zone: time_zone.name(),
                 },
             )
             .await?;
@@ -322,6 +330,19 @@ impl AccountMutation {
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         Ok(CompanyNode(
             db::companies::rename(&mut conn, company_id, &name)
+                .await
+                .map_err(ApiError::from)?,
+        ))
+    }
+
+    /// Sets the active company's IANA time zone (owners and admins). Reports cut their days,
+    /// weeks and months in it from then on; stored sales do not change.
+    async fn set_company_time_zone(&self, ctx: &Context<'_>, time_zone: String) -> GqlResult<CompanyNode> {
+        let (company_id, _, _) = principal(ctx).managed_company()?;
+        let time_zone = validate::time_zone("timeZone", &time_zone)?;
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        Ok(CompanyNode(
+            db::companies::set_time_zone(&mut conn, company_id, time_zone.name())
                 .await
                 .map_err(ApiError::from)?,
         ))

@@ -1,0 +1,379 @@
+//! The sales recommendations report: RFM segments, the customer-base models (BG/NBD and
+//! Gamma-Gamma, fitted on the company's buyers), at-risk and likely-to-buy clients, and actions
+//! with the numbers behind them.
+//!
+//! Time is in days; a purchase day is a UTC day with at least one counted sale (same-day sales
+//! are one transaction, as in the BG/NBD papers). The spend model uses each buyer's mean sale
+//! value in the base currency over all their purchases (the papers use repeat purchases only:
+//! with one purchase's value per client we would lose it for every first-time buyer).
+
+use std::collections::HashMap;
+
+use async_graphql::{Enum, SimpleObject};
+use chrono::{Days, NaiveDate};
+use crm_ai::customers::{self, BgNbd, Customer, GammaGamma, Spender};
+use crm_ai::recommend::{self, ActionKind as AiActionKind, ClientFacts, Evidence as AiEvidence};
+use serde::{Deserialize, Serialize};
+
+use super::general::{Buyer, RfmSegment, SegmentFigures, bad_range, client_names, client_ref, revenue_by_client, rfm_segments};
+use super::periods;
+use super::rates::{Missing, Rates};
+use super::{ClientRef, Company, ReportParameters, days_between, f64_to_minor, minor_to_f64, money};
+use crate::db::DbConn;
+use crate::db::figures::{Bounds, Filter};
+use crate::domain::money::Money;
+use crate::error::{ApiError, ApiResult};
+
+/// Clients listed per list and actions per kind.
+pub const LISTED: usize = 10;
+/// The CLV horizon: 12 months of 30 days, discounted 1% a month.
+const CLV_MONTHS: u32 = 12;
+const MONTH_DAYS: f64 = 30.0;
+const MONTHLY_DISCOUNT: f64 = 0.01;
+/// Window of the growing / declining comparison.
+const WINDOW_DAYS: u64 = 90;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
+pub struct BgNbdParameters {
+    pub r: f64,
+    /// Scale of the purchase rate, in days.
+    pub alpha: f64,
+    pub a: f64,
+    pub b: f64,
+    pub log_likelihood: f64,
+    pub converged: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
+pub struct GammaGammaParameters {
+    pub p: f64,
+    pub q: f64,
+    /// Scale, in minor units of the base currency.
+    pub gamma: f64,
+    pub log_likelihood: f64,
+    pub converged: bool,
+    /// Repeat buyers it was fitted on.
+    pub clients: i64,
+}
+
+/// The customer-base models and how far to trust them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
+pub struct CustomerModel {
+    /// Buyers the purchase model was fitted on.
+    pub clients: i64,
+    pub repeat_buyers: i64,
+    pub bg_nbd: Option<BgNbdParameters>,
+    pub gamma_gamma: Option<GammaGammaParameters>,
+    /// Why a model is missing, when one is.
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
+pub struct ClientScore {
+    pub client: ClientRef,
+    pub segment: RfmSegment,
+    pub purchases: i64,
+    pub last_purchase: NaiveDate,
+    pub days_since_last_purchase: i32,
+    /// Probability the client is still buying (BG/NBD), 0..=1.
+    pub p_alive: f64,
+    pub expected_purchases_30_days: f64,
+    pub expected_purchases_90_days: f64,
+    /// Expected value of a future purchase (Gamma-Gamma), base currency.
+    pub expected_order_value: Option<Money>,
+    /// Customer lifetime value over 12 months, discounted 1% a month.
+    pub clv_12_months: Option<Money>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Enum)]
+#[graphql(name = "RecommendedActionKind")]
+pub enum ActionKind {
+    /// Call a high-value client at risk of leaving.
+    CallAtRisk,
+    /// Make an offer to a client likely to buy soon.
+    OfferLikelyToBuy,
+    /// Win back a client who has most likely left.
+    WinBackLapsed,
+    /// A client whose purchases grow fast.
+    Growing,
+    /// A client whose purchases fall fast.
+    Declining,
+    /// The segment with the most value at stake.
+    FocusSegment,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Enum)]
+pub enum EvidenceKind {
+    PAlive,
+    ExpectedPurchases30Days,
+    ExpectedPurchases90Days,
+    /// Money, base currency major units.
+    ExpectedOrderValue,
+    RepeatPurchases,
+    DaysSinceLastPurchase,
+    /// Money, base currency major units: revenue in the last 90 days.
+    RecentRevenue,
+    /// Money, base currency major units: revenue in the 90 days before.
+    PreviousRevenue,
+    /// The threshold the rule compared with.
+    Threshold,
+    /// Clients of the segment with an action.
+    Clients,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
+pub struct Evidence {
+    pub kind: EvidenceKind,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(name = "RecommendedAction")]
+pub struct Action {
+    pub kind: ActionKind,
+    pub client: Option<ClientRef>,
+    pub segment: RfmSegment,
+    /// Expected value at stake, base currency.
+    pub value_at_stake: Money,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(name = "SalesRecommendationsReport")]
+pub struct RecommendationsReport {
+    pub model: CustomerModel,
+    pub segments: Vec<SegmentFigures>,
+    /// Repeat buyers most likely gone, by value at stake.
+    pub at_risk: Vec<ClientScore>,
+    /// Clients with the most expected value in the next 30 days.
+    pub likely_to_buy: Vec<ClientScore>,
+    pub actions: Vec<Action>,
+}
+
+struct Scored {
+    buyer: Buyer,
+    customer: Customer,
+    p_alive: f64,
+    e30: f64,
+    e90: f64,
+    /// Minor units of the base currency.
+    order_value: Option<f64>,
+    clv: Option<f64>,
+}
+
+pub(super) async fn build(
+    conn: &mut DbConn,
+    company: &Company,
+    parameters: &ReportParameters,
+    filter: &Filter,
+    rates: &Rates,
+    missing: &mut Missing,
+) -> ApiResult<RecommendationsReport> {
+    let range = periods::range(company.time_zone, parameters.from, parameters.to).map_err(bad_range)?;
+    let now = range.end;
+    let (segments, buyers) = rfm_segments(conn, company, now, parameters.to, filter, rates, missing).await?;
+
+    let customers: Vec<Customer> = buyers
+        .iter()
+        .map(|b| {
+            let frequency = u32::try_from(b.history.purchase_days - 1).unwrap_or(0);
+            let recency = if frequency == 0 { 0.0 } else { days_between(b.history.first_at, b.history.last_at) };
+            Customer { frequency, recency, age: days_between(b.history.first_at, now).max(recency) }
+        })
+        .collect();
+    let spenders: Vec<Spender> = buyers
+        .iter()
+        .zip(&customers)
+        .filter_map(|(b, c)| {
+            let mean = minor_to_f64(b.value_in_base?) / minor_to_f64(b.history.sales.max(1));
+            Some(Spender { frequency: c.frequency, mean_value: mean })
+        })
+        .collect();
+    let clients = i64::try_from(customers.len()).unwrap_or(i64::MAX);
+    let repeat_buyers = i64::try_from(customers.iter().filter(|c| c.frequency > 0).count()).unwrap_or(i64::MAX);
+
+    // Fitting is CPU work (milliseconds for tens of thousands of clients): off the runtime.
+    let fits = tokio::task::spawn_blocking(move || {
+        let bg = customers::fit_bg_nbd(&customers);
+        let gg = customers::fit_gamma_gamma(&spenders);
+        (customers, bg, gg)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    let (customer_list, bg, gg) = fits;
+    let mut notes = Vec::new();
+    let bg = bg.map_err(|e| notes.push(format!("purchase model: {e}"))).ok();
+    let gg = gg.map_err(|e| notes.push(format!("spend model: {e}"))).ok();
+    if bg.as_ref().is_some_and(|f| !f.converged) {
+        notes.push(
+            "the purchase model did not converge (typically when every client drops out at about the same rate): \
+             the scores are usable as a ranking, not as exact probabilities"
+                .to_owned(),
+        );
+    }
+    if gg.as_ref().is_some_and(|f| !f.converged) {
+        notes.push("the spend model did not converge: expected order values are rough".to_owned());
+    }
+    let model = CustomerModel {
+        clients,
+        repeat_buyers,
+        bg_nbd: bg.as_ref().map(|f| BgNbdParameters {
+            r: f.params.r,
+            alpha: f.params.alpha,
+            a: f.params.a,
+            b: f.params.b,
+            log_likelihood: f.log_likelihood,
+            converged: f.converged,
+        }),
+        gamma_gamma: gg.as_ref().map(|f| GammaGammaParameters {
+            p: f.params.p,
+            q: f.params.q,
+            gamma: f.params.gamma,
+            log_likelihood: f.log_likelihood,
+            converged: f.converged,
+            clients: i64::try_from(f.customers).unwrap_or(i64::MAX),
+        }),
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    };
+    let Some(bg) = bg.map(|f| f.params) else {
+        return Ok(RecommendationsReport { model, segments, at_risk: Vec::new(), likely_to_buy: Vec::new(), actions: Vec::new() });
+    };
+    let gg: Option<GammaGamma> = gg.map(|f| f.params);
+    let scored: Vec<Scored> = buyers.into_iter().zip(customer_list).map(|(buyer, customer)| score(buyer, customer, &bg, gg.as_ref())).collect();
+
+    // Revenue in the last 90 days against the 90 before, for growing and declining clients.
+    let window = |back: u64| now.checked_sub_days(Days::new(back)).unwrap_or(now);
+    let recent = Bounds { start: window(WINDOW_DAYS), end: now };
+    let previous = Bounds { start: window(2 * WINDOW_DAYS), end: window(WINDOW_DAYS) };
+    let on = parameters.to;
+    let recent = revenue_by_client(conn, company, recent, filter, rates, on, missing).await?;
+    let previous = revenue_by_client(conn, company, previous, filter, rates, on, missing).await?;
+    let value = |map: &HashMap<i64, super::general::ClientRevenue>, id: i64| map.get(&id).and_then(|r| r.in_base).map_or(0.0, minor_to_f64);
+
+    let facts: Vec<ClientFacts> = scored
+        .iter()
+        .map(|s| ClientFacts {
+            client: s.buyer.client_id,
+            segment: s.buyer.rfm.segment,
+            repeat_purchases: s.customer.frequency,
+            days_since_last_purchase: u32::try_from((now - s.buyer.history.last_at).num_days()).unwrap_or(0),
+            days_as_customer: u32::try_from((now - s.buyer.history.first_at).num_days()).unwrap_or(0),
+            p_alive: s.p_alive,
+            expected_purchases_30: s.e30,
+            expected_purchases_90: s.e90,
+            expected_order_value: s.order_value.unwrap_or(0.0),
+            recent_value: value(&recent, s.buyer.client_id),
+            previous_value: value(&previous, s.buyer.client_id),
+            total_value: s.buyer.value_in_base.map_or(0.0, minor_to_f64),
+        })
+        .collect();
+    let actions = recommend::recommend(&facts, LISTED);
+
+    let mut at_risk: Vec<&Scored> = scored.iter().filter(|s| s.customer.frequency > 0 && s.p_alive < recommend::AT_RISK_P_ALIVE).collect();
+    at_risk.sort_by(|a, b| stake_at_risk(b).total_cmp(&stake_at_risk(a)));
+    at_risk.truncate(LISTED);
+    let mut likely: Vec<&Scored> = scored.iter().filter(|s| s.p_alive >= recommend::LIKELY_P_ALIVE).collect();
+    likely.sort_by(|a, b| stake_soon(b).total_cmp(&stake_soon(a)));
+    likely.truncate(LISTED);
+
+    let mut ids: Vec<i64> = at_risk.iter().chain(&likely).map(|s| s.buyer.client_id).collect();
+    ids.extend(actions.iter().filter_map(|a| a.client));
+    ids.sort_unstable();
+    ids.dedup();
+    let names = client_names(conn, company.id, &ids).await?;
+    let base = &company.base_currency;
+    let view = |s: &Scored| client_score(s, now, &names, base);
+    Ok(RecommendationsReport {
+        model,
+        segments,
+        at_risk: at_risk.into_iter().map(view).collect(),
+        likely_to_buy: likely.into_iter().map(view).collect(),
+        actions: actions.into_iter().map(|a| action(a, &names, base)).collect(),
+    })
+}
+
+fn score(buyer: Buyer, customer: Customer, bg: &BgNbd, gg: Option<&GammaGamma>) -> Scored {
+    let own_mean = buyer.value_in_base.map(|v| minor_to_f64(v) / minor_to_f64(buyer.history.sales.max(1)));
+    let order_value = match (gg, own_mean) {
+        (Some(gg), Some(mean)) => gg.expected_order_value(customer.frequency, mean).or(Some(mean)),
+        (_, mean) => mean,
+    };
+    let clv = order_value.map(|v| customers::clv(bg, &customer, v, CLV_MONTHS, MONTH_DAYS, MONTHLY_DISCOUNT));
+    Scored {
+        p_alive: bg.p_alive(&customer),
+        e30: bg.expected_purchases(&customer, 30.0),
+        e90: bg.expected_purchases(&customer, 90.0),
+        order_value,
+        clv,
+        buyer,
+        customer,
+    }
+}
+
+/// What an at-risk client would buy in 90 days if still active, times the chance they are gone.
+fn stake_at_risk(s: &Scored) -> f64 {
+    if s.p_alive <= 0.0 {
+        return 0.0;
+    }
+    s.order_value.unwrap_or(0.0) * s.e90 / s.p_alive * (1.0 - s.p_alive)
+}
+
+fn stake_soon(s: &Scored) -> f64 {
+    s.order_value.unwrap_or(0.0) * s.e30
+}
+
+fn client_score(s: &Scored, now: chrono::NaiveDateTime, names: &HashMap<i64, String>, base: &str) -> ClientScore {
+    let minor = |v: Option<f64>| money(v.and_then(f64_to_minor), base);
+    ClientScore {
+        client: client_ref(s.buyer.client_id, names),
+        segment: s.buyer.rfm.segment.into(),
+        purchases: s.buyer.history.sales,
+        last_purchase: s.buyer.history.last_at.date(),
+        days_since_last_purchase: i32::try_from((now - s.buyer.history.last_at).num_days()).unwrap_or(i32::MAX),
+        p_alive: s.p_alive,
+        expected_purchases_30_days: s.e30,
+        expected_purchases_90_days: s.e90,
+        expected_order_value: minor(s.order_value),
+        clv_12_months: minor(s.clv),
+    }
+}
+
+fn action(a: recommend::Action, names: &HashMap<i64, String>, base: &str) -> Action {
+    // Money evidence is shown in major units; the models work in minor units.
+    let scale = crate::currency::minor_units(base).map_or(100.0, |d| 10f64.powi(i32::from(d)));
+    let evidence = a
+        .evidence
+        .iter()
+        .map(|e| {
+            let (kind, value) = match *e {
+                AiEvidence::PAlive(v) => (EvidenceKind::PAlive, v),
+                AiEvidence::ExpectedPurchases30(v) => (EvidenceKind::ExpectedPurchases30Days, v),
+                AiEvidence::ExpectedPurchases90(v) => (EvidenceKind::ExpectedPurchases90Days, v),
+                AiEvidence::ExpectedOrderValue(v) => (EvidenceKind::ExpectedOrderValue, v / scale),
+                AiEvidence::RepeatPurchases(n) => (EvidenceKind::RepeatPurchases, f64::from(n)),
+                AiEvidence::DaysSinceLastPurchase(n) => (EvidenceKind::DaysSinceLastPurchase, f64::from(n)),
+                AiEvidence::RecentValue(v) => (EvidenceKind::RecentRevenue, v / scale),
+                AiEvidence::PreviousValue(v) => (EvidenceKind::PreviousRevenue, v / scale),
+                // The at-risk rule's threshold is an order value; the others are probabilities.
+                AiEvidence::Threshold(v) if a.kind == AiActionKind::CallAtRisk => (EvidenceKind::Threshold, v / scale),
+                AiEvidence::Threshold(v) => (EvidenceKind::Threshold, v),
+                AiEvidence::Clients(n) => (EvidenceKind::Clients, f64::from(u32::try_from(n).unwrap_or(u32::MAX))),
+            };
+            Evidence { kind, value }
+        })
+        .collect();
+    Action {
+        kind: match a.kind {
+            AiActionKind::CallAtRisk => ActionKind::CallAtRisk,
+            AiActionKind::OfferLikelyToBuy => ActionKind::OfferLikelyToBuy,
+            AiActionKind::WinBackLapsed => ActionKind::WinBackLapsed,
+            AiActionKind::Growing => ActionKind::Growing,
+            AiActionKind::Declining => ActionKind::Declining,
+            AiActionKind::FocusSegment => ActionKind::FocusSegment,
+        },
+        client: a.client.map(|id| client_ref(id, names)),
+        segment: a.segment.into(),
+        value_at_stake: Money::new(f64_to_minor(a.value_at_stake).unwrap_or(0), base),
+        evidence,
+    }
+}

@@ -1,0 +1,430 @@
+//! A few plain sentences from a report's own figures, in English and Russian: our own templates,
+//! with Russian plural forms (CLDR rules: one / few / many), locale number formats (1,240,000.50
+//! and 1 240 000,50) and money written after the number in Russian (1 240 000,00 ₽). Every
+//! number in them comes from the report; the assistant may add its words later, never figures.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::general::{GeneralReport, RfmSegment};
+use super::recommendations::{ActionKind, RecommendationsReport};
+use super::trends::{ForecastMethod, ForecastNoteKind, TrendsReport};
+use super::{Granularity, LocalizedText, ReportParameters};
+use crate::domain::money::Money;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    En,
+    Ru,
+}
+
+/// The CLDR plural category of `n` in Russian: 1, 21 → one; 2–4, 22 → few; else many.
+fn ru_form(n: i64) -> usize {
+    let (ten, hundred) = (n.rem_euclid(10), n.rem_euclid(100));
+    if ten == 1 && hundred != 11 {
+        0
+    } else if (2..=4).contains(&ten) && !(12..=14).contains(&hundred) {
+        1
+    } else {
+        2
+    }
+}
+
+/// `n` with the right Russian form: `ru_plural(5, ["продажа", "продажи", "продаж"])`.
+pub fn ru_plural(n: i64, forms: [&str; 3]) -> String {
+    let form = forms.get(ru_form(n)).copied().unwrap_or_default();
+    format!("{} {form}", int(n, Lang::Ru))
+}
+
+fn en_plural(n: i64, one: &str, many: &str) -> String {
+    format!("{} {}", int(n, Lang::En), if n == 1 { one } else { many })
+}
+
+/// Digits grouped by three: 1,240,000 (en) and 1 240 000 with no-break spaces (ru).
+fn group(digits: &str, lang: Lang) -> String {
+    let separator = if lang == Lang::En { ',' } else { '\u{a0}' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn int(n: i64, lang: Lang) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", group(&n.unsigned_abs().to_string(), lang))
+}
+
+fn money(m: &Money, lang: Lang) -> String {
+    let (sign, digits) = m.amount.strip_prefix('-').map_or(("", m.amount.as_str()), |d| ("-", d));
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut number = format!("{sign}{}", group(whole, lang));
+    if !fraction.is_empty() {
+        number.push(if lang == Lang::En { '.' } else { ',' });
+        number.push_str(fraction);
+    }
+    match (lang, m.currency.as_str()) {
+        (Lang::Ru, "RUB") => format!("{number}\u{a0}₽"),
+        _ => format!("{number}\u{a0}{}", m.currency),
+    }
+}
+
+fn decimal(v: f64, digits: usize, lang: Lang) -> String {
+    let text = format!("{:.digits$}", v.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let sign = if v < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) { "-" } else { "" };
+    let mut out = format!("{sign}{}", group(whole, lang));
+    if !fraction.is_empty() {
+        out.push(if lang == Lang::En { '.' } else { ',' });
+        out.push_str(fraction);
+    }
+    out
+}
+
+fn percent(v: f64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{}%", decimal(v, 1, lang)),
+        Lang::Ru => format!("{}\u{a0}%", decimal(v, 1, lang)),
+    }
+}
+
+const RU_MONTHS: [&str; 12] =
+    ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+fn date(d: NaiveDate, lang: Lang) -> String {
+    let month = usize::try_from(d.month0()).unwrap_or(0);
+    let name = match lang {
+        Lang::En => EN_MONTHS.get(month),
+        Lang::Ru => RU_MONTHS.get(month),
+    };
+    format!("{} {} {}", d.day(), name.copied().unwrap_or_default(), d.year())
+}
+
+fn range(p: &ReportParameters, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("From {} to {}", date(p.from, lang), date(p.to, lang)),
+        Lang::Ru => format!("С {} по {}", date(p.from, lang), date(p.to, lang)),
+    }
+}
+
+/// "up 12.5% on the previous period" / "на 12,5 % больше, чем в предыдущем периоде".
+fn change(v: f64, lang: Lang, against: (&str, &str)) -> String {
+    let size = percent(v.abs(), lang);
+    match (lang, v >= 0.0) {
+        (Lang::En, true) => format!("up {size} on {}", against.0),
+        (Lang::En, false) => format!("down {size} on {}", against.0),
+        (Lang::Ru, true) => format!("на {size} больше, чем {}", against.1),
+        (Lang::Ru, false) => format!("на {size} меньше, чем {}", against.1),
+    }
+}
+
+fn both(f: impl Fn(Lang) -> Vec<String>) -> LocalizedText {
+    LocalizedText { en: f(Lang::En).join(" "), ru: f(Lang::Ru).join(" ") }
+}
+
+fn missing_rates_sentence(missing: bool, base: &str, lang: Lang) -> Option<String> {
+    missing.then(|| match lang {
+        Lang::En => format!("Some figures cannot be given in {base}: an exchange rate is missing."),
+        Lang::Ru => format!("Часть сумм нельзя пересчитать в {base}: не хватает курса валюты."),
+    })
+}
+
+pub fn general(p: &ReportParameters, base: &str, r: &GeneralReport) -> LocalizedText {
+    both(|lang| {
+        let t = &r.totals;
+        let mut out = Vec::new();
+        if t.sales_count == 0 {
+            out.push(match lang {
+                Lang::En => format!("{}: no sales.", range(p, lang)),
+                Lang::Ru => format!("{}: продаж нет.", range(p, lang)),
+            });
+            return out;
+        }
+        let sales = match lang {
+            Lang::En => en_plural(t.sales_count, "sale", "sales"),
+            Lang::Ru => ru_plural(t.sales_count, ["продажа", "продажи", "продаж"]),
+        };
+        let mut first = match (&t.revenue_in_base, lang) {
+            (Some(m), Lang::En) => format!("{}: revenue {} from {sales}", range(p, lang), money(m, lang)),
+            (Some(m), Lang::Ru) => format!("{}: выручка {}, {sales}", range(p, lang), money(m, lang)),
+            (None, Lang::En) => format!("{}: {sales}", range(p, lang)),
+            (None, Lang::Ru) => format!("{}: {sales}", range(p, lang)),
+        };
+        if let Some(c) = r.change.revenue_percent {
+            first.push_str(&format!(" ({})", change(c, lang, ("the previous period", "в предыдущем периоде"))));
+        }
+        first.push('.');
+        out.push(first);
+        out.push(match lang {
+            Lang::En => format!("{}, {} of them new.", en_plural(t.buyers, "buyer", "buyers"), int(t.new_buyers, lang)),
+            Lang::Ru => format!(
+                "{}, из них новых — {}.",
+                ru_plural(t.buyers, ["покупатель", "покупателя", "покупателей"]),
+                int(t.new_buyers, lang)
+            ),
+        });
+        if let Some(aov) = &t.average_order_value {
+            out.push(match lang {
+                Lang::En => format!("Average order value {}.", money(aov, lang)),
+                Lang::Ru => format!("Средний чек — {}.", money(aov, lang)),
+            });
+        }
+        if let Some(top) = r.top_clients.first()
+            && let Some(value) = &top.revenue_in_base
+        {
+            out.push(match lang {
+                Lang::En => format!("The top client is {} with {}.", top.client.name, money(value, lang)),
+                Lang::Ru => format!("Крупнейший клиент — {}: {}.", top.client.name, money(value, lang)),
+            });
+        }
+        out.extend(missing_rates_sentence(t.revenue_in_base.is_none(), base, lang));
+        out
+    })
+}
+
+fn unit_plural(g: Granularity, n: i64, lang: Lang) -> String {
+    match (lang, g) {
+        (Lang::En, Granularity::Day) => en_plural(n, "day", "days"),
+        (Lang::En, Granularity::Week) => en_plural(n, "week", "weeks"),
+        (Lang::En, Granularity::Month) => en_plural(n, "month", "months"),
+        (Lang::Ru, Granularity::Day) => ru_plural(n, ["день", "дня", "дней"]),
+        (Lang::Ru, Granularity::Week) => ru_plural(n, ["неделя", "недели", "недель"]),
+        (Lang::Ru, Granularity::Month) => ru_plural(n, ["месяц", "месяца", "месяцев"]),
+    }
+}
+
+fn method_name(m: ForecastMethod, lang: Lang) -> &'static str {
+    match (m, lang) {
+        (ForecastMethod::Naive, Lang::En) => "the last value repeated (naive)",
+        (ForecastMethod::Naive, Lang::Ru) => "повтор последнего значения (наивный)",
+        (ForecastMethod::SeasonalNaive, Lang::En) => "last season repeated (seasonal naive)",
+        (ForecastMethod::SeasonalNaive, Lang::Ru) => "повтор прошлого сезона (сезонный наивный)",
+        (ForecastMethod::Theta, _) => "Theta",
+        (ForecastMethod::Ets, Lang::En) => "exponential smoothing (ETS)",
+        (ForecastMethod::Ets, Lang::Ru) => "экспоненциальное сглаживание (ETS)",
+        (ForecastMethod::MstlEts | ForecastMethod::MstlEtsLog, Lang::En) => "seasonal decomposition with exponential smoothing (MSTL + ETS)",
+        (ForecastMethod::MstlEts | ForecastMethod::MstlEtsLog, Lang::Ru) => "сезонная декомпозиция со сглаживанием (MSTL + ETS)",
+    }
+}
+
+pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedText {
+    both(|lang| {
+        let g = p.granularity;
+        let full: Vec<_> = r.series.iter().filter(|s| !s.partial).collect();
+        let mut out = Vec::new();
+        let count = i64::try_from(full.len()).unwrap_or(i64::MAX);
+        let mut first = match lang {
+            Lang::En => format!("{}: {} of revenue", range(p, lang), unit_plural(g, count, lang)),
+            Lang::Ru => format!("{}: выручка за {}", range(p, lang), unit_plural(g, count, lang)),
+        };
+        if let Some(last) = full.last()
+            && let Some(value) = &last.revenue_in_base
+        {
+            first.push_str(&match lang {
+                Lang::En => format!("; the last full one brought {}", money(value, lang)),
+                Lang::Ru => format!("; последний полный период — {}", money(value, lang)),
+            });
+            if let Some(g) = last.growth_percent {
+                first.push_str(&format!(" ({})", change(g, lang, ("the one before", "в предыдущем"))));
+            }
+        }
+        first.push('.');
+        out.push(first);
+        let f = &r.forecast;
+        if let (Some(next), Some(last)) = (f.points.first(), f.points.last()) {
+            let total: i64 = f.points.iter().map(|x| x.value.amount_minor).sum();
+            let total = Money::new(total, base);
+            let horizon = unit_plural(g, i64::try_from(f.points.len()).unwrap_or(0), lang);
+            out.push(match lang {
+                Lang::En => format!(
+                    "Forecast for the next {horizon}: {} in total; the next period {} (80% interval {} to {}), the last {}.",
+                    money(&total, lang),
+                    money(&next.value, lang),
+                    money(&next.lower80, lang),
+                    money(&next.upper80, lang),
+                    money(&last.value, lang),
+                ),
+                Lang::Ru => format!(
+                    "Прогноз на {horizon} вперёд: всего {}; следующий период — {} (80-процентный интервал от {} до {}), последний — {}.",
+                    money(&total, lang),
+                    money(&next.value, lang),
+                    money(&next.lower80, lang),
+                    money(&next.upper80, lang),
+                    money(&last.value, lang),
+                ),
+            });
+            let method = method_name(f.method, lang);
+            out.push(match (&f.accuracy, lang) {
+                (Some(a), Lang::En) => format!(
+                    "Method: {method}. Tested on {} held-out stretches of the history, its error was {} of the naive forecast's (MASE; seasonal naive: {}), and {} of actual values fell inside the 80% interval.",
+                    a.origins,
+                    a.mase.map_or("unknown".to_owned(), |m| decimal(m, 2, lang)),
+                    a.baseline_mase.map_or("unknown".to_owned(), |m| decimal(m, 2, lang)),
+                    percent(a.coverage80 * 100.0, lang),
+                ),
+                (Some(a), Lang::Ru) => format!(
+                    "Метод: {method}. На отложенных участках истории ({}) его ошибка составила {} от ошибки наивного прогноза (MASE; у сезонного наивного — {}), в 80-процентный интервал попало {} фактических значений.",
+                    a.origins,
+                    a.mase.map_or("неизвестно".to_owned(), |m| decimal(m, 2, lang)),
+                    a.baseline_mase.map_or("неизвестно".to_owned(), |m| decimal(m, 2, lang)),
+                    percent(a.coverage80 * 100.0, lang),
+                ),
+                (None, Lang::En) => format!("Method: {method}. The history is too short to test the forecast: treat it as a rough guide."),
+                (None, Lang::Ru) => format!("Метод: {method}. История слишком коротка, чтобы проверить прогноз: это лишь ориентир."),
+            });
+        } else {
+            out.push(match lang {
+                Lang::En => "There is not enough history for a forecast.".to_owned(),
+                Lang::Ru => "Для прогноза недостаточно истории.".to_owned(),
+            });
+        }
+        if let Some(strength) = r.seasonal_strength
+            && strength >= 0.6
+        {
+            out.push(match lang {
+                Lang::En => format!("Revenue follows a clear season ({} of the variation).", percent(strength * 100.0, lang)),
+                Lang::Ru => format!("У выручки выраженная сезонность ({} колебаний).", percent(strength * 100.0, lang)),
+            });
+        }
+        if f.notes.iter().any(|n| n.kind == ForecastNoteKind::ShortForSeason) {
+            out.push(match lang {
+                Lang::En => "The history is shorter than two seasons, so seasonality was not modelled.".to_owned(),
+                Lang::Ru => "История короче двух сезонов, поэтому сезонность не учитывалась.".to_owned(),
+            });
+        }
+        out.extend(missing_rates_sentence(f.notes.iter().any(|n| n.kind == ForecastNoteKind::MissingRates), base, lang));
+        out
+    })
+}
+
+fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (RfmSegment::Champions, Lang::En) => "champions",
+        (RfmSegment::Champions, Lang::Ru) => "чемпионы",
+        (RfmSegment::Loyal, Lang::En) => "loyal",
+        (RfmSegment::Loyal, Lang::Ru) => "лояльные",
+        (RfmSegment::PotentialLoyalists, Lang::En) => "potential loyalists",
+        (RfmSegment::PotentialLoyalists, Lang::Ru) => "потенциально лояльные",
+        (RfmSegment::NewCustomers, Lang::En) => "new customers",
+        (RfmSegment::NewCustomers, Lang::Ru) => "новые",
+        (RfmSegment::Promising, Lang::En) => "promising",
+        (RfmSegment::Promising, Lang::Ru) => "перспективные",
+        (RfmSegment::NeedAttention, Lang::En) => "need attention",
+        (RfmSegment::NeedAttention, Lang::Ru) => "требуют внимания",
+        (RfmSegment::AboutToSleep, Lang::En) => "about to sleep",
+        (RfmSegment::AboutToSleep, Lang::Ru) => "засыпающие",
+        (RfmSegment::AtRisk, Lang::En) => "at risk",
+        (RfmSegment::AtRisk, Lang::Ru) => "под угрозой ухода",
+        (RfmSegment::CantLose, Lang::En) => "can't lose",
+        (RfmSegment::CantLose, Lang::Ru) => "нельзя потерять",
+        (RfmSegment::Hibernating, Lang::En) => "hibernating",
+        (RfmSegment::Hibernating, Lang::Ru) => "спящие",
+    }
+}
+
+pub fn recommendations(_p: &ReportParameters, base: &str, r: &RecommendationsReport) -> LocalizedText {
+    both(|lang| {
+        let m = &r.model;
+        let mut out = Vec::new();
+        out.push(match lang {
+            Lang::En => format!("{}, {} of them bought more than once.", en_plural(m.clients, "buyer", "buyers"), int(m.repeat_buyers, lang)),
+            Lang::Ru => format!(
+                "{}, из них повторно покупали — {}.",
+                ru_plural(m.clients, ["покупатель", "покупателя", "покупателей"]),
+                int(m.repeat_buyers, lang)
+            ),
+        });
+        if m.bg_nbd.is_none() {
+            out.push(match lang {
+                Lang::En => "There are too few repeat purchases to model who will buy again; the lists below stay empty.".to_owned(),
+                Lang::Ru => "Повторных покупок слишком мало, чтобы оценить, кто купит снова; списки ниже пусты.".to_owned(),
+            });
+            return out;
+        }
+        let at_risk: Vec<_> = r.actions.iter().filter(|a| a.kind == ActionKind::CallAtRisk).collect();
+        if let Some(top) = at_risk.first() {
+            let total = Money::new(at_risk.iter().map(|a| a.value_at_stake.amount_minor).sum(), base);
+            let n = i64::try_from(at_risk.len()).unwrap_or(0);
+            let name = top.client.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+            out.push(match lang {
+                Lang::En => format!(
+                    "{} at risk of leaving, {} at stake: call them first, starting with {name} ({} at stake).",
+                    en_plural(n, "valuable client is", "valuable clients are"),
+                    money(&total, lang),
+                    money(&top.value_at_stake, lang),
+                ),
+                Lang::Ru => format!(
+                    "Под угрозой ухода {}, на кону {}: позвоните им в первую очередь, начиная с клиента {name} ({}).",
+                    ru_plural(n, ["ценный клиент", "ценных клиента", "ценных клиентов"]),
+                    money(&total, lang),
+                    money(&top.value_at_stake, lang),
+                ),
+            });
+        }
+        let likely = r.actions.iter().filter(|a| a.kind == ActionKind::OfferLikelyToBuy).count();
+        if likely > 0 {
+            let n = i64::try_from(likely).unwrap_or(0);
+            out.push(match lang {
+                Lang::En => format!("{} likely to buy in the next 30 days: a good moment for an offer.", en_plural(n, "client is", "clients are")),
+                Lang::Ru => format!(
+                    "{} скорее всего {} в ближайшие 30 дней: хороший момент для предложения.",
+                    ru_plural(n, ["клиент", "клиента", "клиентов"]),
+                    if ru_form(n) == 0 { "купит" } else { "купят" },
+                ),
+            });
+        }
+        if let Some(focus) = r.actions.iter().find(|a| a.kind == ActionKind::FocusSegment) {
+            out.push(match lang {
+                Lang::En => format!(
+                    "The segment with the most at stake is “{}”: {}.",
+                    segment_name(focus.segment, lang),
+                    money(&focus.value_at_stake, lang)
+                ),
+                Lang::Ru => format!(
+                    "Больше всего на кону в сегменте «{}»: {}.",
+                    segment_name(focus.segment, lang),
+                    money(&focus.value_at_stake, lang)
+                ),
+            });
+        }
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_plural_forms() {
+        let forms = ["продажа", "продажи", "продаж"];
+        for (n, expected) in [
+            (1, "1 продажа"),
+            (2, "2 продажи"),
+            (5, "5 продаж"),
+            (11, "11 продаж"),
+            (12, "12 продаж"),
+            (21, "21 продажа"),
+            (22, "22 продажи"),
+            (111, "111 продаж"),
+            (1_001, "1\u{a0}001 продажа"),
+            (0, "0 продаж"),
+        ] {
+            assert_eq!(ru_plural(n, forms), expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_money_per_locale() {
+        let m = Money::new(124_000_050, "RUB");
+        assert_eq!(money(&m, Lang::Ru), "1\u{a0}240\u{a0}000,50\u{a0}₽");
+        assert_eq!(money(&m, Lang::En), "1,240,000.50\u{a0}RUB");
+        assert_eq!(money(&Money::new(-1500, "JPY"), Lang::En), "-1,500\u{a0}JPY");
+        assert_eq!(percent(12.345, Lang::Ru), "12,3\u{a0}%");
+        assert_eq!(percent(-0.04, Lang::En), "0.0%");
+        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(), Lang::Ru), "1 марта 2026");
+    }
+}
