@@ -132,6 +132,7 @@ fn schema_rs_columns() -> Columns {
             "Text" => "text",
             "Timestamp" => "timestamp",
             "Bool" => "boolean",
+            "Date" => "date",
             other => panic!("schema.rs: type {other} of {t}.{column} is not mapped in this test"),
         };
         out.entry(t.clone())
