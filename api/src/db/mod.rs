@@ -14,6 +14,7 @@ pub mod exchange_rates;
 pub mod figures;
 pub mod interactions;
 pub mod sales;
+pub mod saved_reports;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;

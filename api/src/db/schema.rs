@@ -138,6 +138,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    saved_reports (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        name -> Text,
+        kind -> Text,
+        parameters -> Text,
+        snapshot -> Text,
+        shared_with_members -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_links (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        saved_report_id -> BigInt,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -147,6 +175,8 @@ diesel::joinable!(clients -> companies (company_id));
 diesel::joinable!(client_stats -> clients (client_id));
 diesel::joinable!(sales -> clients (client_id));
 diesel::joinable!(interactions -> clients (client_id));
+diesel::joinable!(saved_reports -> companies (company_id));
+diesel::joinable!(report_links -> saved_reports (saved_report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
@@ -160,4 +190,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     client_stats,
     sales,
     interactions,
+    saved_reports,
+    report_links,
 );

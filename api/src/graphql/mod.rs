@@ -26,6 +26,7 @@ pub struct QueryRoot(
     sales::SaleQuery,
     interactions::InteractionQuery,
     reports::ReportQuery,
+    reports::saved::SavedReportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -37,6 +38,7 @@ pub struct MutationRoot(
     interactions::InteractionMutation,
     integrations::IntegrationMutation,
     reports::ReportMutation,
+    reports::saved::SavedReportMutation,
 );
 
 #[derive(MergedSubscription, Default)]

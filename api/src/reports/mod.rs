@@ -24,6 +24,7 @@ pub mod general;
 pub mod periods;
 pub mod rates;
 pub mod recommendations;
+pub mod saved;
 pub mod summary;
 pub mod trends;
 

@@ -17,6 +17,7 @@ mod faults;
 mod harness;
 mod loaders;
 mod reports;
+mod saved_reports;
 mod schema_files;
 mod snapshots;
 mod subscriptions;

@@ -1,0 +1,2 @@
+DROP TABLE report_links;
+DROP TABLE saved_reports;
