@@ -1,5 +1,8 @@
 //! The HTTP surface: `/graphql` (POST queries, GET GraphiQL), `/graphql/ws` (subscriptions over
-//! graphql-ws), `/health`. Turns each request into a principal before the schema runs.
+//! graphql-ws), `/health`, report downloads ([`exports`]). Turns each request into a principal
+//! before the schema runs.
+
+mod exports;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -86,6 +89,9 @@ pub fn api_routes(api: Api) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(subscriptions))
         .route("/health", get(health))
+        .route("/reports/export", get(exports::live))
+        .route("/reports/saved/{id}/export", get(exports::saved_report))
+        .route("/shared/{token}/export", get(exports::shared))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(api)

@@ -26,6 +26,7 @@ pub mod rates;
 pub mod recommendations;
 pub mod saved;
 pub mod summary;
+pub mod export;
 pub mod trends;
 
 use async_graphql::{ID, SimpleObject, Union};

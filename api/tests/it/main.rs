@@ -13,6 +13,7 @@ mod accounts;
 mod bad_input;
 mod batches;
 mod clients;
+mod exports;
 mod faults;
 mod harness;
 mod loaders;
