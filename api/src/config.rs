@@ -33,6 +33,9 @@ pub struct Config {
     /// inside their transaction, after writing their rows and before committing, so a test can
     /// kill the server mid-batch. Unset in real use.
     pub fault_batch_pause: Option<Duration>,
+    /// `CRM_FAULT_REPORT_STEP_PAUSE_MS`: for tests only. Each step of a report job waits this
+    /// long first, so a test can watch and cancel it. Unset in real use.
+    pub fault_report_step_pause: Option<Duration>,
 }
 
 impl Default for Config {
@@ -49,6 +52,7 @@ impl Default for Config {
             api_key_rate_per_min: 600,
             login_rate_per_min: 10,
             fault_batch_pause: None,
+            fault_report_step_pause: None,
         }
     }
 }
@@ -82,6 +86,7 @@ impl Config {
                 .unwrap_or(d.api_key_rate_per_min),
             login_rate_per_min: parse("CRM_LOGIN_RATE_PER_MIN")?.unwrap_or(d.login_rate_per_min),
             fault_batch_pause: parse("CRM_FAULT_BATCH_PAUSE_MS")?.map(Duration::from_millis),
+            fault_report_step_pause: parse("CRM_FAULT_REPORT_STEP_PAUSE_MS")?.map(Duration::from_millis),
         })
     }
 }

@@ -21,6 +21,8 @@ const IDS_PER_NOTIFY: usize = 400;
 pub enum Entity {
     Client,
     Sale,
+    /// A report job moved on (progress, done, failed, cancelled).
+    ReportJob,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]

@@ -13,6 +13,7 @@ pub mod companies;
 pub mod exchange_rates;
 pub mod figures;
 pub mod interactions;
+pub mod report_jobs;
 pub mod sales;
 pub mod saved_reports;
 pub mod schema;

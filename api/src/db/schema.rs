@@ -166,6 +166,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_jobs (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        requested_by -> Nullable<BigInt>,
+        parameters -> Text,
+        state -> Text,
+        progress -> Integer,
+        step -> Text,
+        result -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -177,6 +193,7 @@ diesel::joinable!(sales -> clients (client_id));
 diesel::joinable!(interactions -> clients (client_id));
 diesel::joinable!(saved_reports -> companies (company_id));
 diesel::joinable!(report_links -> saved_reports (saved_report_id));
+diesel::joinable!(report_jobs -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
@@ -192,4 +209,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     interactions,
     saved_reports,
     report_links,
+    report_jobs,
 );

@@ -27,6 +27,7 @@ pub struct QueryRoot(
     interactions::InteractionQuery,
     reports::ReportQuery,
     reports::saved::SavedReportQuery,
+    reports::jobs::ReportJobQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,10 +40,15 @@ pub struct MutationRoot(
     integrations::IntegrationMutation,
     reports::ReportMutation,
     reports::saved::SavedReportMutation,
+    reports::jobs::ReportJobMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(clients::ClientSubscription, sales::SaleSubscription);
+pub struct SubscriptionRoot(
+    clients::ClientSubscription,
+    sales::SaleSubscription,
+    reports::jobs::ReportJobSubscription,
+);
 
 pub type CrmSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -7,7 +7,9 @@
 //! - `GET /reports/saved/{id}/export?format=xlsx` — a saved report's snapshot, for whoever may
 //!   see it;
 //! - `GET /shared/{token}/export?format=xlsx` — the snapshot a read-only link shows, for anyone
-//!   holding the link.
+//!   holding the link;
+//! - `GET /reports/jobs/{id}/export` — a finished report job of the company (any server process
+//!   on the database can serve it).
 //!
 //! `format` is `csv` (default) or `xlsx`; `lang` is `en` (default) or `ru`. Errors answer with a
 //! status and the GraphQL error shape: 400 BAD_USER_INPUT, 401, 403, 404, 429, 503.
@@ -139,6 +141,20 @@ pub(super) async fn shared(State(api): State<Api>, Path(token): Path<String>, Qu
             let (format, lang) = format_and_lang(&q)?;
             let row = saved::open_link(&api.app.db, &token).await?;
             Ok((saved::snapshot(&row)?, format, lang))
+        }
+        .await,
+    )
+}
+
+pub(super) async fn job(State(api): State<Api>, headers: HeaderMap, Path(id): Path<String>, Query(q): Params) -> Response {
+    answer(
+        async {
+            let principal = api.app.authenticate(bearer(&headers)).await?;
+            let company_id = principal.company()?;
+            let (format, lang) = format_and_lang(&q)?;
+            let id = crate::domain::validate::id(&id).ok_or(ApiError::NotFound)?;
+            let job = crate::reports::jobs::get(&api.app, company_id, id).await?;
+            Ok((crate::reports::jobs::result(&job)?, format, lang))
         }
         .await,
     )

@@ -92,6 +92,7 @@ pub fn api_routes(api: Api) -> Router {
         .route("/reports/export", get(exports::live))
         .route("/reports/saved/{id}/export", get(exports::saved_report))
         .route("/shared/{token}/export", get(exports::shared))
+        .route("/reports/jobs/{id}/export", get(exports::job))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(api)

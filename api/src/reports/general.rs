@@ -10,6 +10,7 @@ use crm_ai::segments::{self, CohortCounts, RfmInput};
 use serde::{Deserialize, Serialize};
 
 use super::periods::{self, Granularity, Period};
+use super::jobs::Progress;
 use super::rates::{Missing, Rates};
 use super::{ClientRef, Company, ReportParameters, change_percent, minor_to_f64, money};
 use crate::db::figures::{self, Bounds, Filter};
@@ -242,6 +243,7 @@ pub(super) async fn build(
     filter: &Filter,
     rates: &Rates,
     missing: &mut Missing,
+    progress: &mut Progress,
 ) -> ApiResult<GeneralReport> {
     let tz = company.time_zone;
     let (from, to) = (parameters.from, parameters.to);
@@ -252,8 +254,11 @@ pub(super) async fn build(
     let previous_cut = periods::cut(tz, previous_from, previous_to, parameters.granularity).map_err(bad_range)?;
     let previous_range = periods::range(tz, previous_from, previous_to).map_err(bad_range)?;
 
+    progress.step(5, "periods").await?;
     let current = series(conn, company, &cut, filter, rates, missing).await?;
+    progress.step(20, "previous period").await?;
     let before = series(conn, company, &previous_cut, filter, rates, &mut Missing::default()).await?;
+    progress.step(35, "totals").await?;
     let totals_now = totals(conn, company, range, &current, filter).await?;
     let totals_before = totals(conn, company, previous_range, &before, filter).await?;
     let amount = |f: &Figures, pick: fn(&Figures) -> Option<&Money>| pick(f).map(|m| minor_to_f64(m.amount_minor));
@@ -274,9 +279,12 @@ pub(super) async fn build(
     };
 
     let by_currency = by_currency(&current, rates, from, &company.base_currency, missing);
+    progress.step(50, "top clients").await?;
     let top_clients = top_clients(conn, company, range, filter, rates, from, missing).await?;
     let by_status = by_status(conn, company, range, filter).await?;
+    progress.step(65, "segments").await?;
     let segments = rfm_segments(conn, company, range.end, to, filter, rates, missing).await?.0;
+    progress.step(85, "cohorts").await?;
     let (cohorts, mean_retention) = cohorts(conn, company, from, to, filter).await?;
 
     Ok(GeneralReport {

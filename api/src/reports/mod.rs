@@ -21,6 +21,7 @@
 #![deny(clippy::as_conversions)]
 
 pub mod general;
+pub mod jobs;
 pub mod periods;
 pub mod rates;
 pub mod recommendations;
@@ -191,6 +192,11 @@ pub fn check(parameters: &ReportParameters) -> ApiResult<figures::Filter> {
 /// BAD_USER_INPUT for bad parameters ([`check`], and a range with too many periods), NOT_FOUND
 /// when the company is gone, UNAVAILABLE or INTERNAL from the database.
 pub async fn run(db: &Db, company_id: i64, parameters: ReportParameters) -> ApiResult<Report> {
+    run_with(db, company_id, parameters, &mut jobs::Progress::none()).await
+}
+
+/// [`run`], reporting its steps to `progress` (a job's), which may stop it.
+pub async fn run_with(db: &Db, company_id: i64, parameters: ReportParameters, progress: &mut jobs::Progress) -> ApiResult<Report> {
     let filter = check(&parameters)?;
     let mut conn = db.read().await?;
     let row = db::companies::by_id(&mut conn, company_id).await?.ok_or(ApiError::NotFound)?;
@@ -201,17 +207,17 @@ pub async fn run(db: &Db, company_id: i64, parameters: ReportParameters) -> ApiR
     let mut missing = rates::Missing::default();
     let (body, summary) = match parameters.kind {
         ReportKind::General => {
-            let report = general::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing).await?;
+            let report = general::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing, progress).await?;
             let summary = summary::general(&parameters, &company.base_currency, &report);
             (ReportBody::General(report), summary)
         }
         ReportKind::Trends => {
-            let report = trends::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing).await?;
+            let report = trends::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing, progress).await?;
             let summary = summary::trends(&parameters, &company.base_currency, &report);
             (ReportBody::Trends(report), summary)
         }
         ReportKind::Recommendations => {
-            let report = recommendations::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing).await?;
+            let report = recommendations::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing, progress).await?;
             let summary = summary::recommendations(&parameters, &company.base_currency, &report);
             (ReportBody::Recommendations(report), summary)
         }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::general::{Buyer, RfmSegment, SegmentFigures, bad_range, client_names, client_ref, revenue_by_client, rfm_segments};
 use super::periods;
+use super::jobs::Progress;
 use super::rates::{Missing, Rates};
 use super::{ClientRef, Company, ReportParameters, days_between, f64_to_minor, minor_to_f64, money};
 use crate::db::DbConn;
@@ -168,10 +169,13 @@ pub(super) async fn build(
     filter: &Filter,
     rates: &Rates,
     missing: &mut Missing,
+    progress: &mut Progress,
 ) -> ApiResult<RecommendationsReport> {
     let range = periods::range(company.time_zone, parameters.from, parameters.to).map_err(bad_range)?;
     let now = range.end;
+    progress.step(5, "segments").await?;
     let (segments, buyers) = rfm_segments(conn, company, now, parameters.to, filter, rates, missing).await?;
+    progress.step(30, "customer models").await?;
 
     let customers: Vec<Customer> = buyers
         .iter()
@@ -241,6 +245,7 @@ pub(super) async fn build(
     let gg: Option<GammaGamma> = gg.map(|f| f.params);
     let scored: Vec<Scored> = buyers.into_iter().zip(customer_list).map(|(buyer, customer)| score(buyer, customer, &bg, gg.as_ref())).collect();
 
+    progress.step(70, "recent revenue").await?;
     // Revenue in the last 90 days against the 90 before, for growing and declining clients.
     let window = |back: u64| now.checked_sub_days(Days::new(back)).unwrap_or(now);
     let recent = Bounds { start: window(WINDOW_DAYS), end: now };

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::general::{bad_range, series};
 use super::periods;
+use super::jobs::Progress;
 use super::rates::{Missing, Rates};
 use super::{Company, ReportParameters, f64_to_minor, minor_to_f64};
 use crate::db::DbConn;
@@ -132,10 +133,13 @@ pub(super) async fn build(
     filter: &Filter,
     rates: &Rates,
     missing: &mut Missing,
+    progress: &mut Progress,
 ) -> ApiResult<TrendsReport> {
     let granularity = parameters.granularity;
     let cut = periods::cut(company.time_zone, parameters.from, parameters.to, granularity).map_err(bad_range)?;
+    progress.step(5, "periods").await?;
     let data = series(conn, company, &cut, filter, rates, missing).await?;
+    progress.step(40, "forecast").await?;
     let season = granularity.season_length();
     let revenue: Vec<Option<f64>> = data
         .periods

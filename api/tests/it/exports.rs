@@ -24,11 +24,38 @@ struct Download {
 }
 
 async fn get(s: &Server, path: &str, token: Option<&str>) -> Download {
+    get_on(&s.router, path, token).await
+}
+
+pub async fn get_status(s: &Server, path: &str, token: Option<&str>) -> u16 {
+    get(s, path, token).await.status
+}
+
+/// Another application's router on the same database (a second server process's worth).
+pub struct RouterOnly(pub axum::Router);
+
+impl RouterOnly {
+    pub async fn get_status(&self, path: &str, token: Option<&str>) -> u16 {
+        get_on(&self.0, path, token).await.status
+    }
+
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = serde_json::to_vec(&json!({ "query": query, "variables": variables })).unwrap();
+        let response = self.0.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+        serde_json::from_slice(&axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap()).unwrap()
+    }
+}
+
+async fn get_on(router: &axum::Router, path: &str, token: Option<&str>) -> Download {
     let mut req = Request::get(path);
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
-    let response = s.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let response = router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
     let header_text = |name| response.headers().get(name).map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned()).unwrap_or_default();
     let (status, content_type, disposition) = (response.status().as_u16(), header_text(header::CONTENT_TYPE), header_text(header::CONTENT_DISPOSITION));
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();

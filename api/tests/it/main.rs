@@ -17,6 +17,7 @@ mod exports;
 mod faults;
 mod harness;
 mod loaders;
+mod report_jobs;
 mod reports;
 mod saved_reports;
 mod schema_files;

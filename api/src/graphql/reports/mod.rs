@@ -1,5 +1,6 @@
 //! Reports and the exchange rates they convert with: thin adapters over `crate::reports`.
 
+pub mod jobs;
 pub mod saved;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
