@@ -10,8 +10,8 @@
 //! - **Win back** a lapsed client: P(alive) < 0.2 and a repeat buyer. At stake: what they used to
 //!   spend per 90 days.
 //! - **Growing** / **declining** clients: revenue in the latest window at least 1.5× / at most
-//!   half that of the window before (with something in the window before for declines). At
-//!   stake: the absolute change.
+//!   half that of the window before, which must hold some revenue (a new client is neither).
+//!   At stake: the absolute change.
 //! - **Focus** on the RFM segment with the most value at stake in the actions above.
 //!
 //! v is the Gamma-Gamma expected order value. Thresholds are constants here, stated in each
@@ -131,7 +131,8 @@ pub fn recommend(clients: &[ClientFacts], per_kind: usize) -> Vec<Action> {
         }
         let change = c.recent_value - c.previous_value;
         let windows = vec![Evidence::RecentValue(c.recent_value), Evidence::PreviousValue(c.previous_value)];
-        if c.recent_value > 0.0 && c.recent_value >= GROWTH_RATIO * c.previous_value && change > 0.0 {
+        // Growth needs something to grow from: a new client is not a growing one.
+        if c.previous_value > 0.0 && c.recent_value >= GROWTH_RATIO * c.previous_value {
             actions.push(action(ActionKind::Growing, change, windows));
         } else if c.previous_value > 0.0 && c.recent_value <= DECLINE_RATIO * c.previous_value {
             actions.push(action(ActionKind::Declining, -change, windows));
@@ -224,6 +225,8 @@ mod tests {
         assert_eq!((focus.segment, focus.value_at_stake), (Segment::Hibernating, 270.0), "the lapsed client's segment holds most");
         assert!(actions.windows(2).all(|w| w[0].value_at_stake >= w[1].value_at_stake), "ranked by value");
         assert!(actions.iter().all(|a| a.client != Some(6)), "a steady, active client needs no action");
+        let new = ClientFacts { previous_value: 0.0, recent_value: 500.0, ..client(9) };
+        assert!(recommend(&[new], 10).iter().all(|a| a.kind != ActionKind::Growing), "a new client is not growing");
     }
 
     #[test]

@@ -7,11 +7,24 @@ const MAX_TERMS: u32 = 1_000_000;
 /// Rescale when the running sum passes this.
 const RESCALE_ABOVE: f64 = 1e200;
 
-/// ln ₂F₁(a, b; c; z); `NaN` when an argument is outside the domain above or the series has not
-/// converged in a million terms.
+/// ln ₂F₁(a, b; c; z); `NaN` when an argument is outside the domain, the function is negative
+/// there, or the series has not converged in a million terms.
+#[cfg(test)]
 pub(super) fn ln_2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0 && c > 0.0 && (0.0..1.0).contains(&z)) {
-        return f64::NAN;
+    match signed_ln_2f1(a, b, c, z) {
+        Some((sign, ln)) if sign > 0.0 => ln,
+        _ => f64::NAN,
+    }
+}
+
+/// ₂F₁(a, b; c; z) as (sign, ln |value|), for a, b > 0, 0 ≤ z < 1 and any c that is not zero
+/// or a negative integer. c ≤ 0 happens in the BG/NBD expectation of a client who never bought
+/// again when the fit gives a + b ≤ 1: the first terms then change sign, later ones do not.
+/// `None` outside that domain or without convergence in a million terms.
+pub(super) fn signed_ln_2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
+    let domain = a > 0.0 && b > 0.0 && (0.0..1.0).contains(&z) && c.is_finite();
+    if !domain || (c <= 0.0 && c.fract() == 0.0) {
+        return None;
     }
     let (mut term, mut sum, mut ln_scale) = (1.0_f64, 1.0_f64, 0.0_f64);
     for k in 0..MAX_TERMS {
@@ -19,22 +32,23 @@ pub(super) fn ln_2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
         let ratio = (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
         term *= ratio;
         sum += term;
-        if sum > RESCALE_ABOVE {
+        if sum.abs() > RESCALE_ABOVE || term.abs() > RESCALE_ABOVE {
             term /= RESCALE_ABOVE;
             sum /= RESCALE_ABOVE;
             ln_scale += RESCALE_ABOVE.ln();
         }
-        // Once the ratio is below 1 the terms only shrink; stop when they no longer count.
-        if ratio < 1.0 && term <= sum * 1e-16 {
-            return sum.ln() + ln_scale;
+        // Once c + k > 0 and the ratio is below 1, the terms only shrink; stop when they no
+        // longer count.
+        if c + k > 0.0 && ratio.abs() < 1.0 && term.abs() <= sum.abs() * 1e-16 {
+            return (sum != 0.0 && sum.is_finite()).then(|| (sum.signum(), sum.abs().ln() + ln_scale));
         }
     }
-    f64::NAN
+    None
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ln_2f1;
+    use super::{ln_2f1, signed_ln_2f1};
 
     #[test]
     fn closed_forms() {
@@ -55,6 +69,21 @@ mod tests {
         let expected = -400.0 * (1.0 - 0.95f64).ln();
         let got = ln_2f1(400.0, 600.0, 600.0, 0.95);
         assert!((got - expected).abs() < 1e-8 * expected, "{got} vs {expected}");
+    }
+
+    #[test]
+    fn a_negative_c_sums_its_signed_terms() {
+        // Against a plain sum of the series where it converges fast (z = 0.3).
+        let (a, b, c, z) = (0.8, 2.4, -0.6, 0.3);
+        let (mut term, mut sum) = (1.0_f64, 1.0_f64);
+        for k in 0..200 {
+            let k = f64::from(k);
+            term *= (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
+            sum += term;
+        }
+        let (sign, ln) = signed_ln_2f1(a, b, c, z).unwrap_or((0.0, 0.0));
+        assert!((sign * ln.exp() - sum).abs() < 1e-12 * sum.abs(), "{sign} {ln} vs {sum}");
+        assert_eq!(signed_ln_2f1(1.0, 1.0, -2.0, 0.5), None, "c a negative integer");
     }
 
     #[test]

@@ -175,7 +175,8 @@ impl BgNbd {
 
     /// E[Y(t) | x, t_x, T]: expected purchases in the next `t` time units (FHL 2005 eq. 10),
     /// with the Gaussian hypergeometric ₂F₁ summed by its series (argument t/(α+T+t) < 1).
-    /// `NaN` only if the series does not converge in a million terms.
+    /// `NaN` only if the series does not converge in a million terms, or when a + b + x − 1 is
+    /// zero or a negative integer (where eq. 10 is undefined).
     pub fn expected_purchases(&self, c: &Customer, t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
@@ -185,8 +186,10 @@ impl BgNbd {
         let a = if (self.a - 1.0).abs() < 1e-9 { 1.0 + 1e-9 } else { self.a };
         let x = f64::from(c.frequency);
         let z = t / (alpha + c.age + t);
-        let ln_f = hypergeometric::ln_2f1(r + x, b + x, a + b + x - 1.0, z);
-        let tail = ((r + x) * (1.0 - z).ln() + ln_f).exp();
+        let Some((sign, ln_f)) = hypergeometric::signed_ln_2f1(r + x, b + x, a + b + x - 1.0, z) else {
+            return f64::NAN;
+        };
+        let tail = sign * ((r + x) * (1.0 - z).ln() + ln_f).exp();
         let numerator = (a + b + x - 1.0) / (a - 1.0) * (1.0 - tail);
         let denominator = if c.frequency == 0 { 1.0 } else { 1.0 + self.dropout_odds(c).exp() };
         numerator / denominator

@@ -224,7 +224,7 @@ pub fn forecast(history: &[f64], options: Options) -> Result<Forecast, InputErro
     result.candidates = scored;
     if seasonal {
         result.season_length = Some(m);
-        result.seasonal_strength = ets::mstl_ets(history, m, 1).ok().map(|(_, strength)| strength.clamp(0.0, 1.0));
+        result.seasonal_strength = ets::mstl_ets(history, m, 1).ok().map(|(_, strength)| strength).filter(|s| s.is_finite()).map(|s| s.clamp(0.0, 1.0));
     }
     Ok(result)
 }

@@ -69,14 +69,24 @@ pub struct NewReportLink<'a> {
     pub expires_at: NaiveDateTime,
 }
 
-/// Who may see which saved reports: a signed-in user sees their own and the shared ones; an
-/// API key (no user) sees the shared ones.
+/// Which saved reports of a company a request may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Admins and owners: every report (they may revoke any link).
+    All,
+    /// A member or viewer: their own and the shared ones.
+    OwnOrShared(i64),
+    /// An API key: the shared ones.
+    Shared,
+}
+
 macro_rules! visible {
-    ($company:expr, $viewer:expr) => {{
+    ($company:expr, $visibility:expr) => {{
         let q = saved_reports::table.filter(saved_reports::company_id.eq($company)).into_boxed();
-        match $viewer {
-            Some(user) => q.filter(saved_reports::shared_with_members.eq(true).or(saved_reports::author_id.eq(user))),
-            None => q.filter(saved_reports::shared_with_members.eq(true)),
+        match $visibility {
+            Visibility::All => q,
+            Visibility::OwnOrShared(user) => q.filter(saved_reports::shared_with_members.eq(true).or(saved_reports::author_id.eq(user))),
+            Visibility::Shared => q.filter(saved_reports::shared_with_members.eq(true)),
         }
     }};
 }
@@ -94,7 +104,7 @@ pub async fn count(conn: &mut DbConn, company_id: i64) -> QueryResult<i64> {
 }
 
 /// One saved report the viewer may see.
-pub async fn get(conn: &mut DbConn, company_id: i64, viewer: Option<i64>, id: i64) -> QueryResult<Option<SavedReport>> {
+pub async fn get(conn: &mut DbConn, company_id: i64, viewer: Visibility, id: i64) -> QueryResult<Option<SavedReport>> {
     with_conn!(conn, c => {
         visible!(company_id, viewer)
             .filter(saved_reports::id.eq(id))
@@ -110,7 +120,7 @@ pub async fn get(conn: &mut DbConn, company_id: i64, viewer: Option<i64>, id: i6
 pub async fn page(
     conn: &mut DbConn,
     company_id: i64,
-    viewer: Option<i64>,
+    viewer: Visibility,
     limit: i64,
     after: Option<(NaiveDateTime, i64)>,
 ) -> QueryResult<Vec<SavedReport>> {
@@ -127,7 +137,7 @@ pub async fn page(
     })
 }
 
-pub async fn count_visible(conn: &mut DbConn, company_id: i64, viewer: Option<i64>) -> QueryResult<i64> {
+pub async fn count_visible(conn: &mut DbConn, company_id: i64, viewer: Visibility) -> QueryResult<i64> {
     with_conn!(conn, c => visible!(company_id, viewer).count().get_result(c).await)
 }
 

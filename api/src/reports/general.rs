@@ -53,7 +53,7 @@ pub struct Change {
 pub struct PeriodFigures {
     /// First day of the period.
     pub start: NaiveDate,
-    /// The report's range covers only part of this period.
+    /// The report's range covers only part of this period, or the period is not over yet.
     pub partial: bool,
     pub figures: Figures,
 }
@@ -81,7 +81,7 @@ pub struct CurrencyFigures {
     pub currency: String,
     pub sales_count: i64,
     pub revenue: Money,
-    /// At the rate of the range's first day.
+    /// Converted period by period, as the totals.
     pub revenue_in_base: Option<Money>,
     /// Share of the revenue in the base currency, 0..=100.
     pub share_percent: Option<f64>,
@@ -162,8 +162,9 @@ pub(super) fn bad_range(e: periods::PeriodError) -> ApiError {
 /// Figures per period from the two per-period queries.
 pub(super) struct Series {
     pub periods: Vec<PeriodFigures>,
-    /// Revenue per currency over all periods.
-    pub revenue: BTreeMap<String, (i64, i64)>,
+    /// Sales, revenue and revenue in the base currency (converted period by period; `None`
+    /// when a rate is missing) per currency over all periods.
+    pub revenue: BTreeMap<String, (i64, i64, Option<i64>)>,
     /// Sum of the periods' base revenue; `None` if one is missing.
     pub revenue_in_base: Option<i64>,
 }
@@ -180,16 +181,20 @@ pub(super) async fn series(
     let per_currency = figures::by_period_and_currency(conn, company.id, &bounds, filter).await?;
     let per_buyers = figures::buyers_by_period(conn, company.id, &bounds, filter).await?;
     let mut out = Series { periods: Vec::with_capacity(periods.len()), revenue: BTreeMap::new(), revenue_in_base: Some(0) };
+    let now = chrono::Utc::now().naive_utc();
     for (i, period) in periods.iter().enumerate() {
         let idx = i64::try_from(i).unwrap_or(i64::MAX);
         let rows: Vec<&figures::PeriodCurrency> = per_currency.iter().filter(|r| r.idx == idx).collect();
         let buyers = per_buyers.iter().find(|r| r.idx == idx);
-        let rate_day = first_day(period);
-        let in_base = rates.sum_to_base(rows.iter().map(|r| (r.currency.as_str(), r.revenue_minor)), rate_day, missing);
+        // A period's sales convert at the rate of the first day it covers.
+        let mut in_base = Some(0i64);
         for r in &rows {
-            let entry = out.revenue.entry(r.currency.clone()).or_default();
+            let converted = rates.to_base(r.revenue_minor, &r.currency, period.first_day, missing);
+            let entry = out.revenue.entry(r.currency.clone()).or_insert((0, 0, Some(0)));
             entry.0 = entry.0.saturating_add(r.sales);
             entry.1 = entry.1.saturating_add(r.revenue_minor);
+            entry.2 = add(entry.2, converted);
+            in_base = add(in_base, converted);
         }
         out.revenue_in_base = match (out.revenue_in_base, in_base) {
             (Some(a), Some(b)) => a.checked_add(b),
@@ -198,16 +203,17 @@ pub(super) async fn series(
         let revenue = rows.iter().map(|r| Money::new(r.revenue_minor, &r.currency)).collect();
         out.periods.push(PeriodFigures {
             start: period.start,
-            partial: period.partial,
+            // Cut by the range, or not over yet.
+            partial: period.partial || period.bounds.end > now,
             figures: figures_of(buyers, revenue, in_base, &company.base_currency),
         });
     }
     Ok(out)
 }
 
-/// The first local day a period covers (its rates apply to the whole period).
-fn first_day(period: &Period) -> NaiveDate {
-    period.start
+/// A sum that stays empty once a part is missing (or it would overflow).
+fn add(sum: Option<i64>, part: Option<i64>) -> Option<i64> {
+    sum?.checked_add(part?)
 }
 
 fn figures_of(buyers: Option<&figures::PeriodBuyers>, revenue: Vec<Money>, in_base: Option<i64>, base: &str) -> Figures {
@@ -232,7 +238,7 @@ async fn totals(
     filter: &Filter,
 ) -> ApiResult<Figures> {
     let buyers = figures::buyers_by_period(conn, company.id, &[range], filter).await?;
-    let revenue = series.revenue.iter().map(|(c, (_, amount))| Money::new(*amount, c)).collect();
+    let revenue = series.revenue.iter().map(|(c, (_, amount, _))| Money::new(*amount, c)).collect();
     Ok(figures_of(buyers.first(), revenue, series.revenue_in_base, &company.base_currency))
 }
 
@@ -278,12 +284,14 @@ pub(super) async fn build(
         },
     };
 
-    let by_currency = by_currency(&current, rates, from, &company.base_currency, missing);
+    let by_currency = by_currency(&current, &company.base_currency);
     progress.step(50, "top clients").await?;
     let top_clients = top_clients(conn, company, range, filter, rates, from, missing).await?;
     let by_status = by_status(conn, company, range, filter).await?;
     progress.step(65, "segments").await?;
-    let segments = rfm_segments(conn, company, range.end, to, filter, rates, missing).await?.0;
+    // Recency is measured up to now when the range reaches into the future.
+    let until = range.end.min(chrono::Utc::now().naive_utc());
+    let segments = rfm_segments(conn, company, until, to, filter, rates, missing).await?.0;
     progress.step(85, "cohorts").await?;
     let (cohorts, mean_retention) = cohorts(conn, company, from, to, filter).await?;
 
@@ -308,22 +316,19 @@ pub(super) fn count(n: i64) -> f64 {
     minor_to_f64(n)
 }
 
-fn by_currency(series: &Series, rates: &Rates, on: NaiveDate, base: &str, missing: &mut Missing) -> Vec<CurrencyFigures> {
-    let converted: Vec<(String, i64, i64, Option<i64>)> = series
+/// Per currency, with the base-currency amounts converted period by period, as the totals are.
+fn by_currency(series: &Series, base: &str) -> Vec<CurrencyFigures> {
+    let total = series.revenue.values().try_fold(0i64, |sum, row| sum.checked_add(row.2?));
+    series
         .revenue
         .iter()
-        .map(|(c, (sales, amount))| (c.clone(), *sales, *amount, rates.to_base(*amount, c, on, missing)))
-        .collect();
-    let total: Option<i64> = converted.iter().try_fold(0i64, |sum, row| sum.checked_add(row.3?));
-    converted
-        .into_iter()
-        .map(|(currency, sales, amount, in_base)| CurrencyFigures {
-            revenue: Money::new(amount, &currency),
-            currency,
-            sales_count: sales,
-            revenue_in_base: money(in_base, base),
+        .map(|(currency, (sales, amount, in_base))| CurrencyFigures {
+            revenue: Money::new(*amount, currency),
+            currency: currency.clone(),
+            sales_count: *sales,
+            revenue_in_base: money(*in_base, base),
             share_percent: match (in_base, total) {
-                (Some(part), Some(all)) if all > 0 => Some(minor_to_f64(part) / minor_to_f64(all) * 100.0),
+                (Some(part), Some(all)) if all > 0 => Some(minor_to_f64(*part) / minor_to_f64(all) * 100.0),
                 _ => None,
             },
         })

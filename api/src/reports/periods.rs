@@ -54,6 +54,8 @@ impl Granularity {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Period {
     pub start: NaiveDate,
+    /// The first day the range covers (later than `start` when the range cuts the period).
+    pub first_day: NaiveDate,
     pub bounds: Bounds,
     /// True when the range covers only part of the period.
     pub partial: bool,
@@ -111,6 +113,7 @@ pub fn cut(tz: Tz, from: NaiveDate, to: NaiveDate, granularity: Granularity) -> 
         }
         periods.push(Period {
             start,
+            first_day: first,
             bounds: Bounds {
                 start: local_midnight(tz, first).ok_or(PeriodError::OutOfRange)?,
                 end: local_midnight(tz, end).ok_or(PeriodError::OutOfRange)?,

@@ -39,13 +39,12 @@ impl Rates {
     /// `amount_minor` of `currency` in the base currency's minor units, at the rate in effect on
     /// `on`; records the rate as missing and returns `None` when there is none.
     pub fn to_base(&self, amount_minor: i64, currency: &str, on: NaiveDate, missing: &mut Missing) -> Option<i64> {
-        match self.rate(currency, on) {
-            Some(rate) => convert(amount_minor, currency, &self.base, rate),
-            None => {
-                missing.add(currency, on);
-                None
-            }
+        // No rate, or a sum too large to convert: either way the figure stays empty, and says why.
+        let converted = self.rate(currency, on).and_then(|rate| convert(amount_minor, currency, &self.base, rate));
+        if converted.is_none() {
+            missing.add(currency, on);
         }
+        converted
     }
 
     /// Sums of several currencies in the base currency: `None` if any of them lacks a rate.

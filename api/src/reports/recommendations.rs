@@ -172,7 +172,8 @@ pub(super) async fn build(
     progress: &mut Progress,
 ) -> ApiResult<RecommendationsReport> {
     let range = periods::range(company.time_zone, parameters.from, parameters.to).map_err(bad_range)?;
-    let now = range.end;
+    // Observation ends now when the range reaches into the future.
+    let now = range.end.min(chrono::Utc::now().naive_utc());
     progress.step(5, "segments").await?;
     let (segments, buyers) = rfm_segments(conn, company, now, parameters.to, filter, rates, missing).await?;
     progress.step(30, "customer models").await?;
@@ -189,22 +190,25 @@ pub(super) async fn build(
         .iter()
         .zip(&customers)
         .filter_map(|(b, c)| {
-            let mean = minor_to_f64(b.value_in_base?) / minor_to_f64(b.history.sales.max(1));
+            let mean = minor_to_f64(b.value_in_base?) / minor_to_f64(b.history.purchase_days.max(1));
             Some(Spender { frequency: c.frequency, mean_value: mean })
         })
         .collect();
     let clients = i64::try_from(customers.len()).unwrap_or(i64::MAX);
     let repeat_buyers = i64::try_from(customers.iter().filter(|c| c.frequency > 0).count()).unwrap_or(i64::MAX);
 
-    // Fitting is CPU work (milliseconds for tens of thousands of clients): off the runtime.
-    let fits = tokio::task::spawn_blocking(move || {
+    // Fitting and scoring are CPU work (each client's expectations sum series): off the runtime.
+    let (bg, gg, scored) = tokio::task::spawn_blocking(move || {
         let bg = customers::fit_bg_nbd(&customers);
         let gg = customers::fit_gamma_gamma(&spenders);
-        (customers, bg, gg)
+        let scored: Option<Vec<Scored>> = bg.as_ref().ok().map(|bg| {
+            let gg = gg.as_ref().ok().map(|f| &f.params);
+            buyers.into_iter().zip(customers).map(|(buyer, customer)| score(buyer, customer, &bg.params, gg)).collect()
+        });
+        (bg, gg, scored)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))?;
-    let (customer_list, bg, gg) = fits;
     let mut notes = Vec::new();
     let bg = bg.map_err(|e| notes.push(format!("purchase model: {e}"))).ok();
     let gg = gg.map_err(|e| notes.push(format!("spend model: {e}"))).ok();
@@ -239,11 +243,9 @@ pub(super) async fn build(
         }),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     };
-    let Some(bg) = bg.map(|f| f.params) else {
+    let Some(scored) = scored else {
         return Ok(RecommendationsReport { model, segments, at_risk: Vec::new(), likely_to_buy: Vec::new(), actions: Vec::new() });
     };
-    let gg: Option<GammaGamma> = gg.map(|f| f.params);
-    let scored: Vec<Scored> = buyers.into_iter().zip(customer_list).map(|(buyer, customer)| score(buyer, customer, &bg, gg.as_ref())).collect();
 
     progress.step(70, "recent revenue").await?;
     // Revenue in the last 90 days against the 90 before, for growing and declining clients.
@@ -298,18 +300,21 @@ pub(super) async fn build(
 }
 
 fn score(buyer: Buyer, customer: Customer, bg: &BgNbd, gg: Option<&GammaGamma>) -> Scored {
-    let own_mean = buyer.value_in_base.map(|v| minor_to_f64(v) / minor_to_f64(buyer.history.sales.max(1)));
+    // Per purchase day, as the purchase model counts transactions.
+    let own_mean = buyer.value_in_base.map(|v| minor_to_f64(v) / minor_to_f64(buyer.history.purchase_days.max(1)));
     let order_value = match (gg, own_mean) {
         (Some(gg), Some(mean)) => gg.expected_order_value(customer.frequency, mean).or(Some(mean)),
         (_, mean) => mean,
     };
     let clv = order_value.map(|v| customers::clv(bg, &customer, v, CLV_MONTHS, MONTH_DAYS, MONTHLY_DISCOUNT));
+    // A model output that is not a finite number is unknown: counted as nothing, never NaN.
+    let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
     Scored {
-        p_alive: bg.p_alive(&customer),
-        e30: bg.expected_purchases(&customer, 30.0),
-        e90: bg.expected_purchases(&customer, 90.0),
-        order_value,
-        clv,
+        p_alive: finite(bg.p_alive(&customer)),
+        e30: finite(bg.expected_purchases(&customer, 30.0)),
+        e90: finite(bg.expected_purchases(&customer, 90.0)),
+        order_value: order_value.filter(|v| v.is_finite()),
+        clv: clv.filter(|v| v.is_finite()),
         buyer,
         customer,
     }

@@ -3,15 +3,15 @@
 //!
 //! Rights: members, admins and owners save reports; viewers run and export them but save
 //! nothing. The author, or an admin or owner, renames, shares, links and deletes. A saved
-//! report is visible to its author, and to every member once shared; API keys see the shared
-//! ones. A link shows its report's snapshot to anyone holding it until it expires or is
+//! report is visible to its author, to admins and owners (who may have to revoke its links),
+//! and to every member once shared; API keys see the shared ones. A link shows its report's snapshot to anyone holding it until it expires or is
 //! revoked, and nothing else of the company. Another company's report or link is NOT_FOUND.
 
 use chrono::{NaiveDateTime, TimeDelta, Utc};
 
 use super::{Report, ReportParameters};
 use crate::auth::{Principal, Role, random_token, secret_hash};
-use crate::db::saved_reports::{self as rows, MAX_LINKS, MAX_PER_COMPANY, NewReportLink, NewSavedReport, ReportLink, SavedReport};
+use crate::db::saved_reports::{self as rows, MAX_LINKS, MAX_PER_COMPANY, NewReportLink, NewSavedReport, ReportLink, SavedReport, Visibility};
 use crate::db::{Db, DbConn};
 use crate::domain::validate;
 use crate::error::{ApiError, ApiResult};
@@ -42,6 +42,15 @@ impl Viewer {
                 Ok(Viewer { company_id: *company_id, user_id: Some(*user_id), role: Some(*role) })
             }
             Principal::ApiKey { company_id, .. } => Ok(Viewer { company_id: *company_id, user_id: None, role: None }),
+        }
+    }
+
+    /// Which reports this viewer sees.
+    pub fn visibility(&self) -> Visibility {
+        match (self.role, self.user_id) {
+            (Some(role), _) if role >= Role::Admin => Visibility::All,
+            (_, Some(user)) => Visibility::OwnOrShared(user),
+            _ => Visibility::Shared,
         }
     }
 
@@ -115,7 +124,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
 
 /// A saved report this viewer may see; NOT_FOUND otherwise.
 pub async fn get(conn: &mut DbConn, viewer: Viewer, id: i64) -> ApiResult<SavedReport> {
-    rows::get(conn, viewer.company_id, viewer.user_id, id).await?.ok_or(ApiError::NotFound)
+    rows::get(conn, viewer.company_id, viewer.visibility(), id).await?.ok_or(ApiError::NotFound)
 }
 
 /// A saved report this viewer may change: NOT_FOUND when they cannot see it, FORBIDDEN when

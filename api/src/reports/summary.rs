@@ -191,7 +191,8 @@ fn unit_plural(g: Granularity, n: i64, lang: Lang) -> String {
         (Lang::En, Granularity::Week) => en_plural(n, "week", "weeks"),
         (Lang::En, Granularity::Month) => en_plural(n, "month", "months"),
         (Lang::Ru, Granularity::Day) => ru_plural(n, ["день", "дня", "дней"]),
-        (Lang::Ru, Granularity::Week) => ru_plural(n, ["неделя", "недели", "недель"]),
+        // Accusative: the texts say "за 3 недели", "на 1 неделю вперёд".
+        (Lang::Ru, Granularity::Week) => ru_plural(n, ["неделю", "недели", "недель"]),
         (Lang::Ru, Granularity::Month) => ru_plural(n, ["месяц", "месяца", "месяцев"]),
     }
 }
@@ -257,16 +258,23 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
                 ),
             });
             let method = method_name(f.method, lang);
+            // The baseline is seasonal only when the history held two seasons.
+            let baseline = match (r.seasonal_strength.is_some(), lang) {
+                (true, Lang::En) => "seasonal naive",
+                (false, Lang::En) => "naive",
+                (true, Lang::Ru) => "у сезонного наивного",
+                (false, Lang::Ru) => "у наивного",
+            };
             out.push(match (&f.accuracy, lang) {
                 (Some(a), Lang::En) => format!(
-                    "Method: {method}. Tested on {} held-out stretches of the history, its error was {} of the naive forecast's (MASE; seasonal naive: {}), and {} of actual values fell inside the 80% interval.",
+                    "Method: {method}. Tested on {} held-out stretches of the history, its error was {} of the naive forecast's (MASE; {baseline}: {}), and {} of actual values fell inside the 80% interval.",
                     a.origins,
                     a.mase.map_or("unknown".to_owned(), |m| decimal(m, 2, lang)),
                     a.baseline_mase.map_or("unknown".to_owned(), |m| decimal(m, 2, lang)),
                     percent(a.coverage80 * 100.0, lang),
                 ),
                 (Some(a), Lang::Ru) => format!(
-                    "Метод: {method}. На отложенных участках истории ({}) его ошибка составила {} от ошибки наивного прогноза (MASE; у сезонного наивного — {}), в 80-процентный интервал попало {} фактических значений.",
+                    "Метод: {method}. На отложенных участках истории ({}) его ошибка составила {} от ошибки наивного прогноза (MASE; {baseline} — {}), в 80-процентный интервал попало {} фактических значений.",
                     a.origins,
                     a.mase.map_or("неизвестно".to_owned(), |m| decimal(m, 2, lang)),
                     a.baseline_mase.map_or("неизвестно".to_owned(), |m| decimal(m, 2, lang)),

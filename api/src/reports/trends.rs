@@ -23,7 +23,8 @@ const ORIGINS: usize = 4;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
 pub struct SeriesPoint {
     pub start: NaiveDate,
-    /// The report's range covers only part of this period: it is shown, not forecast from.
+    /// The report's range covers only part of this period, or it is not over yet: it is shown,
+    /// not forecast from.
     pub partial: bool,
     pub sales_count: i64,
     /// Empty when a rate is missing.
@@ -92,7 +93,7 @@ pub enum ForecastNoteKind {
     CandidateFailed,
     /// Partial periods at the ends of the range were left out of the model's history.
     PartialPeriodsLeftOut,
-    /// A missing exchange rate left periods out of the base-currency series.
+    /// A missing exchange rate left periods out of the model's history.
     MissingRates,
 }
 
@@ -175,10 +176,17 @@ pub(super) async fn build(
             detail: format!("{} partial period(s) at the ends of the range", points.len() - full.len()),
         });
     }
-    let history: Vec<f64> = full.iter().map(|(_, r)| r.unwrap_or(0.0)).collect();
-    if full.iter().any(|(_, r)| r.is_none()) {
-        notes.push(ForecastNote { kind: ForecastNoteKind::MissingRates, detail: "periods without a rate were counted as zero".into() });
+    // A period without a rate has no base-currency revenue: the model learns only from the
+    // periods after the last such one (never from a made-up zero).
+    let usable_from = full.iter().rposition(|(_, r)| r.is_none()).map_or(0, |i| i + 1);
+    if usable_from > 0 {
+        notes.push(ForecastNote {
+            kind: ForecastNoteKind::MissingRates,
+            detail: format!("{usable_from} period(s) up to the last one without an exchange rate were left out"),
+        });
     }
+    let history: Vec<f64> = full.iter().skip(usable_from).filter_map(|(_, r)| *r).collect();
+    let full: Vec<(NaiveDate, Option<f64>)> = full.into_iter().skip(usable_from).collect();
     let growth_over_range_percent = match (history.first(), history.last()) {
         (Some(first), Some(last)) if history.len() > 1 => super::change_percent(*last, *first),
         _ => None,

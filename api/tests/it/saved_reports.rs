@@ -61,9 +61,9 @@ async fn saved_reports_keep_their_snapshot_and_follow_the_roles(db: TestDb) {
     let again = s.data(Some(&member), open, json!({ "id": id })).await;
     assert_eq!(again["savedReport"]["report"]["body"]["totals"]["salesCount"], 1);
 
-    // Not shared yet: only its author sees it.
+    // Not shared yet: its author and the owner (who may have to revoke its links) see it.
     assert_eq!(s.data(Some(&member), LIST, json!({})).await["savedReports"]["totalCount"], 1);
-    assert_eq!(s.data(Some(&owner), LIST, json!({})).await["savedReports"]["totalCount"], 0);
+    assert_eq!(s.data(Some(&owner), LIST, json!({})).await["savedReports"]["totalCount"], 1);
     assert_eq!(s.data(Some(&viewer), LIST, json!({})).await["savedReports"]["totalCount"], 0);
     assert_eq!(s.error_code(Some(&viewer), open, json!({ "id": id })).await, "NOT_FOUND");
 

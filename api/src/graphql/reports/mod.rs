@@ -90,8 +90,9 @@ impl From<db::exchange_rates::ExchangeRate> for ExchangeRate {
     }
 }
 
-/// What one report query may cost: it reads every counted sale of the range.
-const REPORT_COMPLEXITY: usize = 1_000;
+/// What one report query may cost: it reads every counted sale of the range, so a request
+/// holds at most two (the limit is 20,000).
+const REPORT_COMPLEXITY: usize = 8_000;
 
 #[derive(Default)]
 pub struct ReportQuery;

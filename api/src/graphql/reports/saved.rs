@@ -135,8 +135,8 @@ impl SavedReportQuery {
         let limit = paging::page_size(first)?;
         let after_key = after.as_deref().map(|c| paging::decode::<NaiveDateTime>(SORT, c)).transpose()?;
         let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
-        let rows = crate::db::saved_reports::page(&mut conn, v.company_id, v.user_id, limit, after_key).await.map_err(ApiError::from)?;
-        let total_count = crate::db::saved_reports::count_visible(&mut conn, v.company_id, v.user_id).await.map_err(ApiError::from)?;
+        let rows = crate::db::saved_reports::page(&mut conn, v.company_id, v.visibility(), limit, after_key).await.map_err(ApiError::from)?;
+        let total_count = crate::db::saved_reports::count_visible(&mut conn, v.company_id, v.visibility()).await.map_err(ApiError::from)?;
         let (edges, page_info) = paging::connect(rows, limit, after.is_some(), |r| paging::encode(SORT, r.updated_at, r.id), |r| node(&v, r));
         Ok(SavedReportConnection { edges, page_info, total_count })
     }

@@ -264,6 +264,12 @@ fn evidence_name(k: EvidenceKind, lang: Lang) -> &'static str {
     }
 }
 
+/// A count without decimals, anything else with three, in the language's decimal sign.
+fn number(v: f64, lang: Lang) -> String {
+    let text = if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v:.3}") };
+    if lang == Lang::Ru { text.replace('.', ",") } else { text }
+}
+
 fn scores(title: (&'static str, &'static str), list: &[ClientScore], lang: Lang) -> Table {
     let rows = list
         .iter()
@@ -306,7 +312,7 @@ fn recommendations(r: &RecommendationsReport, lang: Lang) -> Vec<Table> {
         .actions
         .iter()
         .map(|a| {
-            let evidence: Vec<String> = a.evidence.iter().map(|e| format!("{} {:.3}", evidence_name(e.kind, lang), e.value)).collect();
+            let evidence: Vec<String> = a.evidence.iter().map(|e| format!("{} {}", evidence_name(e.kind, lang), number(e.value, lang))).collect();
             vec![
                 text(action_name(a.kind, lang)),
                 a.client.as_ref().map_or(Cell::Empty, |c| Cell::Text(c.name.clone())),
