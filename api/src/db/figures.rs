@@ -204,7 +204,82 @@ fn conditions(company_id: i64, filter: &Filter, with_status: bool) -> QueryResul
     Ok(sql)
 }
 
-const IN_PERIOD: &str = "s.sold_at >= p.start_at AND s.sold_at < p.end_at";
+/// How a query finds each sale's period. PostgreSQL: `width_bucket` over the sorted period
+/// boundaries (a binary search per row, on one scan of the range). SQLite, which has no
+/// `width_bucket`: a join with the `periods` list. Both give the same index.
+enum Buckets {
+    /// The `periods` CTE to join.
+    Join(String),
+    /// `ARRAY[t0, t1, …, tn]` and the range `[t0, tn)`.
+    WidthBucket { array: String, first: String, last: String },
+}
+
+impl Buckets {
+    fn new(dialect: Dialect, periods: &[Bounds]) -> QueryResult<Buckets> {
+        let contiguous = periods.windows(2).all(|w| w.first().map(|p| p.end) == w.get(1).map(|p| p.start));
+        match (dialect, periods.first(), periods.last()) {
+            (Dialect::Pg, Some(first), Some(last)) if contiguous => {
+                let mut bounds: Vec<String> = periods.iter().map(|p| dialect.timestamp(p.start)).collect();
+                bounds.push(dialect.timestamp(last.end));
+                Ok(Buckets::WidthBucket {
+                    array: format!("ARRAY[{}]", bounds.join(", ")),
+                    first: dialect.timestamp(first.start),
+                    last: dialect.timestamp(last.end),
+                })
+            }
+            _ => Ok(Buckets::Join(periods_cte(dialect, periods)?)),
+        }
+    }
+
+    /// `WITH …, ` when a CTE is needed, else `WITH ` (every query here has CTEs of its own or
+    /// none: `with` is followed by them).
+    fn with(&self, more: &[String]) -> String {
+        let mut ctes: Vec<String> = Vec::new();
+        if let Buckets::Join(cte) = self {
+            ctes.push(cte.clone());
+        }
+        ctes.extend(more.iter().cloned());
+        if ctes.is_empty() { String::new() } else { format!("WITH {} ", ctes.join(", ")) }
+    }
+
+    /// The join that gives `column` its period `p` (empty for `width_bucket`).
+    fn join(&self, column: &str) -> String {
+        match self {
+            Buckets::Join(_) => format!("JOIN periods p ON {column} >= p.start_at AND {column} < p.end_at"),
+            Buckets::WidthBucket { .. } => String::new(),
+        }
+    }
+
+    /// The 0-based period index of `column`, as BIGINT.
+    fn index(&self, column: &str) -> String {
+        match self {
+            Buckets::Join(_) => "CAST(p.idx AS BIGINT)".to_owned(),
+            Buckets::WidthBucket { array, .. } => format!("CAST(width_bucket({column}, {array}) - 1 AS BIGINT)"),
+        }
+    }
+
+    /// ` AND column in [first, last)` for `width_bucket` (the join bounds it otherwise).
+    fn range(&self, column: &str) -> String {
+        match self {
+            Buckets::Join(_) => String::new(),
+            Buckets::WidthBucket { first, last, .. } => format!(" AND {column} >= {first} AND {column} < {last}"),
+        }
+    }
+
+    /// Whether `first` (a client's first purchase, never after `column`) is in `column`'s period.
+    fn same_period(&self, first: &str, column: &str) -> String {
+        match self {
+            Buckets::Join(_) => format!("{first} >= p.start_at"),
+            Buckets::WidthBucket { array, .. } => format!("width_bucket({first}, {array}) = width_bucket({column}, {array})"),
+        }
+    }
+}
+
+/// Each client's first counted purchase ever (the filter applies: with a currency filter,
+/// "new" means a first purchase in that currency).
+fn firsts_cte(condition: &str) -> String {
+    format!("firsts AS (SELECT s.client_id AS client_id, MIN(s.sold_at) AS first_at FROM sales s WHERE {condition} GROUP BY s.client_id)")
+}
 
 /// Sales and revenue per period and currency.
 pub async fn by_period_and_currency(
@@ -213,14 +288,16 @@ pub async fn by_period_and_currency(
     periods: &[Bounds],
     filter: &Filter,
 ) -> QueryResult<Vec<PeriodCurrency>> {
-    let dialect = Dialect::of(conn);
+    let b = Buckets::new(Dialect::of(conn), periods)?;
     let sql = format!(
-        "WITH {} SELECT CAST(p.idx AS BIGINT) AS idx, s.currency AS currency, COUNT(*) AS sales, \
+        "{}SELECT {} AS idx, s.currency AS currency, COUNT(*) AS sales, \
          CAST(SUM(s.amount_minor) AS BIGINT) AS revenue_minor \
-         FROM periods p JOIN sales s ON {IN_PERIOD} WHERE {} \
-         GROUP BY p.idx, s.currency ORDER BY p.idx, s.currency",
-        periods_cte(dialect, periods)?,
+         FROM sales s {} WHERE {}{} GROUP BY 1, 2 ORDER BY 1, 2",
+        b.with(&[]),
+        b.index("s.sold_at"),
+        b.join("s.sold_at"),
         conditions(company_id, filter, true)?,
+        b.range("s.sold_at"),
     );
     with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)
 }
@@ -232,16 +309,19 @@ pub async fn buyers_by_period(
     periods: &[Bounds],
     filter: &Filter,
 ) -> QueryResult<Vec<PeriodBuyers>> {
-    let dialect = Dialect::of(conn);
+    let b = Buckets::new(Dialect::of(conn), periods)?;
     let condition = conditions(company_id, filter, true)?;
+    let firsts = firsts_cte(&condition);
     let sql = format!(
-        "WITH {}, firsts AS (SELECT s.client_id AS client_id, MIN(s.sold_at) AS first_at \
-           FROM sales s WHERE {condition} GROUP BY s.client_id) \
-         SELECT CAST(p.idx AS BIGINT) AS idx, COUNT(*) AS sales, COUNT(DISTINCT s.client_id) AS buyers, \
-           COUNT(DISTINCT CASE WHEN f.first_at >= p.start_at THEN s.client_id END) AS new_buyers \
-         FROM periods p JOIN sales s ON {IN_PERIOD} JOIN firsts f ON f.client_id = s.client_id \
-         WHERE {condition} GROUP BY p.idx ORDER BY p.idx",
-        periods_cte(dialect, periods)?,
+        "{}SELECT {} AS idx, COUNT(*) AS sales, COUNT(DISTINCT s.client_id) AS buyers, \
+           COUNT(DISTINCT CASE WHEN {} THEN s.client_id END) AS new_buyers \
+         FROM sales s {} JOIN firsts f ON f.client_id = s.client_id \
+         WHERE {condition}{} GROUP BY 1 ORDER BY 1",
+        b.with(&[firsts]),
+        b.index("s.sold_at"),
+        b.same_period("f.first_at", "s.sold_at"),
+        b.join("s.sold_at"),
+        b.range("s.sold_at"),
     );
     with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)
 }
@@ -249,32 +329,33 @@ pub async fn buyers_by_period(
 /// Sales and amounts per status and currency in `range`, every status (the filter's statuses
 /// are ignored: this is the breakdown that shows them).
 pub async fn by_status(conn: &mut DbConn, company_id: i64, range: Bounds, filter: &Filter) -> QueryResult<Vec<StatusCurrency>> {
-    let dialect = Dialect::of(conn);
-    let sql = format!(
-        "SELECT s.status AS status, s.currency AS currency, COUNT(*) AS sales, \
-         CAST(SUM(s.amount_minor) AS BIGINT) AS amount_minor FROM sales s \
-         WHERE {} AND s.sold_at >= {} AND s.sold_at < {} \
-         GROUP BY s.status, s.currency ORDER BY s.status, s.currency",
-        conditions(company_id, filter, false)?,
-        dialect.timestamp(range.start),
-        dialect.timestamp(range.end),
-    );
+    let sql = grouped_in_range(Dialect::of(conn), "s.status AS status", "amount_minor", company_id, range, filter, false)?;
     with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)
 }
 
 /// Sales and revenue per client and currency in `range`.
 pub async fn by_client(conn: &mut DbConn, company_id: i64, range: Bounds, filter: &Filter) -> QueryResult<Vec<ClientCurrency>> {
-    let dialect = Dialect::of(conn);
-    let sql = format!(
-        "SELECT s.client_id AS client_id, s.currency AS currency, COUNT(*) AS sales, \
-         CAST(SUM(s.amount_minor) AS BIGINT) AS revenue_minor FROM sales s \
-         WHERE {} AND s.sold_at >= {} AND s.sold_at < {} \
-         GROUP BY s.client_id, s.currency ORDER BY s.client_id, s.currency",
-        conditions(company_id, filter, true)?,
+    let sql = grouped_in_range(Dialect::of(conn), "s.client_id AS client_id", "revenue_minor", company_id, range, filter, true)?;
+    with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)
+}
+
+/// Count and sum per (`key`, currency) of the sales in `range`.
+fn grouped_in_range(
+    dialect: Dialect,
+    key: &str,
+    sum_name: &str,
+    company_id: i64,
+    range: Bounds,
+    filter: &Filter,
+    with_status: bool,
+) -> QueryResult<String> {
+    Ok(format!(
+        "SELECT {key}, s.currency AS currency, COUNT(*) AS sales, CAST(SUM(s.amount_minor) AS BIGINT) AS {sum_name} \
+         FROM sales s WHERE {} AND s.sold_at >= {} AND s.sold_at < {} GROUP BY 1, 2 ORDER BY 1, 2",
+        conditions(company_id, filter, with_status)?,
         dialect.timestamp(range.start),
         dialect.timestamp(range.end),
-    );
-    with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)
+    ))
 }
 
 /// Every buyer's history of counted purchases before `until`.
@@ -295,17 +376,30 @@ pub async fn client_histories(conn: &mut DbConn, company_id: i64, until: NaiveDa
 /// ever; clients whose first purchase is before the first period are in no cohort.
 pub async fn cohorts(conn: &mut DbConn, company_id: i64, periods: &[Bounds], filter: &Filter) -> QueryResult<Vec<CohortCell>> {
     let dialect = Dialect::of(conn);
+    let b = Buckets::new(dialect, periods)?;
     let condition = conditions(company_id, filter, true)?;
-    let sql = format!(
-        "WITH {}, firsts AS (SELECT s.client_id AS client_id, MIN(s.sold_at) AS first_at \
-           FROM sales s WHERE {condition} GROUP BY s.client_id), \
-         activity AS (SELECT DISTINCT s.client_id AS client_id, p.idx AS idx \
-           FROM periods p JOIN sales s ON {IN_PERIOD} WHERE {condition}) \
-         SELECT CAST(c.idx AS BIGINT) AS cohort, CAST(a.idx AS BIGINT) AS idx, COUNT(*) AS buyers FROM activity a \
-         JOIN firsts f ON f.client_id = a.client_id \
-         JOIN periods c ON f.first_at >= c.start_at AND f.first_at < c.end_at \
-         GROUP BY c.idx, a.idx ORDER BY c.idx, a.idx",
-        periods_cte(dialect, periods)?,
+    let firsts = firsts_cte(&condition);
+    let activity = format!(
+        "activity AS (SELECT DISTINCT s.client_id AS client_id, {} AS idx FROM sales s {} WHERE {condition}{})",
+        b.index("s.sold_at"),
+        b.join("s.sold_at"),
+        b.range("s.sold_at"),
     );
+    let sql = match &b {
+        Buckets::Join(_) => format!(
+            "{}SELECT CAST(c.idx AS BIGINT) AS cohort, a.idx AS idx, COUNT(*) AS buyers FROM activity a \
+             JOIN firsts f ON f.client_id = a.client_id \
+             JOIN periods c ON f.first_at >= c.start_at AND f.first_at < c.end_at \
+             GROUP BY c.idx, a.idx ORDER BY c.idx, a.idx",
+            b.with(&[firsts, activity]),
+        ),
+        Buckets::WidthBucket { .. } => format!(
+            "{}SELECT {} AS cohort, a.idx AS idx, COUNT(*) AS buyers FROM activity a \
+             JOIN firsts f ON f.client_id = a.client_id WHERE TRUE{} GROUP BY 1, 2 ORDER BY 1, 2",
+            b.with(&[firsts, activity]),
+            b.index("f.first_at"),
+            b.range("f.first_at"),
+        ),
+    };
     with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)
 }

@@ -5,28 +5,9 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use tokio_postgres::NoTls;
+pub(super) use crm_bench::pg::{create_database, pg_connect, with_database};
 
 use super::*;
-
-pub(super) async fn pg_connect(url: &str) -> Result<tokio_postgres::Client> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls)
-        .await
-        .context("connecting to PostgreSQL")?;
-    // The connection future does the actual I/O; its error, if any, surfaces on the next query.
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    Ok(client)
-}
-
-pub(super) async fn create_database(admin: &tokio_postgres::Client, name: &str) -> Result<()> {
-    // Names are built from our pid only ([a-z0-9_]), so quoting them is enough.
-    admin
-        .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .with_context(|| format!("creating database {name}"))
-}
 
 pub(super) async fn drop_databases(
     admin: &tokio_postgres::Client,
@@ -43,21 +24,6 @@ pub(super) async fn drop_databases(
     }
     ensure!(failures.is_empty(), "{}", failures.join("; "));
     Ok(())
-}
-
-/// `url` with its database name replaced by `db` (user, host, port and parameters kept).
-pub(super) fn with_database(url: &str, db: &str) -> Result<String> {
-    let scheme_end = url
-        .find("://")
-        .context("BENCH_PG_URL must look like postgres://user@host:port/db")?
-        + 3;
-    let (head, rest) = url.split_at(scheme_end);
-    let (rest, params) = match rest.find('?') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    let authority = rest.split('/').next().unwrap_or_default();
-    Ok(format!("{head}{authority}/{db}{params}"))
 }
 
 pub(super) const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
