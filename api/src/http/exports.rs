@@ -11,7 +11,7 @@
 //! - `GET /reports/jobs/{id}/export` — a finished report job of the company (any server process
 //!   on the database can serve it).
 //!
-//! `format` is `csv` (default) or `xlsx`; `lang` is `en` (default) or `ru`. Errors answer with a
+//! `format` is `csv` (default), `xlsx` or `pdf`; `lang` is `en` (default) or `ru`. Errors answer with a
 //! status and the GraphQL error shape: 400 BAD_USER_INPUT, 401, 403, 404, 429, 503.
 
 use std::collections::HashMap;

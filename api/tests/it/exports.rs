@@ -1,5 +1,6 @@
 //! Report downloads over HTTP on both backends, read back with the libraries a user's tools
-//! stand for: `csv` for CSV, `calamine` for XLSX (and the chart part inside the zip). Checked:
+//! stand for: `csv` for CSV, `calamine` for XLSX (and the chart part inside the zip),
+//! `pdf-extract` for PDF. Checked:
 //! row counts, columns, Russian headings, figures equal to the GraphQL result, typed cells,
 //! formula neutralisation, and the same authorization as GraphQL.
 
@@ -154,6 +155,27 @@ async fn exports_hold_the_reports_figures(db: TestDb) {
     assert!(clients.iter().any(|c| c == "'+7 (900) 000-00-00"), "{clients:?}");
     assert!(clients.iter().all(|c| !c.starts_with(['=', '+', '-', '@'])), "{clients:?}");
 
+    // PDF in Russian: the embedded font carries Cyrillic; every month and its revenue is there,
+    // and the pages are numbered.
+    let d = get(&s, "/reports/export?kind=general&from=2025-01-01&to=2025-12-31&format=pdf&lang=ru", Some(&a)).await;
+    assert_eq!(d.status, 200, "{}", String::from_utf8_lossy(&d.body));
+    assert_eq!(d.content_type, "application/pdf");
+    assert!(d.body.starts_with(b"%PDF-"));
+    // Kept for a person to look at, beside the browser tests' screenshots.
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-artifacts");
+    if std::fs::create_dir_all(&artifacts).is_ok() {
+        let _ = std::fs::write(artifacts.join("report-general-ru.pdf"), &d.body);
+    }
+    let text = pdf_extract::extract_text_from_mem(&d.body).unwrap();
+    for expected in ["Общий отчёт о продажах", "Периоды", "Период", "Выручка", "Лучшие клиенты", "Иван Петров", "Страница 1 из"] {
+        assert!(text.contains(expected), "{expected:?} missing from the PDF text:\n{text}");
+    }
+    for p in &periods {
+        assert!(text.contains(p["start"].as_str().unwrap()), "{} missing", p["start"]);
+        let revenue = p["figures"]["revenueInBase"]["amount"].as_str().unwrap().replace('.', ",");
+        assert!(text.contains(&revenue), "{revenue} missing from the PDF text");
+    }
+
     // Trends in XLSX: actual and forecast rows, and the forecast sheet.
     let d = get(&s, "/reports/export?kind=trends&from=2025-01-01&to=2025-12-31&format=xlsx&horizon=2", Some(&a)).await;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(d.body)).unwrap();
@@ -176,7 +198,7 @@ async fn exports_follow_the_same_rights_as_graphql(db: TestDb) {
     assert_eq!(get(&s, live, None).await.status, 401);
     let key = s.api_key(&a, "READ").await;
     assert_eq!(get(&s, live, Some(&key)).await.status, 200, "a read-only key may export");
-    for bad in ["&format=pdfx", "&lang=de", "&granularity=year", "&horizon=x", "&statuses=cancelled"] {
+    for bad in ["&format=docx", "&lang=de", "&granularity=year", "&horizon=x", "&statuses=cancelled"] {
         let d = get(&s, &format!("{live}{bad}"), Some(&a)).await;
         assert_eq!(d.status, 400, "{bad}");
         let body: Value = serde_json::from_slice(&d.body).unwrap();

@@ -1,7 +1,7 @@
 //! CSV: the report's main table, UTF-8 with a byte-order mark. English files use `,` between
 //! fields and `.` in numbers; Russian ones `;` and `,`, as a spreadsheet set to Russian expects.
 
-use super::{Cell, Lang, Table, decimal_minor, neutralised};
+use super::{Cell, Lang, Table, neutralised, plain_text};
 use crate::error::{ApiError, ApiResult};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -22,19 +22,9 @@ pub(super) fn write(table: Option<&Table>, lang: Lang) -> ApiResult<Vec<u8>> {
     writer.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))
 }
 
-fn number(v: f64, digits: usize, point: char) -> String {
-    let text = format!("{v:.digits$}");
-    if point == '.' { text } else { text.replace('.', &point.to_string()) }
-}
-
 fn field(cell: &Cell, point: char) -> String {
     match cell {
-        Cell::Empty => String::new(),
         Cell::Text(t) => neutralised(t),
-        Cell::Int(n) => n.to_string(),
-        Cell::Float(v) => number(*v, 4, point),
-        Cell::Percent(v) => number(*v, 2, point),
-        Cell::Money { minor, digits } => decimal_minor(*minor, *digits, point),
-        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        other => plain_text(other, point),
     }
 }

@@ -1,6 +1,7 @@
 //! Exports of a report, live or saved: the same tables in CSV (`csv`, UTF-8 with a BOM so a
 //! spreadsheet opens Cyrillic correctly) and XLSX (`rust_xlsxwriter`: typed number and date
-//! cells, a native chart per series, one sheet per table).
+//! cells, a native chart per series, one sheet per table) and PDF (`krilla`: the summary, a
+//! chart per series, the tables across pages, page numbers, an embedded Cyrillic font).
 //!
 //! [`tables`] turns a report into headed tables once, in English or Russian; each format only
 //! writes them. Text that people or integrators typed (client names) is neutralised in CSV so a
@@ -9,6 +10,7 @@
 //! spreadsheet never evaluates.
 
 mod csv;
+mod pdf;
 mod tables;
 mod xlsx;
 
@@ -23,16 +25,18 @@ pub use tables::tables;
 pub enum Format {
     Csv,
     Xlsx,
+    Pdf,
 }
 
 impl Format {
     /// # Errors
-    /// BAD_USER_INPUT for anything but `csv` and `xlsx`.
+    /// BAD_USER_INPUT for anything but `csv`, `xlsx` and `pdf`.
     pub fn parse(text: &str) -> ApiResult<Format> {
         match text.trim().to_ascii_lowercase().as_str() {
             "csv" => Ok(Format::Csv),
             "xlsx" => Ok(Format::Xlsx),
-            _ => Err(ApiError::bad_input("format", "export formats are csv and xlsx")),
+            "pdf" => Ok(Format::Pdf),
+            _ => Err(ApiError::bad_input("format", "export formats are csv, xlsx and pdf")),
         }
     }
 
@@ -40,6 +44,7 @@ impl Format {
         match self {
             Format::Csv => "text/csv; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Pdf => "application/pdf",
         }
     }
 
@@ -47,6 +52,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -121,6 +127,7 @@ pub fn render(report: &Report, format: Format, lang: Lang) -> ApiResult<Vec<u8>>
     match format {
         Format::Csv => csv::write(tables.first(), lang),
         Format::Xlsx => xlsx::write(report, &tables, lang),
+        Format::Pdf => pdf::write(report, &tables, lang),
     }
 }
 
@@ -129,6 +136,23 @@ pub fn neutralised(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_owned(),
+    }
+}
+
+/// A cell as text with `point` as the decimal sign (text cells as they are).
+fn plain_text(cell: &Cell, point: char) -> String {
+    let number = |v: f64, digits: usize| {
+        let text = format!("{v:.digits$}");
+        if point == '.' { text } else { text.replace('.', &point.to_string()) }
+    };
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(t) => t.clone(),
+        Cell::Int(n) => n.to_string(),
+        Cell::Float(v) => number(*v, 4),
+        Cell::Percent(v) => number(*v, 2),
+        Cell::Money { minor, digits } => decimal_minor(*minor, *digits, point),
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
     }
 }
 
