@@ -94,8 +94,9 @@ impl Segment {
     }
 }
 
-/// RFM scores for every client, in input order. Ties get the same score: a client's score is
-/// 1 + ⌊5·(clients strictly worse)/n⌋, so equal inputs can never land in different quintiles.
+/// RFM scores for every client, in input order. Ties get the same score, from their mid-rank
+/// percentile: 1 + ⌊5·(worse + equal/2)/n⌋, so equal inputs never land in different quintiles
+/// and a company where everyone bought once has them all in the middle, not at the bottom.
 pub fn rfm(clients: &[RfmInput]) -> Vec<Rfm> {
     let recency = quintiles(clients, |c| -i64::from(c.days_since_last_purchase));
     let frequency = quintiles(clients, |c| i64::from(c.purchases));
@@ -116,9 +117,11 @@ fn quintiles(clients: &[RfmInput], key: impl Fn(&RfmInput) -> i64) -> Vec<u8> {
     clients
         .iter()
         .map(|c| {
-            let worse = sorted.partition_point(|v| *v < key(c));
-            // worse < n, so the quotient is 0..=4.
-            u8::try_from(1 + 5 * worse / n).unwrap_or(5)
+            let k = key(c);
+            let worse = sorted.partition_point(|v| *v < k);
+            let equal = sorted.partition_point(|v| *v <= k) - worse;
+            // In halves: 2·worse + equal < 2n, so the quotient is 0..=4.
+            u8::try_from(1 + 5 * (2 * worse + equal) / (2 * n)).unwrap_or(5)
         })
         .collect()
 }
@@ -187,8 +190,10 @@ mod tests {
         assert_eq!(scores[0].recency, 5, "most recent");
         assert_eq!(scores[9].recency, 1, "least recent");
         assert_eq!(scores[9].monetary, 5);
-        assert!(scores[..5].iter().all(|s| s.frequency == 1));
-        assert!(scores[5..].iter().all(|s| s.frequency == 3), "five clients strictly below: 1 + 5·5/10");
+        assert!(scores[..5].iter().all(|s| s.frequency == 2), "mid-rank 2.5 of 10: 1 + ⌊1.25⌋");
+        assert!(scores[5..].iter().all(|s| s.frequency == 4), "mid-rank 7.5 of 10: 1 + ⌊3.75⌋");
+        let same = rfm(&[clients[0]; 3]);
+        assert!(same.iter().all(|s| (s.recency, s.frequency, s.monetary) == (3, 3, 3)), "all alike: the middle");
     }
 
     #[test]
