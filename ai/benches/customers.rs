@@ -26,8 +26,14 @@ use anyhow::{Context, Result, ensure};
 use crm_ai::customers::{Customer, Spender, fit_bg_nbd, fit_gamma_gamma};
 use serde_json::Value;
 
-const SUMMARY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cdnow_master_summary.csv");
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lifetimes_fit_time.py");
+const SUMMARY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/cdnow_master_summary.csv"
+);
+const REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/lifetimes_fit_time.py"
+);
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -35,10 +41,19 @@ fn main() -> Result<()> {
         .iter()
         .position(|a| a == "--python")
         .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| format!("{}/.cache/crm-py/bin/python", std::env::var("HOME").unwrap_or_default()));
+        .unwrap_or_else(|| {
+            format!(
+                "{}/.cache/crm-py/bin/python",
+                std::env::var("HOME").unwrap_or_default()
+            )
+        });
 
     let (customers, spenders) = load(SUMMARY)?;
-    println!("CDNOW master calibration summary: {} customers, {} repeat buyers", customers.len(), spenders.iter().filter(|s| s.frequency > 0).count());
+    println!(
+        "CDNOW master calibration summary: {} customers, {} repeat buyers",
+        customers.len(),
+        spenders.iter().filter(|s| s.frequency > 0).count()
+    );
 
     let mut bg_times = Vec::new();
     let mut gg_times = Vec::new();
@@ -57,11 +72,22 @@ fn main() -> Result<()> {
 
     let mut reference: Option<Value> = None;
     for _ in 0..3 {
-        let output = Command::new(&python).args([REFERENCE, SUMMARY]).output().with_context(|| format!("running {python}"))?;
-        ensure!(output.status.success(), "lifetimes failed: {}", String::from_utf8_lossy(&output.stderr));
+        let output = Command::new(&python)
+            .args([REFERENCE, SUMMARY])
+            .output()
+            .with_context(|| format!("running {python}"))?;
+        ensure!(
+            output.status.success(),
+            "lifetimes failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let run: Value = serde_json::from_slice(&output.stdout)?;
-        let total = |v: &Value| v["bgnbd_seconds"].as_f64().unwrap() + v["gg_seconds"].as_f64().unwrap();
-        if reference.as_ref().is_none_or(|best| total(&run) < total(best)) {
+        let total =
+            |v: &Value| v["bgnbd_seconds"].as_f64().unwrap() + v["gg_seconds"].as_f64().unwrap();
+        if reference
+            .as_ref()
+            .is_none_or(|best| total(&run) < total(best))
+        {
             reference = Some(run);
         }
     }
@@ -72,19 +98,35 @@ fn main() -> Result<()> {
     let ours_gg = median(&gg_times);
     let (ref_bg, ref_gg) = (seconds("bgnbd_seconds"), seconds("gg_seconds"));
     println!();
-    println!("{:<22} {:>14} {:>14} {:>14} {:>9}", "fit", "crm-ai median", "crm-ai min", "lifetimes min", "speed-up");
+    println!(
+        "{:<22} {:>14} {:>14} {:>14} {:>9}",
+        "fit", "crm-ai median", "crm-ai min", "lifetimes min", "speed-up"
+    );
     let row = |name: &str, times: &[Duration], ours: f64, reference: f64| {
         let min = times.iter().min().unwrap().as_secs_f64();
-        println!("{name:<22} {:>12.2}ms {:>12.2}ms {:>12.2}ms {:>8.1}×", ours * 1e3, min * 1e3, reference * 1e3, reference / ours);
+        println!(
+            "{name:<22} {:>12.2}ms {:>12.2}ms {:>12.2}ms {:>8.1}×",
+            ours * 1e3,
+            min * 1e3,
+            reference * 1e3,
+            reference / ours
+        );
     };
     row("BG/NBD", &bg_times, ours_bg, ref_bg);
     row("Gamma-Gamma", &gg_times, ours_gg, ref_gg);
-    let total_times: Vec<Duration> = bg_times.iter().zip(&gg_times).map(|(a, b)| *a + *b).collect();
+    let total_times: Vec<Duration> = bg_times
+        .iter()
+        .zip(&gg_times)
+        .map(|(a, b)| *a + *b)
+        .collect();
     row("both", &total_times, median(&total_times), ref_bg + ref_gg);
     println!("target: ≥ 10× for both together");
 
     println!();
-    println!("{:<6} {:>14} {:>14} {:>12}", "param", "crm-ai", "lifetimes", "rel. diff");
+    println!(
+        "{:<6} {:>14} {:>14} {:>12}",
+        "param", "crm-ai", "lifetimes", "rel. diff"
+    );
     let mut worst: f64 = 0.0;
     let params = [
         ("r", bg.params.r, "r"),
@@ -102,7 +144,10 @@ fn main() -> Result<()> {
         println!("{name:<6} {ours:>14.6} {theirs:>14.6} {diff:>12.2e}");
     }
     println!("largest relative difference {worst:.2e} (target ≤ 1e-3)");
-    println!("BG/NBD: converged {} after {} iterations; Gamma-Gamma: converged {} after {} iterations", bg.converged, bg.iterations, gg.converged, gg.iterations);
+    println!(
+        "BG/NBD: converged {} after {} iterations; Gamma-Gamma: converged {} after {} iterations",
+        bg.converged, bg.iterations, gg.converged, gg.iterations
+    );
     Ok(())
 }
 
@@ -120,8 +165,15 @@ fn load(path: &str) -> Result<(Vec<Customer>, Vec<Spender>)> {
         let f: Vec<&str> = line.split(',').collect();
         let frequency: f64 = f[1].parse()?;
         let frequency = frequency as u32;
-        customers.push(Customer { frequency, recency: f[2].parse()?, age: f[3].parse()? });
-        spenders.push(Spender { frequency, mean_value: f[4].parse()? });
+        customers.push(Customer {
+            frequency,
+            recency: f[2].parse()?,
+            age: f[3].parse()?,
+        });
+        spenders.push(Spender {
+            frequency,
+            mean_value: f[4].parse()?,
+        });
     }
     Ok((customers, spenders))
 }

@@ -17,13 +17,20 @@ pub mod segments;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum InputError {
     #[error("{what} must be between {min} and {max}")]
-    OutOfRange { what: &'static str, min: usize, max: usize },
+    OutOfRange {
+        what: &'static str,
+        min: usize,
+        max: usize,
+    },
     #[error("{what} is longer than {max}")]
     TooLong { what: &'static str, max: usize },
     #[error("value {index} is not a finite number")]
     NotFinite { index: usize },
     #[error("{what}: {why}")]
-    Invalid { what: &'static str, why: &'static str },
+    Invalid {
+        what: &'static str,
+        why: &'static str,
+    },
 }
 
 /// Why one model could not be fitted; callers fall back and say so, they do not fail.

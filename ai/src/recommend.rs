@@ -93,7 +93,12 @@ pub const DECLINE_RATIO: f64 = 0.5;
 
 /// Actions for `clients`, at most `per_kind` of each kind, highest value at stake first.
 pub fn recommend(clients: &[ClientFacts], per_kind: usize) -> Vec<Action> {
-    let high_value = upper_quartile(clients.iter().filter(|c| c.repeat_purchases > 0).map(|c| c.expected_order_value));
+    let high_value = upper_quartile(
+        clients
+            .iter()
+            .filter(|c| c.repeat_purchases > 0)
+            .map(|c| c.expected_order_value),
+    );
     let mut actions: Vec<Action> = Vec::new();
     for c in clients {
         let action = |kind, value_at_stake: f64, evidence: Vec<Evidence>| Action {
@@ -107,30 +112,49 @@ pub fn recommend(clients: &[ClientFacts], per_kind: usize) -> Vec<Action> {
         let repeat = c.repeat_purchases > 0;
         if repeat && c.p_alive < LAPSED_P_ALIVE {
             let per_90_days = c.total_value / f64::from(c.days_as_customer.max(90)) * 90.0;
-            actions.push(action(ActionKind::WinBackLapsed, per_90_days, vec![
-                Evidence::PAlive(c.p_alive),
-                Evidence::DaysSinceLastPurchase(c.days_since_last_purchase),
-                Evidence::RepeatPurchases(c.repeat_purchases),
-                Evidence::Threshold(LAPSED_P_ALIVE),
-            ]));
-        } else if repeat && c.p_alive < AT_RISK_P_ALIVE && high_value.is_some_and(|q| v >= q) && c.p_alive > 0.0 {
+            actions.push(action(
+                ActionKind::WinBackLapsed,
+                per_90_days,
+                vec![
+                    Evidence::PAlive(c.p_alive),
+                    Evidence::DaysSinceLastPurchase(c.days_since_last_purchase),
+                    Evidence::RepeatPurchases(c.repeat_purchases),
+                    Evidence::Threshold(LAPSED_P_ALIVE),
+                ],
+            ));
+        } else if repeat
+            && c.p_alive < AT_RISK_P_ALIVE
+            && high_value.is_some_and(|q| v >= q)
+            && c.p_alive > 0.0
+        {
             let if_active = v * c.expected_purchases_90 / c.p_alive;
-            actions.push(action(ActionKind::CallAtRisk, if_active * (1.0 - c.p_alive), vec![
-                Evidence::PAlive(c.p_alive),
-                Evidence::ExpectedOrderValue(v),
-                Evidence::DaysSinceLastPurchase(c.days_since_last_purchase),
-                Evidence::Threshold(high_value.unwrap_or(0.0)),
-            ]));
+            actions.push(action(
+                ActionKind::CallAtRisk,
+                if_active * (1.0 - c.p_alive),
+                vec![
+                    Evidence::PAlive(c.p_alive),
+                    Evidence::ExpectedOrderValue(v),
+                    Evidence::DaysSinceLastPurchase(c.days_since_last_purchase),
+                    Evidence::Threshold(high_value.unwrap_or(0.0)),
+                ],
+            ));
         }
         if c.p_alive >= LIKELY_P_ALIVE && c.expected_purchases_30 >= LIKELY_PURCHASES_30 {
-            actions.push(action(ActionKind::OfferLikelyToBuy, v * c.expected_purchases_30, vec![
-                Evidence::PAlive(c.p_alive),
-                Evidence::ExpectedPurchases30(c.expected_purchases_30),
-                Evidence::ExpectedOrderValue(v),
-            ]));
+            actions.push(action(
+                ActionKind::OfferLikelyToBuy,
+                v * c.expected_purchases_30,
+                vec![
+                    Evidence::PAlive(c.p_alive),
+                    Evidence::ExpectedPurchases30(c.expected_purchases_30),
+                    Evidence::ExpectedOrderValue(v),
+                ],
+            ));
         }
         let change = c.recent_value - c.previous_value;
-        let windows = vec![Evidence::RecentValue(c.recent_value), Evidence::PreviousValue(c.previous_value)];
+        let windows = vec![
+            Evidence::RecentValue(c.recent_value),
+            Evidence::PreviousValue(c.previous_value),
+        ];
         // Growth needs something to grow from: a new client is not a growing one.
         if c.previous_value > 0.0 && c.recent_value >= GROWTH_RATIO * c.previous_value {
             actions.push(action(ActionKind::Growing, change, windows));
@@ -141,12 +165,20 @@ pub fn recommend(clients: &[ClientFacts], per_kind: usize) -> Vec<Action> {
 
     // The segment whose at-risk and lapsed clients hold the most value.
     let mut by_segment: BTreeMap<Segment, (usize, f64)> = BTreeMap::new();
-    for a in actions.iter().filter(|a| matches!(a.kind, ActionKind::CallAtRisk | ActionKind::WinBackLapsed | ActionKind::Declining)) {
+    for a in actions.iter().filter(|a| {
+        matches!(
+            a.kind,
+            ActionKind::CallAtRisk | ActionKind::WinBackLapsed | ActionKind::Declining
+        )
+    }) {
         let entry = by_segment.entry(a.segment).or_default();
         entry.0 += 1;
         entry.1 += a.value_at_stake;
     }
-    if let Some((segment, (count, value))) = by_segment.into_iter().max_by(|a, b| a.1.1.total_cmp(&b.1.1)) {
+    if let Some((segment, (count, value))) = by_segment
+        .into_iter()
+        .max_by(|a, b| a.1.1.total_cmp(&b.1.1))
+    {
         actions.push(Action {
             kind: ActionKind::FocusSegment,
             client: None,
@@ -157,7 +189,11 @@ pub fn recommend(clients: &[ClientFacts], per_kind: usize) -> Vec<Action> {
     }
 
     actions.retain(|a| a.value_at_stake.is_finite() && a.value_at_stake > 0.0);
-    actions.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.value_at_stake.total_cmp(&a.value_at_stake)));
+    actions.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then(b.value_at_stake.total_cmp(&a.value_at_stake))
+    });
     let mut kept: Vec<Action> = Vec::new();
     let mut count: BTreeMap<ActionKind, usize> = BTreeMap::new();
     for a in actions {
@@ -206,13 +242,50 @@ mod tests {
 
     #[test]
     fn each_rule_fires_with_its_evidence_and_value() {
-        let at_risk = ClientFacts { p_alive: 0.4, expected_order_value: 500.0, expected_purchases_90: 0.2, segment: Segment::CantLose, ..client(1) };
-        let likely = ClientFacts { expected_purchases_30: 0.6, ..client(2) };
-        let lapsed = ClientFacts { p_alive: 0.1, total_value: 900.0, segment: Segment::Hibernating, ..client(3) };
-        let growing = ClientFacts { recent_value: 400.0, ..client(4) };
-        let declining = ClientFacts { recent_value: 10.0, ..client(5) };
-        let actions = recommend(&[at_risk, likely, lapsed, growing, declining, client(6), client(7), client(8)], 10);
-        let find = |kind| actions.iter().find(|a| a.kind == kind).unwrap_or_else(|| panic!("{kind:?} in {actions:#?}"));
+        let at_risk = ClientFacts {
+            p_alive: 0.4,
+            expected_order_value: 500.0,
+            expected_purchases_90: 0.2,
+            segment: Segment::CantLose,
+            ..client(1)
+        };
+        let likely = ClientFacts {
+            expected_purchases_30: 0.6,
+            ..client(2)
+        };
+        let lapsed = ClientFacts {
+            p_alive: 0.1,
+            total_value: 900.0,
+            segment: Segment::Hibernating,
+            ..client(3)
+        };
+        let growing = ClientFacts {
+            recent_value: 400.0,
+            ..client(4)
+        };
+        let declining = ClientFacts {
+            recent_value: 10.0,
+            ..client(5)
+        };
+        let actions = recommend(
+            &[
+                at_risk,
+                likely,
+                lapsed,
+                growing,
+                declining,
+                client(6),
+                client(7),
+                client(8),
+            ],
+            10,
+        );
+        let find = |kind| {
+            actions
+                .iter()
+                .find(|a| a.kind == kind)
+                .unwrap_or_else(|| panic!("{kind:?} in {actions:#?}"))
+        };
         let call = find(ActionKind::CallAtRisk);
         assert_eq!(call.client, Some(1));
         assert!((call.value_at_stake - 500.0 * 0.2 / 0.4 * 0.6).abs() < 1e-9);
@@ -222,18 +295,48 @@ mod tests {
         assert_eq!(find(ActionKind::Growing).value_at_stake, 300.0);
         assert_eq!(find(ActionKind::Declining).value_at_stake, 90.0);
         let focus = find(ActionKind::FocusSegment);
-        assert_eq!((focus.segment, focus.value_at_stake), (Segment::Hibernating, 270.0), "the lapsed client's segment holds most");
-        assert!(actions.windows(2).all(|w| w[0].value_at_stake >= w[1].value_at_stake), "ranked by value");
-        assert!(actions.iter().all(|a| a.client != Some(6)), "a steady, active client needs no action");
-        let new = ClientFacts { previous_value: 0.0, recent_value: 500.0, ..client(9) };
-        assert!(recommend(&[new], 10).iter().all(|a| a.kind != ActionKind::Growing), "a new client is not growing");
+        assert_eq!(
+            (focus.segment, focus.value_at_stake),
+            (Segment::Hibernating, 270.0),
+            "the lapsed client's segment holds most"
+        );
+        assert!(
+            actions
+                .windows(2)
+                .all(|w| w[0].value_at_stake >= w[1].value_at_stake),
+            "ranked by value"
+        );
+        assert!(
+            actions.iter().all(|a| a.client != Some(6)),
+            "a steady, active client needs no action"
+        );
+        let new = ClientFacts {
+            previous_value: 0.0,
+            recent_value: 500.0,
+            ..client(9)
+        };
+        assert!(
+            recommend(&[new], 10)
+                .iter()
+                .all(|a| a.kind != ActionKind::Growing),
+            "a new client is not growing"
+        );
     }
 
     #[test]
     fn per_kind_limit_keeps_the_largest() {
-        let clients: Vec<ClientFacts> = (1..=5).map(|i| ClientFacts { recent_value: 100.0 * (i as f64 + 1.0), ..client(i) }).collect();
+        let clients: Vec<ClientFacts> = (1..=5)
+            .map(|i| ClientFacts {
+                recent_value: 100.0 * (i as f64 + 1.0),
+                ..client(i)
+            })
+            .collect();
         let actions = recommend(&clients, 2);
-        let growing: Vec<i64> = actions.iter().filter(|a| a.kind == ActionKind::Growing).filter_map(|a| a.client).collect();
+        let growing: Vec<i64> = actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::Growing)
+            .filter_map(|a| a.client)
+            .collect();
         assert_eq!(growing, vec![5, 4]);
     }
 

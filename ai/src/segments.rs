@@ -105,7 +105,12 @@ pub fn rfm(clients: &[RfmInput]) -> Vec<Rfm> {
         .iter()
         .zip(&frequency)
         .zip(&monetary)
-        .map(|((r, f), m)| Rfm { recency: *r, frequency: *f, monetary: *m, segment: Segment::of(*r, *f) })
+        .map(|((r, f), m)| Rfm {
+            recency: *r,
+            frequency: *f,
+            monetary: *m,
+            segment: Segment::of(*r, *f),
+        })
         .collect()
 }
 
@@ -145,8 +150,17 @@ pub struct Retention {
 }
 
 pub fn retention(cohorts: &[CohortCounts]) -> Retention {
-    let rate = |active: u64, size: u64| if size == 0 { 0.0 } else { active as f64 / size as f64 };
-    let rates: Vec<Vec<f64>> = cohorts.iter().map(|c| c.active.iter().map(|a| rate(*a, c.size)).collect()).collect();
+    let rate = |active: u64, size: u64| {
+        if size == 0 {
+            0.0
+        } else {
+            active as f64 / size as f64
+        }
+    };
+    let rates: Vec<Vec<f64>> = cohorts
+        .iter()
+        .map(|c| c.active.iter().map(|a| rate(*a, c.size)).collect())
+        .collect();
     let longest = cohorts.iter().map(|c| c.active.len()).max().unwrap_or(0);
     let mean = (0..longest)
         .map(|k| {
@@ -157,7 +171,10 @@ pub fn retention(cohorts: &[CohortCounts]) -> Retention {
             rate(active, size)
         })
         .collect();
-    Retention { cohorts: rates, mean }
+    Retention {
+        cohorts: rates,
+        mean,
+    }
 }
 
 #[cfg(test)]
@@ -177,33 +194,62 @@ mod tests {
         assert_eq!(Segment::of(5, 3), Segment::PotentialLoyalists);
         assert_eq!(Segment::of(2, 4), Segment::AtRisk);
         assert_eq!(Segment::of(3, 1), Segment::AboutToSleep);
-        let used: std::collections::BTreeSet<Segment> = (1..=5).flat_map(|r| (1..=5).map(move |f| Segment::of(r, f))).collect();
+        let used: std::collections::BTreeSet<Segment> = (1..=5)
+            .flat_map(|r| (1..=5).map(move |f| Segment::of(r, f)))
+            .collect();
         assert_eq!(used.len(), Segment::ALL.len());
     }
 
     #[test]
     fn quintiles_rank_and_keep_ties_together() {
         let clients: Vec<RfmInput> = (0..10)
-            .map(|i| RfmInput { days_since_last_purchase: i * 10, purchases: if i < 5 { 1 } else { 7 }, value_minor: i64::from(i) * 100 })
+            .map(|i| RfmInput {
+                days_since_last_purchase: i * 10,
+                purchases: if i < 5 { 1 } else { 7 },
+                value_minor: i64::from(i) * 100,
+            })
             .collect();
         let scores = rfm(&clients);
         assert_eq!(scores[0].recency, 5, "most recent");
         assert_eq!(scores[9].recency, 1, "least recent");
         assert_eq!(scores[9].monetary, 5);
-        assert!(scores[..5].iter().all(|s| s.frequency == 2), "mid-rank 2.5 of 10: 1 + ⌊1.25⌋");
-        assert!(scores[5..].iter().all(|s| s.frequency == 4), "mid-rank 7.5 of 10: 1 + ⌊3.75⌋");
+        assert!(
+            scores[..5].iter().all(|s| s.frequency == 2),
+            "mid-rank 2.5 of 10: 1 + ⌊1.25⌋"
+        );
+        assert!(
+            scores[5..].iter().all(|s| s.frequency == 4),
+            "mid-rank 7.5 of 10: 1 + ⌊3.75⌋"
+        );
         let same = rfm(&[clients[0]; 3]);
-        assert!(same.iter().all(|s| (s.recency, s.frequency, s.monetary) == (3, 3, 3)), "all alike: the middle");
+        assert!(
+            same.iter()
+                .all(|s| (s.recency, s.frequency, s.monetary) == (3, 3, 3)),
+            "all alike: the middle"
+        );
     }
 
     #[test]
     fn retention_is_a_share_of_the_cohort() {
         let r = retention(&[
-            CohortCounts { size: 10, active: vec![10, 5, 2] },
-            CohortCounts { size: 30, active: vec![30, 6] },
+            CohortCounts {
+                size: 10,
+                active: vec![10, 5, 2],
+            },
+            CohortCounts {
+                size: 30,
+                active: vec![30, 6],
+            },
         ]);
         assert_eq!(r.cohorts[0], vec![1.0, 0.5, 0.2]);
         assert_eq!(r.mean, vec![1.0, 11.0 / 40.0, 0.2]);
-        assert_eq!(retention(&[CohortCounts { size: 0, active: vec![0] }]).mean, vec![0.0]);
+        assert_eq!(
+            retention(&[CohortCounts {
+                size: 0,
+                active: vec![0]
+            }])
+            .mean,
+            vec![0.0]
+        );
     }
 }

@@ -86,7 +86,8 @@ impl Config {
                 .unwrap_or(d.api_key_rate_per_min),
             login_rate_per_min: parse("CRM_LOGIN_RATE_PER_MIN")?.unwrap_or(d.login_rate_per_min),
             fault_batch_pause: parse("CRM_FAULT_BATCH_PAUSE_MS")?.map(Duration::from_millis),
-            fault_report_step_pause: parse("CRM_FAULT_REPORT_STEP_PAUSE_MS")?.map(Duration::from_millis),
+            fault_report_step_pause: parse("CRM_FAULT_REPORT_STEP_PAUSE_MS")?
+                .map(Duration::from_millis),
         })
     }
 }

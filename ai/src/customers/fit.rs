@@ -37,7 +37,10 @@ struct Objective<F: Fn(&[f64]) -> (f64, Vec<f64>)> {
 
 impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> Objective<F> {
     fn new(eval: F) -> Self {
-        Self { eval, last: RefCell::new(None) }
+        Self {
+            eval,
+            last: RefCell::new(None),
+        }
     }
 
     fn at(&self, theta: &[f64]) -> (f64, Vec<f64>) {
@@ -75,7 +78,10 @@ impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> Gradient for Objective<F> {
 }
 
 /// Minimises `eval` from `start`; returns the best log-parameters, iterations and convergence.
-fn minimise(eval: impl Fn(&[f64]) -> (f64, Vec<f64>), start: Vec<f64>) -> Result<(Vec<f64>, u64, bool), FitError> {
+fn minimise(
+    eval: impl Fn(&[f64]) -> (f64, Vec<f64>),
+    start: Vec<f64>,
+) -> Result<(Vec<f64>, u64, bool), FitError> {
     let optimiser = |e: argmin::core::Error| FitError::Optimiser(e.to_string());
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
         .with_tolerance_grad(1e-9)
@@ -87,8 +93,13 @@ fn minimise(eval: impl Fn(&[f64]) -> (f64, Vec<f64>), start: Vec<f64>) -> Result
         .run()
         .map_err(optimiser)?;
     let state = result.state;
-    let converged = matches!(state.termination_status, TerminationStatus::Terminated(TerminationReason::SolverConverged));
-    let theta = state.best_param.ok_or_else(|| FitError::Optimiser("no parameters".into()))?;
+    let converged = matches!(
+        state.termination_status,
+        TerminationStatus::Terminated(TerminationReason::SolverConverged)
+    );
+    let theta = state
+        .best_param
+        .ok_or_else(|| FitError::Optimiser("no parameters".into()))?;
     Ok((theta, state.iter, converged))
 }
 
@@ -115,15 +126,28 @@ struct Group {
 
 impl BgNbdData {
     fn new(customers: &[Customer], scale: f64) -> Self {
-        let mut keys: Vec<(u32, u64, u64)> =
-            customers.iter().map(|c| (c.frequency, (c.recency * scale).to_bits(), (c.age * scale).to_bits())).collect();
+        let mut keys: Vec<(u32, u64, u64)> = customers
+            .iter()
+            .map(|c| {
+                (
+                    c.frequency,
+                    (c.recency * scale).to_bits(),
+                    (c.age * scale).to_bits(),
+                )
+            })
+            .collect();
         keys.sort_unstable();
-        let mut times: Vec<f64> = keys.iter().flat_map(|(_, r, t)| [f64::from_bits(*r), f64::from_bits(*t)]).collect();
+        let mut times: Vec<f64> = keys
+            .iter()
+            .flat_map(|(_, r, t)| [f64::from_bits(*r), f64::from_bits(*t)])
+            .collect();
         times.sort_unstable_by(f64::total_cmp);
         times.dedup();
         let mut frequencies: Vec<u32> = keys.iter().map(|k| k.0).collect();
         frequencies.dedup();
-        let index_of = |list: &[f64], v: u64| list.partition_point(|t| t.total_cmp(&f64::from_bits(v)).is_lt());
+        let index_of = |list: &[f64], v: u64| {
+            list.partition_point(|t| t.total_cmp(&f64::from_bits(v)).is_lt())
+        };
         let mut groups: Vec<Group> = Vec::new();
         let mut previous = None;
         for key in &keys {
@@ -141,7 +165,12 @@ impl BgNbdData {
                 weight: 1.0,
             });
         }
-        Self { times, frequencies, groups, customers: customers.len() as f64 }
+        Self {
+            times,
+            frequencies,
+            groups,
+            customers: customers.len() as f64,
+        }
     }
 
     /// Mean negative log-likelihood and its gradient in θ = ln(r, α, a, b).
@@ -155,7 +184,10 @@ impl BgNbdData {
             .iter()
             .map(|x| {
                 let x = f64::from(*x);
-                let value = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) + ln_gamma(b + x)
+                let value = ln_gamma(r + x) - ln_gamma(r)
+                    + r * alpha.ln()
+                    + ln_gamma(a + b)
+                    + ln_gamma(b + x)
                     - ln_gamma(b)
                     - ln_gamma(a + b + x);
                 let d_r = digamma(r + x) - digamma(r) + alpha.ln();
@@ -204,7 +236,12 @@ impl BgNbdData {
             g[3] += w * (d_b + db);
         }
         let n = self.customers;
-        let gradient = vec![-g[0] * r / n, -g[1] * alpha / n, -g[2] * a / n, -g[3] * b / n];
+        let gradient = vec![
+            -g[0] * r / n,
+            -g[1] * alpha / n,
+            -g[2] * a / n,
+            -g[3] * b / n,
+        ];
         (-ll / n, gradient)
     }
 }
@@ -219,7 +256,12 @@ pub(super) fn bg_nbd(customers: &[Customer]) -> Result<Fit<BgNbd>, FitError> {
     // Scaling time by s multiplies each repeat buyer's likelihood by s^x: undo it.
     let repeats: f64 = customers.iter().map(|c| f64::from(c.frequency)).sum();
     Ok(Fit {
-        params: BgNbd { r, alpha: alpha / scale, a, b },
+        params: BgNbd {
+            r,
+            alpha: alpha / scale,
+            a,
+            b,
+        },
         log_likelihood: -mean_nll * data.customers + repeats * scale.ln(),
         customers: customers.len(),
         converged,
@@ -246,7 +288,10 @@ impl GammaGammaData {
                 (frequencies.partition_point(|x| *x < s.frequency), m, m.ln())
             })
             .collect();
-        Self { frequencies, spenders }
+        Self {
+            frequencies,
+            spenders,
+        }
     }
 
     /// Mean negative log-likelihood and its gradient in θ = ln(p, q, γ).
@@ -258,13 +303,20 @@ impl GammaGammaData {
             .map(|x| {
                 let x = f64::from(*x);
                 let px = p * x;
-                [x, ln_gamma(px + q) - ln_gamma(px) + px * x.ln(), digamma(px + q), digamma(px)]
+                [
+                    x,
+                    ln_gamma(px + q) - ln_gamma(px) + px * x.ln(),
+                    digamma(px + q),
+                    digamma(px),
+                ]
             })
             .collect();
         let (ln_gamma_q, digamma_q, ln_g) = (ln_gamma(q), digamma(q), gamma.ln());
         let (mut ll, mut g) = (0.0, [0.0; 3]);
         for (frequency, m, ln_m) in &self.spenders {
-            let Some([x, value, psi_pxq, psi_px]) = per_frequency.get(*frequency).copied() else { continue };
+            let Some([x, value, psi_pxq, psi_px]) = per_frequency.get(*frequency).copied() else {
+                continue;
+            };
             let px = p * x;
             let ln_gm = (gamma + m * x).ln();
             ll += value - ln_gamma_q + q * ln_g + (px - 1.0) * ln_m - (px + q) * ln_gm;
@@ -273,7 +325,10 @@ impl GammaGammaData {
             g[2] += q / gamma - (px + q) / (gamma + m * x);
         }
         let n = self.spenders.len() as f64;
-        (-ll / n, vec![-g[0] * p / n, -g[1] * q / n, -g[2] * gamma / n])
+        (
+            -ll / n,
+            vec![-g[0] * p / n, -g[1] * q / n, -g[2] * gamma / n],
+        )
     }
 }
 
@@ -287,7 +342,11 @@ pub(super) fn gamma_gamma(spenders: &[Spender]) -> Result<Fit<GammaGamma>, FitEr
     let (mean_nll, _) = data.eval(&theta);
     // Scaling money by s multiplies each density by s: undo it.
     Ok(Fit {
-        params: GammaGamma { p, q, gamma: gamma / scale },
+        params: GammaGamma {
+            p,
+            q,
+            gamma: gamma / scale,
+        },
         log_likelihood: -mean_nll * n + n * scale.ln(),
         customers: spenders.len(),
         converged,
@@ -304,17 +363,42 @@ mod tests {
     #[test]
     fn gradients_match_finite_differences() {
         let customers = [
-            Customer { frequency: 0, recency: 0.0, age: 30.0 },
-            Customer { frequency: 2, recency: 10.0, age: 35.0 },
-            Customer { frequency: 5, recency: 33.0, age: 34.0 },
-            Customer { frequency: 1, recency: 2.0, age: 20.0 },
+            Customer {
+                frequency: 0,
+                recency: 0.0,
+                age: 30.0,
+            },
+            Customer {
+                frequency: 2,
+                recency: 10.0,
+                age: 35.0,
+            },
+            Customer {
+                frequency: 5,
+                recency: 33.0,
+                age: 34.0,
+            },
+            Customer {
+                frequency: 1,
+                recency: 2.0,
+                age: 20.0,
+            },
         ];
         let data = BgNbdData::new(&customers, 1.0 / 35.0);
         check(|t| data.eval(t), &[-0.3, 0.2, -0.1, 0.4]);
         let spenders = [
-            Spender { frequency: 1, mean_value: 0.8 },
-            Spender { frequency: 3, mean_value: 1.4 },
-            Spender { frequency: 7, mean_value: 1.1 },
+            Spender {
+                frequency: 1,
+                mean_value: 0.8,
+            },
+            Spender {
+                frequency: 3,
+                mean_value: 1.4,
+            },
+            Spender {
+                frequency: 7,
+                mean_value: 1.1,
+            },
         ];
         let data = GammaGammaData::new(&spenders, 1.0);
         check(|t| data.eval(t), &[0.5, 0.3, -0.2]);
@@ -328,7 +412,11 @@ mod tests {
             up[i] += h;
             down[i] -= h;
             let numeric = (eval(&up).0 - eval(&down).0) / (2.0 * h);
-            assert!((numeric - gradient[i]).abs() < 1e-6, "θ{i}: {numeric} vs {}", gradient[i]);
+            assert!(
+                (numeric - gradient[i]).abs() < 1e-6,
+                "θ{i}: {numeric} vs {}",
+                gradient[i]
+            );
         }
     }
 }

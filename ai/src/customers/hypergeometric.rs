@@ -40,7 +40,8 @@ pub(super) fn signed_ln_2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)
         // Once c + k > 0 and the ratio is below 1, the terms only shrink; stop when they no
         // longer count.
         if c + k > 0.0 && ratio.abs() < 1.0 && term.abs() <= sum.abs() * 1e-16 {
-            return (sum != 0.0 && sum.is_finite()).then(|| (sum.signum(), sum.abs().ln() + ln_scale));
+            return (sum != 0.0 && sum.is_finite())
+                .then(|| (sum.signum(), sum.abs().ln() + ln_scale));
         }
     }
     None
@@ -68,7 +69,10 @@ mod tests {
         // ₂F₁(a, b; b; z) again, where the terms pass 1e300 before they shrink.
         let expected = -400.0 * (1.0 - 0.95f64).ln();
         let got = ln_2f1(400.0, 600.0, 600.0, 0.95);
-        assert!((got - expected).abs() < 1e-8 * expected, "{got} vs {expected}");
+        assert!(
+            (got - expected).abs() < 1e-8 * expected,
+            "{got} vs {expected}"
+        );
     }
 
     #[test]
@@ -82,8 +86,15 @@ mod tests {
             sum += term;
         }
         let (sign, ln) = signed_ln_2f1(a, b, c, z).unwrap_or((0.0, 0.0));
-        assert!((sign * ln.exp() - sum).abs() < 1e-12 * sum.abs(), "{sign} {ln} vs {sum}");
-        assert_eq!(signed_ln_2f1(1.0, 1.0, -2.0, 0.5), None, "c a negative integer");
+        assert!(
+            (sign * ln.exp() - sum).abs() < 1e-12 * sum.abs(),
+            "{sign} {ln} vs {sum}"
+        );
+        assert_eq!(
+            signed_ln_2f1(1.0, 1.0, -2.0, 0.5),
+            None,
+            "c a negative integer"
+        );
     }
 
     #[test]

@@ -85,14 +85,24 @@ pub enum FitError {
 
 fn check_customers(customers: &[Customer]) -> Result<(), InputError> {
     if customers.len() > MAX_CUSTOMERS {
-        return Err(InputError::TooLong { what: "customers", max: MAX_CUSTOMERS });
+        return Err(InputError::TooLong {
+            what: "customers",
+            max: MAX_CUSTOMERS,
+        });
     }
     for (index, c) in customers.iter().enumerate() {
         if !c.recency.is_finite() || !c.age.is_finite() {
             return Err(InputError::NotFinite { index });
         }
-        if c.recency < 0.0 || c.age < c.recency || (c.frequency == 0 && c.recency != 0.0) || (c.frequency > 0 && c.age <= 0.0) {
-            return Err(InputError::Invalid { what: "customer", why: "needs 0 ≤ recency ≤ age, and recency 0 without repeat purchases" });
+        if c.recency < 0.0
+            || c.age < c.recency
+            || (c.frequency == 0 && c.recency != 0.0)
+            || (c.frequency > 0 && c.age <= 0.0)
+        {
+            return Err(InputError::Invalid {
+                what: "customer",
+                why: "needs 0 ≤ recency ≤ age, and recency 0 without repeat purchases",
+            });
         }
     }
     Ok(())
@@ -107,7 +117,10 @@ fn check_customers(customers: &[Customer]) -> Result<(), InputError> {
 pub fn fit_bg_nbd(customers: &[Customer]) -> Result<Fit<BgNbd>, FitError> {
     check_customers(customers)?;
     if customers.len() < 3 {
-        return Err(FitError::TooFew { have: customers.len(), need: 3 });
+        return Err(FitError::TooFew {
+            have: customers.len(),
+            need: 3,
+        });
     }
     if customers.iter().all(|c| c.frequency == 0) {
         return Err(FitError::NoRepeatBuyers);
@@ -123,14 +136,25 @@ pub fn fit_bg_nbd(customers: &[Customer]) -> Result<Fit<BgNbd>, FitError> {
 /// [`FitError::Optimiser`] when L-BFGS fails outright.
 pub fn fit_gamma_gamma(spenders: &[Spender]) -> Result<Fit<GammaGamma>, FitError> {
     if spenders.len() > MAX_CUSTOMERS {
-        return Err(InputError::TooLong { what: "spenders", max: MAX_CUSTOMERS }.into());
+        return Err(InputError::TooLong {
+            what: "spenders",
+            max: MAX_CUSTOMERS,
+        }
+        .into());
     }
     if let Some(index) = spenders.iter().position(|s| !s.mean_value.is_finite()) {
         return Err(InputError::NotFinite { index }.into());
     }
-    let usable: Vec<Spender> = spenders.iter().copied().filter(|s| s.frequency > 0 && s.mean_value > 0.0).collect();
+    let usable: Vec<Spender> = spenders
+        .iter()
+        .copied()
+        .filter(|s| s.frequency > 0 && s.mean_value > 0.0)
+        .collect();
     if usable.len() < 3 {
-        return Err(FitError::TooFew { have: usable.len(), need: 3 });
+        return Err(FitError::TooFew {
+            have: usable.len(),
+            need: 3,
+        });
     }
     fit::gamma_gamma(&usable)
 }
@@ -170,7 +194,8 @@ impl BgNbd {
     /// ln[a/(b+x−1)] + (r+x)·ln[(α+T)/(α+t_x)].
     fn dropout_odds(&self, c: &Customer) -> f64 {
         let x = f64::from(c.frequency);
-        (self.a / (self.b + x - 1.0)).ln() + (self.r + x) * ((self.alpha + c.age) / (self.alpha + c.recency)).ln()
+        (self.a / (self.b + x - 1.0)).ln()
+            + (self.r + x) * ((self.alpha + c.age) / (self.alpha + c.recency)).ln()
     }
 
     /// E[Y(t) | x, t_x, T]: expected purchases in the next `t` time units (FHL 2005 eq. 10),
@@ -183,15 +208,24 @@ impl BgNbd {
         }
         let Self { r, alpha, b, .. } = *self;
         // eq. 10 divides by a − 1; the expectation is continuous in a, so step off 1.
-        let a = if (self.a - 1.0).abs() < 1e-9 { 1.0 + 1e-9 } else { self.a };
+        let a = if (self.a - 1.0).abs() < 1e-9 {
+            1.0 + 1e-9
+        } else {
+            self.a
+        };
         let x = f64::from(c.frequency);
         let z = t / (alpha + c.age + t);
-        let Some((sign, ln_f)) = hypergeometric::signed_ln_2f1(r + x, b + x, a + b + x - 1.0, z) else {
+        let Some((sign, ln_f)) = hypergeometric::signed_ln_2f1(r + x, b + x, a + b + x - 1.0, z)
+        else {
             return f64::NAN;
         };
         let tail = sign * ((r + x) * (1.0 - z).ln() + ln_f).exp();
         let numerator = (a + b + x - 1.0) / (a - 1.0) * (1.0 - tail);
-        let denominator = if c.frequency == 0 { 1.0 } else { 1.0 + self.dropout_odds(c).exp() };
+        let denominator = if c.frequency == 0 {
+            1.0
+        } else {
+            1.0 + self.dropout_odds(c).exp()
+        };
         numerator / denominator
     }
 }
@@ -203,7 +237,10 @@ impl GammaGamma {
         let x = f64::from(s.frequency);
         let ln_gamma = statrs::function::gamma::ln_gamma;
         let px = p * x;
-        ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q) + q * gamma.ln() + (px - 1.0) * s.mean_value.ln() + px * x.ln()
+        ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q)
+            + q * gamma.ln()
+            + (px - 1.0) * s.mean_value.ln()
+            + px * x.ln()
             - (px + q) * (gamma + s.mean_value * x).ln()
     }
 
@@ -227,7 +264,14 @@ impl GammaGamma {
 /// E[Y(k·L)] − E[Y((k−1)·L)] valued at `order_value` and discounted at the period's end by
 /// (1 + `discount_rate`)^k. This is the convention of `lifetimes` (months of 4.345 weeks with a
 /// monthly rate); no margin is applied.
-pub fn clv(model: &BgNbd, customer: &Customer, order_value: f64, periods: u32, period_length: f64, discount_rate: f64) -> f64 {
+pub fn clv(
+    model: &BgNbd,
+    customer: &Customer,
+    order_value: f64,
+    periods: u32,
+    period_length: f64,
+    discount_rate: f64,
+) -> f64 {
     let mut value = 0.0;
     let mut before = 0.0;
     for k in 1..=periods {

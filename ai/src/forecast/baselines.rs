@@ -18,14 +18,24 @@ pub(super) const Z95: f64 = 1.959_963_984_540_054;
 /// Seasonal naive with period `m` (plain naive when `m` is 1): each forecast repeats the value
 /// one season earlier. Intervals from the in-sample one-step residual variance, widened with the
 /// number of whole seasons ahead: σ·√(k+1), k = ⌊(h−1)/m⌋ (FPP §5.5).
-pub(super) fn seasonal_naive(y: &[f64], m: usize, horizon: usize) -> Result<Prediction, ModelError> {
+pub(super) fn seasonal_naive(
+    y: &[f64],
+    m: usize,
+    horizon: usize,
+) -> Result<Prediction, ModelError> {
     let m = m.max(1);
     if y.len() <= m {
-        return Err(ModelError::NotEnoughData { have: y.len(), need: m + 1 });
+        return Err(ModelError::NotEnoughData {
+            have: y.len(),
+            need: m + 1,
+        });
     }
     let residuals: Vec<f64> = y.iter().zip(y.iter().skip(m)).map(|(a, b)| b - a).collect();
     let sigma = (residuals.iter().map(|e| e * e).sum::<f64>() / residuals.len() as f64).sqrt();
-    let last_season = y.get(y.len() - m..).ok_or(ModelError::NotEnoughData { have: y.len(), need: m })?;
+    let last_season = y.get(y.len() - m..).ok_or(ModelError::NotEnoughData {
+        have: y.len(),
+        need: m,
+    })?;
     let mut prediction = Prediction::with_capacity(horizon);
     for (h, value) in last_season.iter().cycle().take(horizon).enumerate() {
         let whole_seasons = h / m;
@@ -42,7 +52,10 @@ pub(super) fn seasonal_naive(y: &[f64], m: usize, horizon: usize) -> Result<Pred
 /// is not positive) and the forecast multiplied back.
 pub(super) fn theta(y: &[f64], m: usize, horizon: usize) -> Result<Prediction, ModelError> {
     if y.len() < 3 {
-        return Err(ModelError::NotEnoughData { have: y.len(), need: 3 });
+        return Err(ModelError::NotEnoughData {
+            have: y.len(),
+            need: 3,
+        });
     }
     let seasons = if m > 1 && y.len() >= 2 * m && is_seasonal(y, m) {
         Some(SeasonalIndices::classical(y, m)?)
@@ -67,8 +80,14 @@ pub(super) fn theta(y: &[f64], m: usize, horizon: usize) -> Result<Prediction, M
                 let t = y.len() + h;
                 prediction.push_bounds(
                     s.restore(t, point),
-                    [s.restore(t, point - Z80 * se), s.restore(t, point + Z80 * se)],
-                    [s.restore(t, point - Z95 * se), s.restore(t, point + Z95 * se)],
+                    [
+                        s.restore(t, point - Z80 * se),
+                        s.restore(t, point + Z80 * se),
+                    ],
+                    [
+                        s.restore(t, point - Z95 * se),
+                        s.restore(t, point + Z95 * se),
+                    ],
                 );
             }
             None => prediction.push(point, se),
@@ -87,7 +106,11 @@ fn is_seasonal(y: &[f64], m: usize) -> bool {
         return false;
     }
     let acf = |lag: usize| -> f64 {
-        y.iter().zip(y.iter().skip(lag)).map(|(a, b)| (a - mean) * (b - mean)).sum::<f64>() / variance
+        y.iter()
+            .zip(y.iter().skip(lag))
+            .map(|(a, b)| (a - mean) * (b - mean))
+            .sum::<f64>()
+            / variance
     };
     let earlier: f64 = (1..m).map(|k| acf(k).powi(2)).sum();
     let limit = 1.645 * ((1.0 + 2.0 * earlier) / n).sqrt();
@@ -129,27 +152,52 @@ impl SeasonalIndices {
             }
         }
         if counts.contains(&0) {
-            return Err(ModelError::NotEnoughData { have: y.len(), need: 2 * m });
+            return Err(ModelError::NotEnoughData {
+                have: y.len(),
+                need: 2 * m,
+            });
         }
-        let mut indices: Vec<f64> = sums.iter().zip(&counts).map(|(s, k)| s / *k as f64).collect();
+        let mut indices: Vec<f64> = sums
+            .iter()
+            .zip(&counts)
+            .map(|(s, k)| s / *k as f64)
+            .collect();
         let mean = indices.iter().sum::<f64>() / m as f64;
         for index in &mut indices {
-            if multiplicative { *index /= mean } else { *index -= mean }
+            if multiplicative {
+                *index /= mean
+            } else {
+                *index -= mean
+            }
         }
-        Ok(Self { indices, multiplicative })
+        Ok(Self {
+            indices,
+            multiplicative,
+        })
     }
 
     fn index(&self, t: usize) -> f64 {
         let neutral = if self.multiplicative { 1.0 } else { 0.0 };
-        self.indices.get(t % self.indices.len().max(1)).copied().unwrap_or(neutral)
+        self.indices
+            .get(t % self.indices.len().max(1))
+            .copied()
+            .unwrap_or(neutral)
     }
 
     fn remove(&self, t: usize, value: f64) -> f64 {
-        if self.multiplicative { value / self.index(t) } else { value - self.index(t) }
+        if self.multiplicative {
+            value / self.index(t)
+        } else {
+            value - self.index(t)
+        }
     }
 
     fn restore(&self, t: usize, value: f64) -> f64 {
-        if self.multiplicative { value * self.index(t) } else { value + self.index(t) }
+        if self.multiplicative {
+            value * self.index(t)
+        } else {
+            value + self.index(t)
+        }
     }
 }
 
@@ -203,7 +251,11 @@ impl Ses {
         let alpha = result.state.best_param.unwrap_or(0.5);
         let (level, sse) = Self::with_alpha(y, alpha);
         let dof = y.len().saturating_sub(2).max(1) as f64;
-        Ok(Self { alpha, level, sigma: (sse / dof).sqrt() })
+        Ok(Self {
+            alpha,
+            level,
+            sigma: (sse / dof).sqrt(),
+        })
     }
 
     /// The final level and the sum of squared one-step errors for `alpha`, with the initial level
@@ -256,7 +308,10 @@ mod tests {
         // so Theta under-shoots a pure line by design: 88 + 1·(h + ~1).
         for (h, value) in p.point.iter().enumerate() {
             let expected = 88.0 + 1.0 * (h as f64 + 1.0);
-            assert!((value - expected).abs() < 0.2, "h={h}: {value} vs {expected}");
+            assert!(
+                (value - expected).abs() < 0.2,
+                "h={h}: {value} vs {expected}"
+            );
         }
     }
 }

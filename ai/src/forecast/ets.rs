@@ -13,11 +13,17 @@ use augurs_mstl::MSTLModel;
 use super::{Prediction, ensure_finite};
 use crate::ModelError;
 
-fn guarded<T>(what: &'static str, f: impl FnOnce() -> Result<T, ModelError>) -> Result<T, ModelError> {
+fn guarded<T>(
+    what: &'static str,
+    f: impl FnOnce() -> Result<T, ModelError>,
+) -> Result<T, ModelError> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(Err(ModelError::Panicked(what)))
 }
 
-fn intervals(p80: augurs_core::Forecast, p95: augurs_core::Forecast) -> Result<Prediction, ModelError> {
+fn intervals(
+    p80: augurs_core::Forecast,
+    p95: augurs_core::Forecast,
+) -> Result<Prediction, ModelError> {
     let missing = || ModelError::Library("no prediction intervals".into());
     let i80 = p80.intervals.ok_or_else(missing)?;
     let i95 = p95.intervals.ok_or_else(missing)?;
@@ -34,11 +40,25 @@ fn intervals(p80: augurs_core::Forecast, p95: augurs_core::Forecast) -> Result<P
 /// Returns the prediction and the chosen model's name, e.g. "AAdN".
 pub(super) fn auto_ets(y: &[f64], horizon: usize) -> Result<(Prediction, String), ModelError> {
     guarded("AutoETS", || {
-        let fitted = AutoETS::non_seasonal().fit(y).map_err(|e| ModelError::Library(e.to_string()))?;
+        let fitted = AutoETS::non_seasonal()
+            .fit(y)
+            .map_err(|e| ModelError::Library(e.to_string()))?;
         let model = fitted.model();
         let name = model.model_type().to_string();
-        let name = if model.damped() { format!("{}d{}", name.get(..2).unwrap_or(""), name.get(2..).unwrap_or("")) } else { name };
-        let predict = |level| fitted.predict(horizon, level).map_err(|e| ModelError::Library(e.to_string()));
+        let name = if model.damped() {
+            format!(
+                "{}d{}",
+                name.get(..2).unwrap_or(""),
+                name.get(2..).unwrap_or("")
+            )
+        } else {
+            name
+        };
+        let predict = |level| {
+            fitted
+                .predict(horizon, level)
+                .map_err(|e| ModelError::Library(e.to_string()))
+        };
         Ok((intervals(predict(0.8)?, predict(0.95)?)?, name))
     })
 }
@@ -46,15 +66,33 @@ pub(super) fn auto_ets(y: &[f64], horizon: usize) -> Result<(Prediction, String)
 /// MSTL with one seasonal period `m` and a non-seasonal AutoETS on the seasonally adjusted
 /// series. Needs at least two full seasons. Also returns the seasonal strength
 /// F = max(0, 1 − Var(R)/Var(S+R)) of the decomposition (FPP §4.3).
-pub(super) fn mstl_ets(y: &[f64], m: usize, horizon: usize) -> Result<(Prediction, f64), ModelError> {
+pub(super) fn mstl_ets(
+    y: &[f64],
+    m: usize,
+    horizon: usize,
+) -> Result<(Prediction, f64), ModelError> {
     if y.len() < 2 * m {
-        return Err(ModelError::NotEnoughData { have: y.len(), need: 2 * m });
+        return Err(ModelError::NotEnoughData {
+            have: y.len(),
+            need: 2 * m,
+        });
     }
     guarded("MSTL", || {
         let model = MSTLModel::new(vec![m], AutoETS::non_seasonal().into_trend_model());
-        let fitted = model.fit(y).map_err(|e| ModelError::Library(e.to_string()))?;
-        let strength = fitted.fit().seasonal_strength().first().copied().unwrap_or(0.0);
-        let predict = |level| fitted.predict(horizon, level).map_err(|e| ModelError::Library(e.to_string()));
+        let fitted = model
+            .fit(y)
+            .map_err(|e| ModelError::Library(e.to_string()))?;
+        let strength = fitted
+            .fit()
+            .seasonal_strength()
+            .first()
+            .copied()
+            .unwrap_or(0.0);
+        let predict = |level| {
+            fitted
+                .predict(horizon, level)
+                .map_err(|e| ModelError::Library(e.to_string()))
+        };
         Ok((intervals(predict(0.8)?, predict(0.95)?)?, strength))
     })
 }

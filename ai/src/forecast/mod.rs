@@ -130,10 +130,17 @@ pub struct Forecast {
 /// [`Note`] says so.
 pub fn forecast(history: &[f64], options: Options) -> Result<Forecast, InputError> {
     if options.horizon == 0 || options.horizon > MAX_HORIZON {
-        return Err(InputError::OutOfRange { what: "horizon", min: 1, max: MAX_HORIZON });
+        return Err(InputError::OutOfRange {
+            what: "horizon",
+            min: 1,
+            max: MAX_HORIZON,
+        });
     }
     if history.len() > MAX_HISTORY {
-        return Err(InputError::TooLong { what: "history", max: MAX_HISTORY });
+        return Err(InputError::TooLong {
+            what: "history",
+            max: MAX_HISTORY,
+        });
     }
     if let Some(index) = history.iter().position(|v| !v.is_finite()) {
         return Err(InputError::NotFinite { index });
@@ -155,11 +162,23 @@ pub fn forecast(history: &[f64], options: Options) -> Result<Forecast, InputErro
         return Ok(result);
     }
     if history.len() < 2 {
-        result.notes.push(Note::TooShortToForecast { have: history.len(), need: 2 });
+        result.notes.push(Note::TooShortToForecast {
+            have: history.len(),
+            need: 2,
+        });
         return Ok(result);
     }
     if history.iter().all(|v| *v == 0.0) {
-        result.points = vec![Point { value: 0.0, lower80: 0.0, upper80: 0.0, lower95: 0.0, upper95: 0.0 }; horizon];
+        result.points = vec![
+            Point {
+                value: 0.0,
+                lower80: 0.0,
+                upper80: 0.0,
+                lower95: 0.0,
+                upper95: 0.0
+            };
+            horizon
+        ];
         result.notes.push(Note::AllZero);
         return Ok(result);
     }
@@ -167,10 +186,17 @@ pub fn forecast(history: &[f64], options: Options) -> Result<Forecast, InputErro
     let m = options.season_length.max(1);
     let seasonal = m > 1 && history.len() >= 2 * m;
     if m > 1 && !seasonal {
-        result.notes.push(Note::ShortForSeason { have: history.len(), need: 2 * m });
+        result.notes.push(Note::ShortForSeason {
+            have: history.len(),
+            need: 2 * m,
+        });
     }
     let scale_period = if seasonal { m } else { 1 };
-    let baseline = if seasonal { Method::SeasonalNaive } else { Method::Naive };
+    let baseline = if seasonal {
+        Method::SeasonalNaive
+    } else {
+        Method::Naive
+    };
     let mut candidates = vec![baseline, Method::Theta, Method::Ets];
     if seasonal {
         candidates.push(Method::MstlEts);
@@ -188,7 +214,9 @@ pub fn forecast(history: &[f64], options: Options) -> Result<Forecast, InputErro
         .filter(|origin| *origin >= min_train)
         .collect();
     if origins.is_empty() {
-        result.notes.push(Note::TooShortToBacktest { have: history.len() });
+        result.notes.push(Note::TooShortToBacktest {
+            have: history.len(),
+        });
     }
 
     let mut scored: Vec<(Method, Accuracy)> = Vec::new();
@@ -196,18 +224,32 @@ pub fn forecast(history: &[f64], options: Options) -> Result<Forecast, InputErro
         for method in &candidates {
             match backtest(history, *method, m, scale_period, &origins, held) {
                 Ok(accuracy) => scored.push((*method, accuracy)),
-                Err(e) => result.notes.push(Note::CandidateFailed { method: *method, reason: e.to_string() }),
+                Err(e) => result.notes.push(Note::CandidateFailed {
+                    method: *method,
+                    reason: e.to_string(),
+                }),
             }
         }
     }
     scored.sort_by(|a, b| rank(&a.1).total_cmp(&rank(&b.1)));
-    result.baseline = scored.iter().find(|(method, _)| *method == baseline).map(|(_, a)| a.clone());
+    result.baseline = scored
+        .iter()
+        .find(|(method, _)| *method == baseline)
+        .map(|(_, a)| a.clone());
 
     // The final fit, best candidate first; without a backtest, ETS when it has enough data.
     let order: Vec<(Method, Option<Accuracy>)> = if scored.is_empty() {
-        vec![(Method::Ets, None), (Method::Theta, None), (Method::Naive, None)]
+        vec![
+            (Method::Ets, None),
+            (Method::Theta, None),
+            (Method::Naive, None),
+        ]
     } else {
-        scored.iter().map(|(method, a)| (*method, Some(a.clone()))).chain([(Method::Naive, None)]).collect()
+        scored
+            .iter()
+            .map(|(method, a)| (*method, Some(a.clone())))
+            .chain([(Method::Naive, None)])
+            .collect()
     };
     for (method, accuracy) in order {
         match fit_predict(history, method, m, horizon) {
@@ -218,13 +260,20 @@ pub fn forecast(history: &[f64], options: Options) -> Result<Forecast, InputErro
                 result.points = prediction.points();
                 break;
             }
-            Err(e) => result.notes.push(Note::CandidateFailed { method, reason: e.to_string() }),
+            Err(e) => result.notes.push(Note::CandidateFailed {
+                method,
+                reason: e.to_string(),
+            }),
         }
     }
     result.candidates = scored;
     if seasonal {
         result.season_length = Some(m);
-        result.seasonal_strength = ets::mstl_ets(history, m, 1).ok().map(|(_, strength)| strength).filter(|s| s.is_finite()).map(|s| s.clamp(0.0, 1.0));
+        result.seasonal_strength = ets::mstl_ets(history, m, 1)
+            .ok()
+            .map(|(_, strength)| strength)
+            .filter(|s| s.is_finite())
+            .map(|s| s.clamp(0.0, 1.0));
     }
     Ok(result)
 }
@@ -243,13 +292,22 @@ pub fn mase(train: &[f64], actual: &[f64], forecast: &[f64], m: usize) -> Option
     if n == 0 {
         return None;
     }
-    let mae = actual.iter().zip(forecast).map(|(a, f)| (a - f).abs()).sum::<f64>() / n as f64;
+    let mae = actual
+        .iter()
+        .zip(forecast)
+        .map(|(a, f)| (a - f).abs())
+        .sum::<f64>()
+        / n as f64;
     Some(mae / scale)
 }
 
 fn seasonal_scale(train: &[f64], m: usize) -> Option<f64> {
     let m = m.max(1);
-    let diffs: Vec<f64> = train.iter().zip(train.iter().skip(m)).map(|(a, b)| (b - a).abs()).collect();
+    let diffs: Vec<f64> = train
+        .iter()
+        .zip(train.iter().skip(m))
+        .map(|(a, b)| (b - a).abs())
+        .collect();
     if diffs.is_empty() {
         return None;
     }
@@ -265,19 +323,26 @@ fn backtest(
     origins: &[usize],
     held: usize,
 ) -> Result<Accuracy, ModelError> {
-    let (mut mase_sum, mut mase_count, mut abs_sum, mut n, mut in80, mut in95) = (0.0, 0usize, 0.0, 0usize, 0usize, 0usize);
+    let (mut mase_sum, mut mase_count, mut abs_sum, mut n, mut in80, mut in95) =
+        (0.0, 0usize, 0.0, 0usize, 0usize, 0usize);
     for origin in origins {
-        let train = y.get(..*origin).ok_or(ModelError::NotEnoughData { have: y.len(), need: *origin })?;
-        let actual = y.get(*origin..origin + held).ok_or(ModelError::NotEnoughData { have: y.len(), need: origin + held })?;
+        let train = y.get(..*origin).ok_or(ModelError::NotEnoughData {
+            have: y.len(),
+            need: *origin,
+        })?;
+        let actual = y
+            .get(*origin..origin + held)
+            .ok_or(ModelError::NotEnoughData {
+                have: y.len(),
+                need: origin + held,
+            })?;
         let (p, _) = fit_predict(train, method, m, held)?;
         if let Some(value) = mase(train, actual, &p.point, scale_period) {
             mase_sum += value;
             mase_count += 1;
         }
         for (i, a) in actual.iter().enumerate() {
-            let within = |lower: &[f64], upper: &[f64]| {
-                matches!((lower.get(i), upper.get(i)), (Some(l), Some(u)) if l <= a && a <= u)
-            };
+            let within = |lower: &[f64], upper: &[f64]| matches!((lower.get(i), upper.get(i)), (Some(l), Some(u)) if l <= a && a <= u);
             abs_sum += (a - p.point.get(i).copied().unwrap_or(f64::NAN)).abs();
             n += 1;
             in80 += usize::from(within(&p.lower80, &p.upper80));
@@ -296,7 +361,12 @@ fn backtest(
 }
 
 /// Fits `method` to `y` and predicts `horizon` periods; bounds and points clamped at zero.
-fn fit_predict(y: &[f64], method: Method, m: usize, horizon: usize) -> Result<(Prediction, Option<String>), ModelError> {
+fn fit_predict(
+    y: &[f64],
+    method: Method,
+    m: usize,
+    horizon: usize,
+) -> Result<(Prediction, Option<String>), ModelError> {
     let (p, model) = match method {
         Method::Naive => (baselines::seasonal_naive(y, 1, horizon)?, None),
         Method::SeasonalNaive => (baselines::seasonal_naive(y, m, horizon)?, None),
@@ -335,7 +405,11 @@ impl Prediction {
     /// A point with symmetric normal intervals of standard error `se`.
     fn push(&mut self, point: f64, se: f64) {
         use baselines::{Z80, Z95};
-        self.push_bounds(point, [point - Z80 * se, point + Z80 * se], [point - Z95 * se, point + Z95 * se]);
+        self.push_bounds(
+            point,
+            [point - Z80 * se, point + Z80 * se],
+            [point - Z95 * se, point + Z95 * se],
+        );
     }
 
     fn push_bounds(&mut self, point: f64, b80: [f64; 2], b95: [f64; 2]) {
@@ -347,14 +421,26 @@ impl Prediction {
     }
 
     fn clamped_at_zero(mut self) -> Self {
-        for v in [&mut self.point, &mut self.lower80, &mut self.upper80, &mut self.lower95, &mut self.upper95] {
+        for v in [
+            &mut self.point,
+            &mut self.lower80,
+            &mut self.upper80,
+            &mut self.lower95,
+            &mut self.upper95,
+        ] {
             v.iter_mut().for_each(|x| *x = x.max(0.0));
         }
         self
     }
 
     fn points(&self) -> Vec<Point> {
-        let rows = self.point.iter().zip(&self.lower80).zip(&self.upper80).zip(&self.lower95).zip(&self.upper95);
+        let rows = self
+            .point
+            .iter()
+            .zip(&self.lower80)
+            .zip(&self.upper80)
+            .zip(&self.lower95)
+            .zip(&self.upper95);
         rows.map(|((((value, lower80), upper80), lower95), upper95)| Point {
             value: *value,
             lower80: *lower80,

@@ -3,15 +3,25 @@
 use std::path::PathBuf;
 
 pub fn path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The rows of a numeric CSV file with a header, as (header, rows of f64 per column name order).
 pub fn csv(name: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let text = std::fs::read_to_string(path(name)).unwrap();
     let mut lines = text.lines();
-    let header = lines.next().unwrap().split(',').map(str::to_owned).collect();
-    let rows = lines.filter(|l| !l.is_empty()).map(|l| l.split(',').map(str::to_owned).collect()).collect();
+    let header = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let rows = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect();
     (header, rows)
 }
 

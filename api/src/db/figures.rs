@@ -41,7 +41,13 @@ pub struct Filter {
 
 impl Default for Filter {
     fn default() -> Self {
-        Self { statuses: vec![SaleStatus::Completed], client_ids: Vec::new(), currency: None, amount_min: None, amount_max: None }
+        Self {
+            statuses: vec![SaleStatus::Completed],
+            client_ids: Vec::new(),
+            currency: None,
+            amount_min: None,
+            amount_max: None,
+        }
     }
 }
 
@@ -169,7 +175,12 @@ fn periods_cte(dialect: Dialect, periods: &[Bounds]) -> QueryResult<String> {
     let mut sql = String::from("periods(idx, start_at, end_at) AS (VALUES ");
     for (i, p) in periods.iter().enumerate() {
         let separator = if i == 0 { "" } else { ", " };
-        let _ = write!(sql, "{separator}({i}, {}, {})", dialect.timestamp(p.start), dialect.timestamp(p.end));
+        let _ = write!(
+            sql,
+            "{separator}({i}, {}, {})",
+            dialect.timestamp(p.start),
+            dialect.timestamp(p.end)
+        );
     }
     sql.push(')');
     Ok(sql)
@@ -182,7 +193,11 @@ fn conditions(company_id: i64, filter: &Filter, with_status: bool) -> QueryResul
         if filter.statuses.is_empty() {
             return Err(invalid("no statuses"));
         }
-        let list: Vec<String> = filter.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let list: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
         let _ = write!(sql, " AND s.status IN ({})", list.join(", "));
     }
     if !filter.client_ids.is_empty() {
@@ -211,15 +226,22 @@ enum Buckets {
     /// The `periods` CTE to join.
     Join(String),
     /// `ARRAY[t0, t1, …, tn]` and the range `[t0, tn)`.
-    WidthBucket { array: String, first: String, last: String },
+    WidthBucket {
+        array: String,
+        first: String,
+        last: String,
+    },
 }
 
 impl Buckets {
     fn new(dialect: Dialect, periods: &[Bounds]) -> QueryResult<Buckets> {
-        let contiguous = periods.windows(2).all(|w| w.first().map(|p| p.end) == w.get(1).map(|p| p.start));
+        let contiguous = periods
+            .windows(2)
+            .all(|w| w.first().map(|p| p.end) == w.get(1).map(|p| p.start));
         match (dialect, periods.first(), periods.last()) {
             (Dialect::Pg, Some(first), Some(last)) if contiguous => {
-                let mut bounds: Vec<String> = periods.iter().map(|p| dialect.timestamp(p.start)).collect();
+                let mut bounds: Vec<String> =
+                    periods.iter().map(|p| dialect.timestamp(p.start)).collect();
                 bounds.push(dialect.timestamp(last.end));
                 Ok(Buckets::WidthBucket {
                     array: format!("ARRAY[{}]", bounds.join(", ")),
@@ -239,13 +261,19 @@ impl Buckets {
             ctes.push(cte.clone());
         }
         ctes.extend(more.iter().cloned());
-        if ctes.is_empty() { String::new() } else { format!("WITH {} ", ctes.join(", ")) }
+        if ctes.is_empty() {
+            String::new()
+        } else {
+            format!("WITH {} ", ctes.join(", "))
+        }
     }
 
     /// The join that gives `column` its period `p` (empty for `width_bucket`).
     fn join(&self, column: &str) -> String {
         match self {
-            Buckets::Join(_) => format!("JOIN periods p ON {column} >= p.start_at AND {column} < p.end_at"),
+            Buckets::Join(_) => {
+                format!("JOIN periods p ON {column} >= p.start_at AND {column} < p.end_at")
+            }
             Buckets::WidthBucket { .. } => String::new(),
         }
     }
@@ -254,7 +282,9 @@ impl Buckets {
     fn index(&self, column: &str) -> String {
         match self {
             Buckets::Join(_) => "CAST(p.idx AS BIGINT)".to_owned(),
-            Buckets::WidthBucket { array, .. } => format!("CAST(width_bucket({column}, {array}) - 1 AS BIGINT)"),
+            Buckets::WidthBucket { array, .. } => {
+                format!("CAST(width_bucket({column}, {array}) - 1 AS BIGINT)")
+            }
         }
     }
 
@@ -262,7 +292,9 @@ impl Buckets {
     fn range(&self, column: &str) -> String {
         match self {
             Buckets::Join(_) => String::new(),
-            Buckets::WidthBucket { first, last, .. } => format!(" AND {column} >= {first} AND {column} < {last}"),
+            Buckets::WidthBucket { first, last, .. } => {
+                format!(" AND {column} >= {first} AND {column} < {last}")
+            }
         }
     }
 
@@ -270,7 +302,9 @@ impl Buckets {
     fn same_period(&self, first: &str, column: &str) -> String {
         match self {
             Buckets::Join(_) => format!("{first} >= p.start_at"),
-            Buckets::WidthBucket { array, .. } => format!("width_bucket({first}, {array}) = width_bucket({column}, {array})"),
+            Buckets::WidthBucket { array, .. } => {
+                format!("width_bucket({first}, {array}) = width_bucket({column}, {array})")
+            }
         }
     }
 }
@@ -278,7 +312,9 @@ impl Buckets {
 /// Each client's first counted purchase ever (the filter applies: with a currency filter,
 /// "new" means a first purchase in that currency).
 fn firsts_cte(condition: &str) -> String {
-    format!("firsts AS (SELECT s.client_id AS client_id, MIN(s.sold_at) AS first_at FROM sales s WHERE {condition} GROUP BY s.client_id)")
+    format!(
+        "firsts AS (SELECT s.client_id AS client_id, MIN(s.sold_at) AS first_at FROM sales s WHERE {condition} GROUP BY s.client_id)"
+    )
 }
 
 /// Sales and revenue per period and currency.
@@ -328,14 +364,40 @@ pub async fn buyers_by_period(
 
 /// Sales and amounts per status and currency in `range`, every status (the filter's statuses
 /// are ignored: this is the breakdown that shows them).
-pub async fn by_status(conn: &mut DbConn, company_id: i64, range: Bounds, filter: &Filter) -> QueryResult<Vec<StatusCurrency>> {
-    let sql = grouped_in_range(Dialect::of(conn), "s.status AS status", "amount_minor", company_id, range, filter, false)?;
+pub async fn by_status(
+    conn: &mut DbConn,
+    company_id: i64,
+    range: Bounds,
+    filter: &Filter,
+) -> QueryResult<Vec<StatusCurrency>> {
+    let sql = grouped_in_range(
+        Dialect::of(conn),
+        "s.status AS status",
+        "amount_minor",
+        company_id,
+        range,
+        filter,
+        false,
+    )?;
     with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)
 }
 
 /// Sales and revenue per client and currency in `range`.
-pub async fn by_client(conn: &mut DbConn, company_id: i64, range: Bounds, filter: &Filter) -> QueryResult<Vec<ClientCurrency>> {
-    let sql = grouped_in_range(Dialect::of(conn), "s.client_id AS client_id", "revenue_minor", company_id, range, filter, true)?;
+pub async fn by_client(
+    conn: &mut DbConn,
+    company_id: i64,
+    range: Bounds,
+    filter: &Filter,
+) -> QueryResult<Vec<ClientCurrency>> {
+    let sql = grouped_in_range(
+        Dialect::of(conn),
+        "s.client_id AS client_id",
+        "revenue_minor",
+        company_id,
+        range,
+        filter,
+        true,
+    )?;
     with_conn!(conn, c => diesel::sql_query(&sql).load(c).await)
 }
 
@@ -359,7 +421,12 @@ fn grouped_in_range(
 }
 
 /// Every buyer's history of counted purchases before `until`.
-pub async fn client_histories(conn: &mut DbConn, company_id: i64, until: NaiveDateTime, filter: &Filter) -> QueryResult<Vec<ClientHistory>> {
+pub async fn client_histories(
+    conn: &mut DbConn,
+    company_id: i64,
+    until: NaiveDateTime,
+    filter: &Filter,
+) -> QueryResult<Vec<ClientHistory>> {
     let dialect = Dialect::of(conn);
     let sql = format!(
         "SELECT s.client_id AS client_id, COUNT(*) AS sales, COUNT(DISTINCT {}) AS purchase_days, \
@@ -374,7 +441,12 @@ pub async fn client_histories(conn: &mut DbConn, company_id: i64, until: NaiveDa
 
 /// Buyers per (cohort, period): the cohort is the period of a client's first counted purchase
 /// ever; clients whose first purchase is before the first period are in no cohort.
-pub async fn cohorts(conn: &mut DbConn, company_id: i64, periods: &[Bounds], filter: &Filter) -> QueryResult<Vec<CohortCell>> {
+pub async fn cohorts(
+    conn: &mut DbConn,
+    company_id: i64,
+    periods: &[Bounds],
+    filter: &Filter,
+) -> QueryResult<Vec<CohortCell>> {
     let dialect = Dialect::of(conn);
     let b = Buckets::new(dialect, periods)?;
     let condition = conditions(company_id, filter, true)?;

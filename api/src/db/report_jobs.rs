@@ -80,7 +80,13 @@ pub async fn running(conn: &mut DbConn, company_id: i64, since: NaiveDateTime) -
 }
 
 /// Records progress of a running job; false when the job is no longer running (cancelled).
-pub async fn set_progress(conn: &mut DbConn, id: i64, progress: i32, step: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub async fn set_progress(
+    conn: &mut DbConn,
+    id: i64,
+    progress: i32,
+    step: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     with_conn!(conn, c => {
         diesel::update(report_jobs::table.filter(report_jobs::id.eq(id)).filter(report_jobs::state.eq(JobState::Running)))
             .set((report_jobs::progress.eq(progress), report_jobs::step.eq(step), report_jobs::updated_at.eq(now)))
@@ -92,7 +98,12 @@ pub async fn set_progress(conn: &mut DbConn, id: i64, progress: i32, step: &str,
 
 /// Ends a running job as done (with its result) or failed (with the reason); false when it
 /// was no longer running.
-pub async fn finish(conn: &mut DbConn, id: i64, outcome: Result<&str, &str>, now: NaiveDateTime) -> QueryResult<bool> {
+pub async fn finish(
+    conn: &mut DbConn,
+    id: i64,
+    outcome: Result<&str, &str>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let (state, result, error, progress) = match outcome {
         Ok(result) => (JobState::Done, Some(result), None, 100),
         Err(error) => (JobState::Failed, None, Some(error), 100),
@@ -113,7 +124,12 @@ pub async fn finish(conn: &mut DbConn, id: i64, outcome: Result<&str, &str>, now
 }
 
 /// Cancels a running job of the company; the job itself stops at its next step.
-pub async fn cancel(conn: &mut DbConn, company_id: i64, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub async fn cancel(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     with_conn!(conn, c => {
         diesel::update(
             report_jobs::table

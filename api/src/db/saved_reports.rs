@@ -82,10 +82,16 @@ pub enum Visibility {
 
 macro_rules! visible {
     ($company:expr, $visibility:expr) => {{
-        let q = saved_reports::table.filter(saved_reports::company_id.eq($company)).into_boxed();
+        let q = saved_reports::table
+            .filter(saved_reports::company_id.eq($company))
+            .into_boxed();
         match $visibility {
             Visibility::All => q,
-            Visibility::OwnOrShared(user) => q.filter(saved_reports::shared_with_members.eq(true).or(saved_reports::author_id.eq(user))),
+            Visibility::OwnOrShared(user) => q.filter(
+                saved_reports::shared_with_members
+                    .eq(true)
+                    .or(saved_reports::author_id.eq(user)),
+            ),
             Visibility::Shared => q.filter(saved_reports::shared_with_members.eq(true)),
         }
     }};
@@ -104,7 +110,12 @@ pub async fn count(conn: &mut DbConn, company_id: i64) -> QueryResult<i64> {
 }
 
 /// One saved report the viewer may see.
-pub async fn get(conn: &mut DbConn, company_id: i64, viewer: Visibility, id: i64) -> QueryResult<Option<SavedReport>> {
+pub async fn get(
+    conn: &mut DbConn,
+    company_id: i64,
+    viewer: Visibility,
+    id: i64,
+) -> QueryResult<Option<SavedReport>> {
     with_conn!(conn, c => {
         visible!(company_id, viewer)
             .filter(saved_reports::id.eq(id))
@@ -137,11 +148,21 @@ pub async fn page(
     })
 }
 
-pub async fn count_visible(conn: &mut DbConn, company_id: i64, viewer: Visibility) -> QueryResult<i64> {
+pub async fn count_visible(
+    conn: &mut DbConn,
+    company_id: i64,
+    viewer: Visibility,
+) -> QueryResult<i64> {
     with_conn!(conn, c => visible!(company_id, viewer).count().get_result(c).await)
 }
 
-pub async fn rename(conn: &mut DbConn, company_id: i64, id: i64, name: &str, now: NaiveDateTime) -> QueryResult<SavedReport> {
+pub async fn rename(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<SavedReport> {
     with_conn!(conn, c => {
         diesel::update(saved_reports::table.filter(saved_reports::company_id.eq(company_id)).filter(saved_reports::id.eq(id)))
             .set((saved_reports::name.eq(name), saved_reports::updated_at.eq(now)))
@@ -151,7 +172,13 @@ pub async fn rename(conn: &mut DbConn, company_id: i64, id: i64, name: &str, now
     })
 }
 
-pub async fn set_shared(conn: &mut DbConn, company_id: i64, id: i64, shared: bool, now: NaiveDateTime) -> QueryResult<SavedReport> {
+pub async fn set_shared(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    shared: bool,
+    now: NaiveDateTime,
+) -> QueryResult<SavedReport> {
     with_conn!(conn, c => {
         diesel::update(saved_reports::table.filter(saved_reports::company_id.eq(company_id)).filter(saved_reports::id.eq(id)))
             .set((saved_reports::shared_with_members.eq(shared), saved_reports::updated_at.eq(now)))
@@ -177,7 +204,11 @@ pub async fn insert_link(conn: &mut DbConn, new: &NewReportLink<'_>) -> QueryRes
 }
 
 /// Links of a saved report, newest first.
-pub async fn links(conn: &mut DbConn, company_id: i64, saved_report_id: i64) -> QueryResult<Vec<ReportLink>> {
+pub async fn links(
+    conn: &mut DbConn,
+    company_id: i64,
+    saved_report_id: i64,
+) -> QueryResult<Vec<ReportLink>> {
     with_conn!(conn, c => {
         report_links::table
             .filter(report_links::company_id.eq(company_id))
@@ -189,7 +220,12 @@ pub async fn links(conn: &mut DbConn, company_id: i64, saved_report_id: i64) -> 
     })
 }
 
-pub async fn live_links(conn: &mut DbConn, company_id: i64, saved_report_id: i64, now: NaiveDateTime) -> QueryResult<i64> {
+pub async fn live_links(
+    conn: &mut DbConn,
+    company_id: i64,
+    saved_report_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     with_conn!(conn, c => {
         report_links::table
             .filter(report_links::company_id.eq(company_id))
@@ -215,7 +251,11 @@ pub async fn link(conn: &mut DbConn, company_id: i64, id: i64) -> QueryResult<Op
 }
 
 /// The saved report a live (unrevoked, unexpired) link with this token hash shows.
-pub async fn by_link(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<SavedReport>> {
+pub async fn by_link(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<SavedReport>> {
     with_conn!(conn, c => {
         report_links::table
             .inner_join(saved_reports::table)
@@ -229,7 +269,12 @@ pub async fn by_link(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) ->
     })
 }
 
-pub async fn revoke_link(conn: &mut DbConn, company_id: i64, id: i64, now: NaiveDateTime) -> QueryResult<Option<ReportLink>> {
+pub async fn revoke_link(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Option<ReportLink>> {
     with_conn!(conn, c => {
         diesel::update(
             report_links::table

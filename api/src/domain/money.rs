@@ -69,7 +69,11 @@ pub fn format_rate(nanos: i64) -> String {
     let whole = nanos / RATE_SCALE;
     let fraction = format!("{:09}", (nanos % RATE_SCALE).unsigned_abs());
     let fraction = fraction.trim_end_matches('0');
-    if fraction.is_empty() { whole.to_string() } else { format!("{whole}.{fraction}") }
+    if fraction.is_empty() {
+        whole.to_string()
+    } else {
+        format!("{whole}.{fraction}")
+    }
 }
 
 /// `amount_minor` of `from` in minor units of `to`, at `rate_nanos` units of `to` per unit of
@@ -77,11 +81,17 @@ pub fn format_rate(nanos: i64) -> String {
 /// `None` on overflow of i64 or an unknown currency.
 pub fn convert(amount_minor: i64, from: &str, to: &str, rate_nanos: i64) -> Option<i64> {
     let scale = |code: &str| currency::minor_units(code).map(|d| 10i128.pow(u32::from(d)));
-    let numerator = i128::from(amount_minor).checked_mul(i128::from(rate_nanos))?.checked_mul(scale(to)?)?;
+    let numerator = i128::from(amount_minor)
+        .checked_mul(i128::from(rate_nanos))?
+        .checked_mul(scale(to)?)?;
     let denominator = scale(from)? * i128::from(RATE_SCALE);
     let quotient = numerator / denominator;
     let remainder = numerator % denominator;
-    let rounded = if remainder.abs() * 2 >= denominator { quotient + numerator.signum() } else { quotient };
+    let rounded = if remainder.abs() * 2 >= denominator {
+        quotient + numerator.signum()
+    } else {
+        quotient
+    };
     i64::try_from(rounded).ok()
 }
 
@@ -102,7 +112,16 @@ mod tests {
         assert_eq!(parse_rate("92.5"), Some(92_500_000_000));
         assert_eq!(parse_rate(" 0.000061 "), Some(61_000));
         assert_eq!(parse_rate("1"), Some(RATE_SCALE));
-        for bad in ["", "0", "-1", "1e3", "1.0000000001", ".5", "1,5", "99999999999999999999"] {
+        for bad in [
+            "",
+            "0",
+            "-1",
+            "1e3",
+            "1.0000000001",
+            ".5",
+            "1,5",
+            "99999999999999999999",
+        ] {
             assert_eq!(parse_rate(bad), None, "{bad}");
         }
         assert_eq!(format_rate(92_500_000_000), "92.5");
@@ -113,13 +132,28 @@ mod tests {
     #[test]
     fn conversion_is_integer_and_rounds_once() {
         // 10.00 USD at 92.5 RUB/USD = 925.00 RUB
-        assert_eq!(convert(1_000, "USD", "RUB", parse_rate("92.5").unwrap()), Some(92_500));
+        assert_eq!(
+            convert(1_000, "USD", "RUB", parse_rate("92.5").unwrap()),
+            Some(92_500)
+        );
         // 1500 JPY at 0.61 RUB/JPY = 915.00 RUB (JPY has no minor units)
-        assert_eq!(convert(1_500, "JPY", "RUB", parse_rate("0.61").unwrap()), Some(91_500));
+        assert_eq!(
+            convert(1_500, "JPY", "RUB", parse_rate("0.61").unwrap()),
+            Some(91_500)
+        );
         // 0.01 USD at 0.333 = 0.00333 → 0.00 EUR; 0.02 USD → 0.00666 → 0.01
-        assert_eq!(convert(1, "USD", "EUR", parse_rate("0.333").unwrap()), Some(0));
-        assert_eq!(convert(2, "USD", "EUR", parse_rate("0.333").unwrap()), Some(1));
-        assert_eq!(convert(i64::MAX, "USD", "RUB", parse_rate("100").unwrap()), None);
+        assert_eq!(
+            convert(1, "USD", "EUR", parse_rate("0.333").unwrap()),
+            Some(0)
+        );
+        assert_eq!(
+            convert(2, "USD", "EUR", parse_rate("0.333").unwrap()),
+            Some(1)
+        );
+        assert_eq!(
+            convert(i64::MAX, "USD", "RUB", parse_rate("100").unwrap()),
+            None
+        );
         assert_eq!(convert(1, "XYZ", "RUB", RATE_SCALE), None);
     }
 }

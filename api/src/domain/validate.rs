@@ -49,7 +49,10 @@ pub fn time_zone(field: &str, v: &str) -> ApiResult<chrono_tz::Tz> {
     v.trim().parse::<chrono_tz::Tz>().map_err(|_| {
         ApiError::bad_input(
             field,
-            format!("unknown time zone {:?} (expected an IANA name, e.g. Europe/Moscow)", truncate(v, 64)),
+            format!(
+                "unknown time zone {:?} (expected an IANA name, e.g. Europe/Moscow)",
+                truncate(v, 64)
+            ),
         )
     })
 }

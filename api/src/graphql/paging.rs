@@ -85,7 +85,10 @@ pub fn shown<R>(rows: &[R], limit: i64) -> &[R] {
     name = "InteractionEdge",
     params(crate::graphql::interactions::InteractionNode)
 ))]
-#[graphql(concrete(name = "SavedReportEdge", params(crate::graphql::reports::saved::SavedReportNode)))]
+#[graphql(concrete(
+    name = "SavedReportEdge",
+    params(crate::graphql::reports::saved::SavedReportNode)
+))]
 pub struct Edge<N: OutputType> {
     pub cursor: String,
     pub node: N,

@@ -50,8 +50,18 @@ fn answer(result: ApiResult<(Report, Format, Lang)>) -> Response {
     };
     match export::render(&report, format, lang) {
         Ok(bytes) => {
-            let disposition = format!("attachment; filename=\"{}\"", export::file_name(&report, format));
-            ([(header::CONTENT_TYPE, format.content_type().to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+            let disposition = format!(
+                "attachment; filename=\"{}\"",
+                export::file_name(&report, format)
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, format.content_type().to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
         }
         Err(e) => error_response(status_of(&e), e),
     }
@@ -65,22 +75,46 @@ fn format_and_lang(q: &HashMap<String, String>) -> ApiResult<(Format, Lang)> {
 }
 
 fn date(q: &HashMap<String, String>, key: &'static str) -> ApiResult<NaiveDate> {
-    let text = q.get(key).ok_or_else(|| ApiError::bad_input(key, "required, as YYYY-MM-DD"))?;
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| ApiError::bad_input(key, "a date as YYYY-MM-DD"))
+    let text = q
+        .get(key)
+        .ok_or_else(|| ApiError::bad_input(key, "required, as YYYY-MM-DD"))?;
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::bad_input(key, "a date as YYYY-MM-DD"))
 }
 
 fn int(q: &HashMap<String, String>, key: &'static str) -> ApiResult<Option<i64>> {
-    q.get(key).map(|v| v.trim().parse::<i64>().map_err(|_| ApiError::bad_input(key, "a whole number"))).transpose()
+    q.get(key)
+        .map(|v| {
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| ApiError::bad_input(key, "a whole number"))
+        })
+        .transpose()
 }
 
 fn list(q: &HashMap<String, String>, key: &str) -> Vec<String> {
-    q.get(key).map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()).unwrap_or_default()
+    q.get(key)
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The live report's parameters from the query string.
 fn parameters(q: &HashMap<String, String>) -> ApiResult<ReportParameters> {
-    let kind = q.get("kind").and_then(|k| ReportKind::parse(k.trim())).ok_or_else(|| ApiError::bad_input("kind", "general, trends or recommendations"))?;
-    let granularity = match q.get("granularity").map(|g| g.trim().to_ascii_lowercase()).as_deref() {
+    let kind = q
+        .get("kind")
+        .and_then(|k| ReportKind::parse(k.trim()))
+        .ok_or_else(|| ApiError::bad_input("kind", "general, trends or recommendations"))?;
+    let granularity = match q
+        .get("granularity")
+        .map(|g| g.trim().to_ascii_lowercase())
+        .as_deref()
+    {
         None | Some("month") => Granularity::Month,
         Some("week") => Granularity::Week,
         Some("day") => Granularity::Day,
@@ -89,7 +123,10 @@ fn parameters(q: &HashMap<String, String>) -> ApiResult<ReportParameters> {
     let horizon = int(q, "horizon")?.unwrap_or(3);
     let statuses = list(q, "statuses")
         .iter()
-        .map(|s| SaleStatus::parse(&s.to_ascii_lowercase()).ok_or_else(|| ApiError::bad_input("statuses", "completed, pending or refunded")))
+        .map(|s| {
+            SaleStatus::parse(&s.to_ascii_lowercase())
+                .ok_or_else(|| ApiError::bad_input("statuses", "completed, pending or refunded"))
+        })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(ReportParameters {
         kind,
@@ -120,7 +157,12 @@ pub(super) async fn live(State(api): State<Api>, headers: HeaderMap, Query(q): P
     )
 }
 
-pub(super) async fn saved_report(State(api): State<Api>, headers: HeaderMap, Path(id): Path<String>, Query(q): Params) -> Response {
+pub(super) async fn saved_report(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Params,
+) -> Response {
     answer(
         async {
             let principal = api.app.authenticate(bearer(&headers)).await?;
@@ -135,7 +177,11 @@ pub(super) async fn saved_report(State(api): State<Api>, headers: HeaderMap, Pat
     )
 }
 
-pub(super) async fn shared(State(api): State<Api>, Path(token): Path<String>, Query(q): Params) -> Response {
+pub(super) async fn shared(
+    State(api): State<Api>,
+    Path(token): Path<String>,
+    Query(q): Params,
+) -> Response {
     answer(
         async {
             let (format, lang) = format_and_lang(&q)?;
@@ -146,7 +192,12 @@ pub(super) async fn shared(State(api): State<Api>, Path(token): Path<String>, Qu
     )
 }
 
-pub(super) async fn job(State(api): State<Api>, headers: HeaderMap, Path(id): Path<String>, Query(q): Params) -> Response {
+pub(super) async fn job(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Params,
+) -> Response {
     answer(
         async {
             let principal = api.app.authenticate(bearer(&headers)).await?;

@@ -9,8 +9,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crm_ai::segments::{self, CohortCounts, RfmInput};
 use serde::{Deserialize, Serialize};
 
-use super::periods::{self, Granularity, Period};
 use super::jobs::Progress;
+use super::periods::{self, Granularity, Period};
 use super::rates::{Missing, Rates};
 use super::{ClientRef, Company, ReportParameters, change_percent, minor_to_f64, money};
 use crate::db::figures::{self, Bounds, Filter};
@@ -88,7 +88,19 @@ pub struct CurrencyFigures {
 }
 
 /// RFM segments (a name the web UI translates) with their clients and lifetime revenue.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    async_graphql::Enum,
+)]
 pub enum RfmSegment {
     Champions,
     Loyal,
@@ -180,17 +192,25 @@ pub(super) async fn series(
     let bounds: Vec<Bounds> = periods.iter().map(|p| p.bounds).collect();
     let per_currency = figures::by_period_and_currency(conn, company.id, &bounds, filter).await?;
     let per_buyers = figures::buyers_by_period(conn, company.id, &bounds, filter).await?;
-    let mut out = Series { periods: Vec::with_capacity(periods.len()), revenue: BTreeMap::new(), revenue_in_base: Some(0) };
+    let mut out = Series {
+        periods: Vec::with_capacity(periods.len()),
+        revenue: BTreeMap::new(),
+        revenue_in_base: Some(0),
+    };
     let now = chrono::Utc::now().naive_utc();
     for (i, period) in periods.iter().enumerate() {
         let idx = i64::try_from(i).unwrap_or(i64::MAX);
-        let rows: Vec<&figures::PeriodCurrency> = per_currency.iter().filter(|r| r.idx == idx).collect();
+        let rows: Vec<&figures::PeriodCurrency> =
+            per_currency.iter().filter(|r| r.idx == idx).collect();
         let buyers = per_buyers.iter().find(|r| r.idx == idx);
         // A period's sales convert at the rate of the first day it covers.
         let mut in_base = Some(0i64);
         for r in &rows {
             let converted = rates.to_base(r.revenue_minor, &r.currency, period.first_day, missing);
-            let entry = out.revenue.entry(r.currency.clone()).or_insert((0, 0, Some(0)));
+            let entry = out
+                .revenue
+                .entry(r.currency.clone())
+                .or_insert((0, 0, Some(0)));
             entry.0 = entry.0.saturating_add(r.sales);
             entry.1 = entry.1.saturating_add(r.revenue_minor);
             entry.2 = add(entry.2, converted);
@@ -200,7 +220,10 @@ pub(super) async fn series(
             (Some(a), Some(b)) => a.checked_add(b),
             _ => None,
         };
-        let revenue = rows.iter().map(|r| Money::new(r.revenue_minor, &r.currency)).collect();
+        let revenue = rows
+            .iter()
+            .map(|r| Money::new(r.revenue_minor, &r.currency))
+            .collect();
         out.periods.push(PeriodFigures {
             start: period.start,
             // Cut by the range, or not over yet.
@@ -216,13 +239,23 @@ fn add(sum: Option<i64>, part: Option<i64>) -> Option<i64> {
     sum?.checked_add(part?)
 }
 
-fn figures_of(buyers: Option<&figures::PeriodBuyers>, revenue: Vec<Money>, in_base: Option<i64>, base: &str) -> Figures {
-    let (sales, buyers, new_buyers) = buyers.map(|b| (b.sales, b.buyers, b.new_buyers)).unwrap_or_default();
+fn figures_of(
+    buyers: Option<&figures::PeriodBuyers>,
+    revenue: Vec<Money>,
+    in_base: Option<i64>,
+    base: &str,
+) -> Figures {
+    let (sales, buyers, new_buyers) = buyers
+        .map(|b| (b.sales, b.buyers, b.new_buyers))
+        .unwrap_or_default();
     Figures {
         sales_count: sales,
         revenue,
         revenue_in_base: money(in_base, base),
-        average_order_value: money(in_base.and_then(|r| (sales > 0).then(|| (r + sales / 2) / sales)), base),
+        average_order_value: money(
+            in_base.and_then(|r| (sales > 0).then(|| (r + sales / 2) / sales)),
+            base,
+        ),
         buyers,
         new_buyers,
         returning_buyers: buyers - new_buyers,
@@ -238,8 +271,17 @@ async fn totals(
     filter: &Filter,
 ) -> ApiResult<Figures> {
     let buyers = figures::buyers_by_period(conn, company.id, &[range], filter).await?;
-    let revenue = series.revenue.iter().map(|(c, (_, amount, _))| Money::new(*amount, c)).collect();
-    Ok(figures_of(buyers.first(), revenue, series.revenue_in_base, &company.base_currency))
+    let revenue = series
+        .revenue
+        .iter()
+        .map(|(c, (_, amount, _))| Money::new(*amount, c))
+        .collect();
+    Ok(figures_of(
+        buyers.first(),
+        revenue,
+        series.revenue_in_base,
+        &company.base_currency,
+    ))
 }
 
 pub(super) async fn build(
@@ -255,25 +297,42 @@ pub(super) async fn build(
     let (from, to) = (parameters.from, parameters.to);
     let cut = periods::cut(tz, from, to, parameters.granularity).map_err(bad_range)?;
     let range = periods::range(tz, from, to).map_err(bad_range)?;
-    let (previous_from, previous_to) =
-        periods::previous(from, to).ok_or_else(|| ApiError::bad_input("from", "the date is out of range"))?;
-    let previous_cut = periods::cut(tz, previous_from, previous_to, parameters.granularity).map_err(bad_range)?;
+    let (previous_from, previous_to) = periods::previous(from, to)
+        .ok_or_else(|| ApiError::bad_input("from", "the date is out of range"))?;
+    let previous_cut =
+        periods::cut(tz, previous_from, previous_to, parameters.granularity).map_err(bad_range)?;
     let previous_range = periods::range(tz, previous_from, previous_to).map_err(bad_range)?;
 
     progress.step(5, "periods").await?;
     let current = series(conn, company, &cut, filter, rates, missing).await?;
     progress.step(20, "previous period").await?;
-    let before = series(conn, company, &previous_cut, filter, rates, &mut Missing::default()).await?;
+    let before = series(
+        conn,
+        company,
+        &previous_cut,
+        filter,
+        rates,
+        &mut Missing::default(),
+    )
+    .await?;
     progress.step(35, "totals").await?;
     let totals_now = totals(conn, company, range, &current, filter).await?;
     let totals_before = totals(conn, company, previous_range, &before, filter).await?;
-    let amount = |f: &Figures, pick: fn(&Figures) -> Option<&Money>| pick(f).map(|m| minor_to_f64(m.amount_minor));
+    let amount = |f: &Figures, pick: fn(&Figures) -> Option<&Money>| {
+        pick(f).map(|m| minor_to_f64(m.amount_minor))
+    };
     let change = Change {
-        revenue_percent: match (amount(&totals_now, |f| f.revenue_in_base.as_ref()), amount(&totals_before, |f| f.revenue_in_base.as_ref())) {
+        revenue_percent: match (
+            amount(&totals_now, |f| f.revenue_in_base.as_ref()),
+            amount(&totals_before, |f| f.revenue_in_base.as_ref()),
+        ) {
             (Some(now), Some(before)) => change_percent(now, before),
             _ => None,
         },
-        sales_count_percent: change_percent(count(totals_now.sales_count), count(totals_before.sales_count)),
+        sales_count_percent: change_percent(
+            count(totals_now.sales_count),
+            count(totals_before.sales_count),
+        ),
         buyers_percent: change_percent(count(totals_now.buyers), count(totals_before.buyers)),
         average_order_value_percent: match (
             amount(&totals_now, |f| f.average_order_value.as_ref()),
@@ -291,7 +350,9 @@ pub(super) async fn build(
     progress.step(65, "segments").await?;
     // Recency is measured up to now when the range reaches into the future.
     let until = range.end.min(chrono::Utc::now().naive_utc());
-    let segments = rfm_segments(conn, company, until, to, filter, rates, missing).await?.0;
+    let segments = rfm_segments(conn, company, until, to, filter, rates, missing)
+        .await?
+        .0;
     progress.step(85, "cohorts").await?;
     let (cohorts, mean_retention) = cohorts(conn, company, from, to, filter).await?;
 
@@ -318,7 +379,10 @@ pub(super) fn count(n: i64) -> f64 {
 
 /// Per currency, with the base-currency amounts converted period by period, as the totals are.
 fn by_currency(series: &Series, base: &str) -> Vec<CurrencyFigures> {
-    let total = series.revenue.values().try_fold(0i64, |sum, row| sum.checked_add(row.2?));
+    let total = series
+        .revenue
+        .values()
+        .try_fold(0i64, |sum, row| sum.checked_add(row.2?));
     series
         .revenue
         .iter()
@@ -328,7 +392,9 @@ fn by_currency(series: &Series, base: &str) -> Vec<CurrencyFigures> {
             sales_count: *sales,
             revenue_in_base: money(*in_base, base),
             share_percent: match (in_base, total) {
-                (Some(part), Some(all)) if all > 0 => Some(minor_to_f64(*part) / minor_to_f64(all) * 100.0),
+                (Some(part), Some(all)) if all > 0 => {
+                    Some(minor_to_f64(*part) / minor_to_f64(all) * 100.0)
+                }
                 _ => None,
             },
         })
@@ -355,9 +421,15 @@ pub(super) async fn revenue_by_client(
     let mut out: HashMap<i64, ClientRevenue> = HashMap::new();
     for row in rows {
         let converted = rates.to_base(row.revenue_minor, &row.currency, on, missing);
-        let entry = out.entry(row.client_id).or_insert(ClientRevenue { sales: 0, revenue: Vec::new(), in_base: Some(0) });
+        let entry = out.entry(row.client_id).or_insert(ClientRevenue {
+            sales: 0,
+            revenue: Vec::new(),
+            in_base: Some(0),
+        });
         entry.sales += row.sales;
-        entry.revenue.push(Money::new(row.revenue_minor, &row.currency));
+        entry
+            .revenue
+            .push(Money::new(row.revenue_minor, &row.currency));
         entry.in_base = match (entry.in_base, converted) {
             (Some(a), Some(b)) => a.checked_add(b),
             _ => None,
@@ -366,13 +438,20 @@ pub(super) async fn revenue_by_client(
     Ok(out)
 }
 
-pub(super) async fn client_names(conn: &mut DbConn, company_id: i64, ids: &[i64]) -> ApiResult<HashMap<i64, String>> {
+pub(super) async fn client_names(
+    conn: &mut DbConn,
+    company_id: i64,
+    ids: &[i64],
+) -> ApiResult<HashMap<i64, String>> {
     let clients = db::clients::by_ids(conn, company_id, ids).await?;
     Ok(clients.into_iter().map(|c| (c.id, c.name)).collect())
 }
 
 pub(super) fn client_ref(id: i64, names: &HashMap<i64, String>) -> ClientRef {
-    ClientRef { id: ID(id.to_string()), name: names.get(&id).cloned().unwrap_or_default() }
+    ClientRef {
+        id: ID(id.to_string()),
+        name: names.get(&id).cloned().unwrap_or_default(),
+    }
 }
 
 async fn top_clients(
@@ -387,7 +466,12 @@ async fn top_clients(
     let by_client = revenue_by_client(conn, company, range, filter, rates, on, missing).await?;
     let mut ranked: Vec<(i64, ClientRevenue)> = by_client.into_iter().collect();
     // Highest base revenue first; clients whose revenue cannot be converted after them, by sales.
-    ranked.sort_by(|a, b| b.1.in_base.cmp(&a.1.in_base).then(b.1.sales.cmp(&a.1.sales)).then(a.0.cmp(&b.0)));
+    ranked.sort_by(|a, b| {
+        b.1.in_base
+            .cmp(&a.1.in_base)
+            .then(b.1.sales.cmp(&a.1.sales))
+            .then(a.0.cmp(&b.0))
+    });
     ranked.truncate(TOP_CLIENTS);
     let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
     let names = client_names(conn, company.id, &ids).await?;
@@ -402,16 +486,25 @@ async fn top_clients(
         .collect())
 }
 
-async fn by_status(conn: &mut DbConn, company: &Company, range: Bounds, filter: &Filter) -> ApiResult<Vec<StatusFigures>> {
+async fn by_status(
+    conn: &mut DbConn,
+    company: &Company,
+    range: Bounds,
+    filter: &Filter,
+) -> ApiResult<Vec<StatusFigures>> {
     let rows = figures::by_status(conn, company.id, range, filter).await?;
     Ok(SaleStatus::ALL
         .iter()
         .filter_map(|status| {
-            let of_status: Vec<&figures::StatusCurrency> = rows.iter().filter(|r| r.status == *status).collect();
+            let of_status: Vec<&figures::StatusCurrency> =
+                rows.iter().filter(|r| r.status == *status).collect();
             (!of_status.is_empty()).then(|| StatusFigures {
                 status: *status,
                 sales_count: of_status.iter().map(|r| r.sales).sum(),
-                amounts: of_status.iter().map(|r| Money::new(r.amount_minor, &r.currency)).collect(),
+                amounts: of_status
+                    .iter()
+                    .map(|r| Money::new(r.amount_minor, &r.currency))
+                    .collect(),
                 counted: filter.statuses.contains(status),
             })
         })
@@ -446,14 +539,20 @@ pub(super) async fn rfm_segments(
     missing: &mut Missing,
 ) -> ApiResult<(Vec<SegmentFigures>, Vec<Buyer>)> {
     let histories = figures::client_histories(conn, company.id, until, filter).await?;
-    let all_time = Bounds { start: BEGINNING, end: until };
+    let all_time = Bounds {
+        start: BEGINNING,
+        end: until,
+    };
     let values = revenue_by_client(conn, company, all_time, filter, rates, on, missing).await?;
     let inputs: Vec<RfmInput> = histories
         .iter()
         .map(|h| RfmInput {
             days_since_last_purchase: u32::try_from((until - h.last_at).num_days()).unwrap_or(0),
             purchases: u32::try_from(h.sales).unwrap_or(u32::MAX),
-            value_minor: values.get(&h.client_id).and_then(|v| v.in_base).unwrap_or(0),
+            value_minor: values
+                .get(&h.client_id)
+                .and_then(|v| v.in_base)
+                .unwrap_or(0),
         })
         .collect();
     let scores = segments::rfm(&inputs);
@@ -469,7 +568,9 @@ pub(super) async fn rfm_segments(
         .collect();
     let mut by_segment: BTreeMap<RfmSegment, (i64, Option<i64>)> = BTreeMap::new();
     for b in &buyers {
-        let entry = by_segment.entry(b.rfm.segment.into()).or_insert((0, Some(0)));
+        let entry = by_segment
+            .entry(b.rfm.segment.into())
+            .or_insert((0, Some(0)));
         entry.0 += 1;
         entry.1 = match (entry.1, b.value_in_base) {
             (Some(a), Some(v)) => a.checked_add(v),
@@ -478,13 +579,24 @@ pub(super) async fn rfm_segments(
     }
     let figures = by_segment
         .into_iter()
-        .map(|(segment, (clients, value))| SegmentFigures { segment, clients, revenue_in_base: money(value, &company.base_currency) })
+        .map(|(segment, (clients, value))| SegmentFigures {
+            segment,
+            clients,
+            revenue_in_base: money(value, &company.base_currency),
+        })
         .collect();
     Ok((figures, buyers))
 }
 
-async fn cohorts(conn: &mut DbConn, company: &Company, from: NaiveDate, to: NaiveDate, filter: &Filter) -> ApiResult<(Vec<Cohort>, Vec<f64>)> {
-    let months = periods::cut(company.time_zone, from, to, Granularity::Month).map_err(bad_range)?;
+async fn cohorts(
+    conn: &mut DbConn,
+    company: &Company,
+    from: NaiveDate,
+    to: NaiveDate,
+    filter: &Filter,
+) -> ApiResult<(Vec<Cohort>, Vec<f64>)> {
+    let months =
+        periods::cut(company.time_zone, from, to, Granularity::Month).map_err(bad_range)?;
     let bounds: Vec<Bounds> = months.iter().map(|p| p.bounds).collect();
     let cells = figures::cohorts(conn, company.id, &bounds, filter).await?;
     let mut counts: Vec<CohortCounts> = Vec::new();
@@ -492,12 +604,25 @@ async fn cohorts(conn: &mut DbConn, company: &Company, from: NaiveDate, to: Naiv
     for (c, month) in months.iter().enumerate() {
         let c = i64::try_from(c).unwrap_or(i64::MAX);
         let row: Vec<&figures::CohortCell> = cells.iter().filter(|cell| cell.cohort == c).collect();
-        let Some(size) = row.iter().find(|cell| cell.idx == c).map(|cell| cell.buyers) else { continue };
+        let Some(size) = row
+            .iter()
+            .find(|cell| cell.idx == c)
+            .map(|cell| cell.buyers)
+        else {
+            continue;
+        };
         let offsets = i64::try_from(months.len()).unwrap_or(0) - c;
         let active = (0..offsets)
-            .map(|k| row.iter().find(|cell| cell.idx == c + k).map_or(0, |cell| u64::try_from(cell.buyers).unwrap_or(0)))
+            .map(|k| {
+                row.iter()
+                    .find(|cell| cell.idx == c + k)
+                    .map_or(0, |cell| u64::try_from(cell.buyers).unwrap_or(0))
+            })
             .collect();
-        counts.push(CohortCounts { size: u64::try_from(size).unwrap_or(0), active });
+        counts.push(CohortCounts {
+            size: u64::try_from(size).unwrap_or(0),
+            active,
+        });
         starts.push(month.start);
     }
     let retention = segments::retention(&counts);
@@ -505,7 +630,11 @@ async fn cohorts(conn: &mut DbConn, company: &Company, from: NaiveDate, to: Naiv
         .into_iter()
         .zip(&counts)
         .zip(retention.cohorts)
-        .map(|((month, c), retention)| Cohort { month, clients: i64::try_from(c.size).unwrap_or(i64::MAX), retention })
+        .map(|((month, c), retention)| Cohort {
+            month,
+            clients: i64::try_from(c.size).unwrap_or(i64::MAX),
+            retention,
+        })
         .collect();
     Ok((cohorts, retention.mean))
 }

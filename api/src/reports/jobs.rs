@@ -13,8 +13,8 @@ use chrono::{NaiveDateTime, TimeDelta, Utc};
 use super::{Report, ReportParameters};
 use crate::app::App;
 use crate::db::report_jobs::{self as rows, JobState, NewReportJob, ReportJob};
-use crate::events::{ChangeKind, Entity, Event};
 use crate::error::{ApiError, ApiResult};
+use crate::events::{ChangeKind, Entity, Event};
 
 /// A running job silent this long is taken as interrupted (its process stopped).
 pub const STALE_AFTER: TimeDelta = TimeDelta::minutes(10);
@@ -37,20 +37,36 @@ impl Progress {
     /// # Errors
     /// UNAVAILABLE with "cancelled" when the job was cancelled: the run stops there.
     pub async fn step(&mut self, percent: i32, step: &str) -> ApiResult<()> {
-        let Some((app, company_id, job_id)) = &self.job else { return Ok(()) };
+        let Some((app, company_id, job_id)) = &self.job else {
+            return Ok(());
+        };
         if let Some(pause) = app.config.fault_report_step_pause {
             tokio::time::sleep(pause).await;
         }
         let mut conn = app.db.write().await?;
-        let running = rows::set_progress(&mut conn, *job_id, percent, step, Utc::now().naive_utc()).await?;
+        let running =
+            rows::set_progress(&mut conn, *job_id, percent, step, Utc::now().naive_utc()).await?;
         drop(conn);
         publish(app, *company_id, *job_id).await;
-        if running { Ok(()) } else { Err(ApiError::Unavailable(anyhow::anyhow!("the report was cancelled"))) }
+        if running {
+            Ok(())
+        } else {
+            Err(ApiError::Unavailable(anyhow::anyhow!(
+                "the report was cancelled"
+            )))
+        }
     }
 }
 
 async fn publish(app: &App, company_id: i64, job_id: i64) {
-    app.events.publish(vec![Event { company_id, entity: Entity::ReportJob, kind: ChangeKind::Updated, ids: vec![job_id] }]).await;
+    app.events
+        .publish(vec![Event {
+            company_id,
+            entity: Entity::ReportJob,
+            kind: ChangeKind::Updated,
+            ids: vec![job_id],
+        }])
+        .await;
 }
 
 /// Starts a report job for `company_id` and returns it (running); the report is computed in
@@ -59,23 +75,40 @@ async fn publish(app: &App, company_id: i64, job_id: i64) {
 /// # Errors
 /// BAD_USER_INPUT for bad parameters (checked before the job starts) or when the company
 /// already runs [`MAX_RUNNING`] jobs.
-pub async fn start(app: &Arc<App>, company_id: i64, requested_by: Option<i64>, parameters: ReportParameters) -> ApiResult<ReportJob> {
+pub async fn start(
+    app: &Arc<App>,
+    company_id: i64,
+    requested_by: Option<i64>,
+    parameters: ReportParameters,
+) -> ApiResult<ReportJob> {
     super::check(&parameters)?;
     let json = serde_json::to_string(&parameters).map_err(|e| ApiError::Internal(e.into()))?;
     let now = Utc::now().naive_utc();
     let mut conn = app.db.write().await?;
     if rows::running(&mut conn, company_id, now - STALE_AFTER).await? >= MAX_RUNNING {
-        return Err(ApiError::bad_input("input", format!("at most {MAX_RUNNING} reports run at once; wait for one to finish")));
+        return Err(ApiError::bad_input(
+            "input",
+            format!("at most {MAX_RUNNING} reports run at once; wait for one to finish"),
+        ));
     }
     let job = rows::insert(
         &mut conn,
-        &NewReportJob { company_id, requested_by, parameters: &json, state: JobState::Running, created_at: now, updated_at: now },
+        &NewReportJob {
+            company_id,
+            requested_by,
+            parameters: &json,
+            state: JobState::Running,
+            created_at: now,
+            updated_at: now,
+        },
     )
     .await?;
     drop(conn);
     let (app, job_id) = (app.clone(), job.id);
     tokio::spawn(async move {
-        let mut progress = Progress { job: Some((app.clone(), company_id, job_id)) };
+        let mut progress = Progress {
+            job: Some((app.clone(), company_id, job_id)),
+        };
         let outcome = super::run_with(&app.db, company_id, parameters, &mut progress).await;
         let outcome = match &outcome {
             Ok(report) => serde_json::to_string(report).map_err(|e| e.to_string()),
@@ -83,7 +116,13 @@ pub async fn start(app: &Arc<App>, company_id: i64, requested_by: Option<i64>, p
         };
         match app.db.write().await {
             Ok(mut conn) => {
-                let finished = rows::finish(&mut conn, job_id, outcome.as_deref().map_err(String::as_str), Utc::now().naive_utc()).await;
+                let finished = rows::finish(
+                    &mut conn,
+                    job_id,
+                    outcome.as_deref().map_err(String::as_str),
+                    Utc::now().naive_utc(),
+                )
+                .await;
                 if let Err(e) = finished {
                     tracing::error!(error = %e, job_id, "could not store a report job's outcome");
                 }
@@ -98,7 +137,9 @@ pub async fn start(app: &Arc<App>, company_id: i64, requested_by: Option<i64>, p
 /// A job of the company as it stands; a running job silent for [`STALE_AFTER`] reads as failed.
 pub async fn get(app: &App, company_id: i64, id: i64) -> ApiResult<ReportJob> {
     let mut conn = app.db.read().await?;
-    let mut job = rows::get(&mut conn, company_id, id).await?.ok_or(ApiError::NotFound)?;
+    let mut job = rows::get(&mut conn, company_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     mark_stale(&mut job, Utc::now().naive_utc());
     Ok(job)
 }
@@ -116,7 +157,9 @@ fn mark_stale(job: &mut ReportJob, now: NaiveDateTime) {
 /// NOT_FOUND for another company's job.
 pub async fn cancel(app: &App, company_id: i64, id: i64) -> ApiResult<ReportJob> {
     let mut conn = app.db.write().await?;
-    rows::get(&mut conn, company_id, id).await?.ok_or(ApiError::NotFound)?;
+    rows::get(&mut conn, company_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     if rows::cancel(&mut conn, company_id, id, Utc::now().naive_utc()).await? {
         drop(conn);
         publish(app, company_id, id).await;
@@ -130,7 +173,12 @@ pub async fn cancel(app: &App, company_id: i64, id: i64) -> ApiResult<ReportJob>
 /// NOT_FOUND for another company's job; BAD_USER_INPUT while it is not done.
 pub fn result(job: &ReportJob) -> ApiResult<Report> {
     match (&job.state, &job.result) {
-        (JobState::Done, Some(json)) => serde_json::from_str(json).map_err(|e| ApiError::Internal(e.into())),
-        _ => Err(ApiError::bad_input("id", "the report is not ready: it is still running, failed or was cancelled")),
+        (JobState::Done, Some(json)) => {
+            serde_json::from_str(json).map_err(|e| ApiError::Internal(e.into()))
+        }
+        _ => Err(ApiError::bad_input(
+            "id",
+            "the report is not ready: it is still running, failed or was cancelled",
+        )),
     }
 }

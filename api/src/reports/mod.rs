@@ -20,6 +20,7 @@
 // Money and counts here never change type silently: no `as` conversions.
 #![deny(clippy::as_conversions)]
 
+pub mod export;
 pub mod general;
 pub mod jobs;
 pub mod periods;
@@ -27,7 +28,6 @@ pub mod rates;
 pub mod recommendations;
 pub mod saved;
 pub mod summary;
-pub mod export;
 pub mod trends;
 
 use async_graphql::{ID, SimpleObject, Union};
@@ -150,32 +150,57 @@ pub(crate) struct Company {
 /// an unknown currency, an amount range upside down, too many clients, a horizon out of range.
 pub fn check(parameters: &ReportParameters) -> ApiResult<figures::Filter> {
     if parameters.from > parameters.to {
-        return Err(ApiError::bad_input("to", "the end date is before the start date"));
+        return Err(ApiError::bad_input(
+            "to",
+            "the end date is before the start date",
+        ));
     }
     use chrono::Datelike;
     if parameters.from.year() < 1900 || parameters.to.year() > 2200 {
-        return Err(ApiError::bad_input("from", "dates must be between the years 1900 and 2200"));
+        return Err(ApiError::bad_input(
+            "from",
+            "dates must be between the years 1900 and 2200",
+        ));
     }
     if !(1..=MAX_HORIZON).contains(&parameters.horizon) {
-        return Err(ApiError::bad_input("horizon", format!("choose 1 to {MAX_HORIZON} periods")));
+        return Err(ApiError::bad_input(
+            "horizon",
+            format!("choose 1 to {MAX_HORIZON} periods"),
+        ));
     }
     let f = &parameters.filters;
     if f.statuses.contains(&SaleStatus::Cancelled) {
-        return Err(ApiError::bad_input("filters.statuses", "cancelled sales never count in reports"));
+        return Err(ApiError::bad_input(
+            "filters.statuses",
+            "cancelled sales never count in reports",
+        ));
     }
     if f.client_ids.len() > MAX_FILTER_CLIENTS {
-        return Err(ApiError::bad_input("filters.clientIds", format!("at most {MAX_FILTER_CLIENTS} clients")));
+        return Err(ApiError::bad_input(
+            "filters.clientIds",
+            format!("at most {MAX_FILTER_CLIENTS} clients"),
+        ));
     }
     let client_ids = f
         .client_ids
         .iter()
-        .map(|id| crate::domain::validate::id(id).ok_or_else(|| ApiError::bad_input("filters.clientIds", "not a client id")))
+        .map(|id| {
+            crate::domain::validate::id(id)
+                .ok_or_else(|| ApiError::bad_input("filters.clientIds", "not a client id"))
+        })
         .collect::<ApiResult<Vec<i64>>>()?;
-    let currency = f.currency.as_deref().map(|c| crate::domain::validate::currency_code("filters.currency", c)).transpose()?;
+    let currency = f
+        .currency
+        .as_deref()
+        .map(|c| crate::domain::validate::currency_code("filters.currency", c))
+        .transpose()?;
     if let (Some(min), Some(max)) = (f.amount_min, f.amount_max)
         && min > max
     {
-        return Err(ApiError::bad_input("filters.amountMax", "the largest amount is below the smallest"));
+        return Err(ApiError::bad_input(
+            "filters.amountMax",
+            "the largest amount is below the smallest",
+        ));
     }
     let mut statuses = f.statuses.clone();
     if statuses.is_empty() {
@@ -183,7 +208,13 @@ pub fn check(parameters: &ReportParameters) -> ApiResult<figures::Filter> {
     }
     statuses.sort_by_key(|s| s.as_str());
     statuses.dedup();
-    Ok(figures::Filter { statuses, client_ids, currency, amount_min: f.amount_min, amount_max: f.amount_max })
+    Ok(figures::Filter {
+        statuses,
+        client_ids,
+        currency,
+        amount_min: f.amount_min,
+        amount_max: f.amount_max,
+    })
 }
 
 /// Computes a report for `company_id`.
@@ -196,28 +227,69 @@ pub async fn run(db: &Db, company_id: i64, parameters: ReportParameters) -> ApiR
 }
 
 /// [`run`], reporting its steps to `progress` (a job's), which may stop it.
-pub async fn run_with(db: &Db, company_id: i64, parameters: ReportParameters, progress: &mut jobs::Progress) -> ApiResult<Report> {
+pub async fn run_with(
+    db: &Db,
+    company_id: i64,
+    parameters: ReportParameters,
+    progress: &mut jobs::Progress,
+) -> ApiResult<Report> {
     let filter = check(&parameters)?;
     let mut conn = db.read().await?;
-    let row = db::companies::by_id(&mut conn, company_id).await?.ok_or(ApiError::NotFound)?;
+    let row = db::companies::by_id(&mut conn, company_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     // A stored name the time-zone database no longer knows falls back to UTC, visibly.
     let time_zone: Tz = row.time_zone.parse().unwrap_or(Tz::UTC);
-    let company = Company { id: company_id, time_zone, base_currency: row.base_currency };
-    let rates = rates::Rates::new(&company.base_currency, db::exchange_rates::all(&mut conn, company_id).await?);
+    let company = Company {
+        id: company_id,
+        time_zone,
+        base_currency: row.base_currency,
+    };
+    let rates = rates::Rates::new(
+        &company.base_currency,
+        db::exchange_rates::all(&mut conn, company_id).await?,
+    );
     let mut missing = rates::Missing::default();
     let (body, summary) = match parameters.kind {
         ReportKind::General => {
-            let report = general::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing, progress).await?;
+            let report = general::build(
+                &mut conn,
+                &company,
+                &parameters,
+                &filter,
+                &rates,
+                &mut missing,
+                progress,
+            )
+            .await?;
             let summary = summary::general(&parameters, &company.base_currency, &report);
             (ReportBody::General(report), summary)
         }
         ReportKind::Trends => {
-            let report = trends::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing, progress).await?;
+            let report = trends::build(
+                &mut conn,
+                &company,
+                &parameters,
+                &filter,
+                &rates,
+                &mut missing,
+                progress,
+            )
+            .await?;
             let summary = summary::trends(&parameters, &company.base_currency, &report);
             (ReportBody::Trends(report), summary)
         }
         ReportKind::Recommendations => {
-            let report = recommendations::build(&mut conn, &company, &parameters, &filter, &rates, &mut missing, progress).await?;
+            let report = recommendations::build(
+                &mut conn,
+                &company,
+                &parameters,
+                &filter,
+                &rates,
+                &mut missing,
+                progress,
+            )
+            .await?;
             let summary = summary::recommendations(&parameters, &company.base_currency, &report);
             (ReportBody::Recommendations(report), summary)
         }
@@ -247,7 +319,10 @@ pub(crate) fn change_percent(now: f64, before: f64) -> Option<f64> {
 pub(crate) fn days_between(from: chrono::NaiveDateTime, to: chrono::NaiveDateTime) -> f64 {
     let seconds = (to - from).num_seconds();
     // Differences of realistic dates are far below 2^53 seconds: exact as f64.
-    i32::try_from(seconds / 60).map(f64::from).unwrap_or(f64::MAX) / 1440.0
+    i32::try_from(seconds / 60)
+        .map(f64::from)
+        .unwrap_or(f64::MAX)
+        / 1440.0
 }
 
 /// Minor units as the float the models use; exact below 2^53 (90 trillion in major units).
@@ -274,7 +349,16 @@ mod tests {
 
     #[test]
     fn float_conversions_are_exact_in_range() {
-        for v in [0i64, 1, 99, 2_097_151, 2_097_152, 123_456_789_012, -5, -2_097_153] {
+        for v in [
+            0i64,
+            1,
+            99,
+            2_097_151,
+            2_097_152,
+            123_456_789_012,
+            -5,
+            -2_097_153,
+        ] {
             assert_eq!(f64_to_minor(minor_to_f64(v)), Some(v), "{v}");
         }
         assert_eq!(f64_to_minor(f64::NAN), None);

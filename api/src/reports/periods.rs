@@ -65,7 +65,9 @@ pub struct Period {
 pub enum PeriodError {
     #[error("the start date is after the end date")]
     Reversed,
-    #[error("the range has {0} periods; at most {MAX_PERIODS} are allowed (choose a coarser granularity)")]
+    #[error(
+        "the range has {0} periods; at most {MAX_PERIODS} are allowed (choose a coarser granularity)"
+    )]
     TooMany(usize),
     #[error("the date is out of the supported range")]
     OutOfRange,
@@ -86,7 +88,9 @@ pub fn range(tz: Tz, from: NaiveDate, to: NaiveDate) -> Result<Bounds, PeriodErr
     if from > to {
         return Err(PeriodError::Reversed);
     }
-    let end = to.checked_add_days(Days::new(1)).ok_or(PeriodError::OutOfRange)?;
+    let end = to
+        .checked_add_days(Days::new(1))
+        .ok_or(PeriodError::OutOfRange)?;
     Ok(Bounds {
         start: local_midnight(tz, from).ok_or(PeriodError::OutOfRange)?,
         end: local_midnight(tz, end).ok_or(PeriodError::OutOfRange)?,
@@ -97,11 +101,18 @@ pub fn range(tz: Tz, from: NaiveDate, to: NaiveDate) -> Result<Bounds, PeriodErr
 ///
 /// # Errors
 /// [`PeriodError::Reversed`] when `from > to`, [`PeriodError::TooMany`] past [`MAX_PERIODS`].
-pub fn cut(tz: Tz, from: NaiveDate, to: NaiveDate, granularity: Granularity) -> Result<Vec<Period>, PeriodError> {
+pub fn cut(
+    tz: Tz,
+    from: NaiveDate,
+    to: NaiveDate,
+    granularity: Granularity,
+) -> Result<Vec<Period>, PeriodError> {
     if from > to {
         return Err(PeriodError::Reversed);
     }
-    let last_day = to.checked_add_days(Days::new(1)).ok_or(PeriodError::OutOfRange)?;
+    let last_day = to
+        .checked_add_days(Days::new(1))
+        .ok_or(PeriodError::OutOfRange)?;
     let mut periods = Vec::new();
     let mut start = granularity.start_of(from);
     while start <= to {
@@ -140,7 +151,10 @@ fn count_remaining(granularity: Granularity, mut start: NaiveDate, to: NaiveDate
 /// The same number of days just before `from..=to`: the comparison period.
 pub fn previous(from: NaiveDate, to: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
     let days = u64::try_from((to - from).num_days()).ok()? + 1;
-    Some((from.checked_sub_days(Days::new(days))?, from.checked_sub_days(Days::new(1))?))
+    Some((
+        from.checked_sub_days(Days::new(days))?,
+        from.checked_sub_days(Days::new(1))?,
+    ))
 }
 
 #[cfg(test)]
@@ -158,7 +172,13 @@ mod tests {
 
     #[test]
     fn months_start_at_local_midnight() {
-        let periods = cut(chrono_tz::Europe::Moscow, date(2026, 1, 1), date(2026, 3, 31), Granularity::Month).unwrap_or_default();
+        let periods = cut(
+            chrono_tz::Europe::Moscow,
+            date(2026, 1, 1),
+            date(2026, 3, 31),
+            Granularity::Month,
+        )
+        .unwrap_or_default();
         assert_eq!(periods.len(), 3);
         // Moscow is UTC+3: March starts at 21:00 UTC on 28 February.
         assert_eq!(periods[2].start, date(2026, 3, 1));
@@ -170,7 +190,13 @@ mod tests {
     #[test]
     fn weeks_are_iso_and_the_range_cuts_the_ends() {
         // 2026-01-01 is a Thursday.
-        let periods = cut(chrono_tz::UTC, date(2026, 1, 1), date(2026, 1, 14), Granularity::Week).unwrap_or_default();
+        let periods = cut(
+            chrono_tz::UTC,
+            date(2026, 1, 1),
+            date(2026, 1, 14),
+            Granularity::Week,
+        )
+        .unwrap_or_default();
         assert_eq!(periods.len(), 3);
         assert_eq!(periods[0].start, date(2025, 12, 29));
         assert_eq!(periods[0].bounds.start, utc("2026-01-01 00:00:00"));
@@ -181,8 +207,17 @@ mod tests {
     #[test]
     fn daylight_saving_days_have_their_real_length() {
         // Berlin: 29 March 2026 has 23 hours.
-        let periods = cut(chrono_tz::Europe::Berlin, date(2026, 3, 29), date(2026, 3, 29), Granularity::Day).unwrap_or_default();
-        assert_eq!(periods[0].bounds.end - periods[0].bounds.start, TimeDelta::hours(23));
+        let periods = cut(
+            chrono_tz::Europe::Berlin,
+            date(2026, 3, 29),
+            date(2026, 3, 29),
+            Granularity::Day,
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            periods[0].bounds.end - periods[0].bounds.start,
+            TimeDelta::hours(23)
+        );
     }
 
     #[test]
@@ -194,8 +229,27 @@ mod tests {
 
     #[test]
     fn limits_and_order() {
-        assert_eq!(cut(chrono_tz::UTC, date(2026, 2, 1), date(2026, 1, 1), Granularity::Day), Err(PeriodError::Reversed));
-        assert_eq!(cut(chrono_tz::UTC, date(2020, 1, 1), date(2026, 1, 1), Granularity::Day), Err(PeriodError::TooMany(2193)));
-        assert_eq!(previous(date(2026, 3, 1), date(2026, 3, 31)), Some((date(2026, 1, 29), date(2026, 2, 28))));
+        assert_eq!(
+            cut(
+                chrono_tz::UTC,
+                date(2026, 2, 1),
+                date(2026, 1, 1),
+                Granularity::Day
+            ),
+            Err(PeriodError::Reversed)
+        );
+        assert_eq!(
+            cut(
+                chrono_tz::UTC,
+                date(2020, 1, 1),
+                date(2026, 1, 1),
+                Granularity::Day
+            ),
+            Err(PeriodError::TooMany(2193))
+        );
+        assert_eq!(
+            previous(date(2026, 3, 1), date(2026, 3, 31)),
+            Some((date(2026, 1, 29), date(2026, 2, 28)))
+        );
     }
 }

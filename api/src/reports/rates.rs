@@ -18,12 +18,18 @@ impl Rates {
     pub fn new(base: &str, rows: Vec<ExchangeRate>) -> Self {
         let mut by_currency: HashMap<String, Vec<(NaiveDate, i64)>> = HashMap::new();
         for row in rows {
-            by_currency.entry(row.currency).or_default().push((row.valid_on, row.rate_nanos));
+            by_currency
+                .entry(row.currency)
+                .or_default()
+                .push((row.valid_on, row.rate_nanos));
         }
         for list in by_currency.values_mut() {
             list.sort_unstable();
         }
-        Self { base: base.to_owned(), by_currency }
+        Self {
+            base: base.to_owned(),
+            by_currency,
+        }
     }
 
     /// The rate of `currency` in effect on `on`: the latest one dated on or before it.
@@ -38,9 +44,17 @@ impl Rates {
 
     /// `amount_minor` of `currency` in the base currency's minor units, at the rate in effect on
     /// `on`; records the rate as missing and returns `None` when there is none.
-    pub fn to_base(&self, amount_minor: i64, currency: &str, on: NaiveDate, missing: &mut Missing) -> Option<i64> {
+    pub fn to_base(
+        &self,
+        amount_minor: i64,
+        currency: &str,
+        on: NaiveDate,
+        missing: &mut Missing,
+    ) -> Option<i64> {
         // No rate, or a sum too large to convert: either way the figure stays empty, and says why.
-        let converted = self.rate(currency, on).and_then(|rate| convert(amount_minor, currency, &self.base, rate));
+        let converted = self
+            .rate(currency, on)
+            .and_then(|rate| convert(amount_minor, currency, &self.base, rate));
         if converted.is_none() {
             missing.add(currency, on);
         }
@@ -77,7 +91,10 @@ impl Missing {
     }
 
     pub fn into_list(self) -> Vec<MissingRate> {
-        self.0.into_iter().map(|(currency, on)| MissingRate { currency, on }).collect()
+        self.0
+            .into_iter()
+            .map(|(currency, on)| MissingRate { currency, on })
+            .collect()
     }
 }
 
@@ -90,16 +107,35 @@ mod tests {
     }
 
     fn rate(currency: &str, on: NaiveDate, rate_nanos: i64) -> ExchangeRate {
-        ExchangeRate { id: 0, company_id: 1, currency: currency.into(), valid_on: on, rate_nanos, created_at: Default::default() }
+        ExchangeRate {
+            id: 0,
+            company_id: 1,
+            currency: currency.into(),
+            valid_on: on,
+            rate_nanos,
+            created_at: Default::default(),
+        }
     }
 
     #[test]
     fn the_latest_rate_on_or_before_the_date_applies() {
-        let rates = Rates::new("RUB", vec![rate("USD", date(10), 90 * RATE_SCALE), rate("USD", date(1), 80 * RATE_SCALE)]);
+        let rates = Rates::new(
+            "RUB",
+            vec![
+                rate("USD", date(10), 90 * RATE_SCALE),
+                rate("USD", date(1), 80 * RATE_SCALE),
+            ],
+        );
         let mut missing = Missing::default();
         assert_eq!(rates.to_base(100, "RUB", date(1), &mut missing), Some(100));
-        assert_eq!(rates.to_base(100, "USD", date(5), &mut missing), Some(8_000));
-        assert_eq!(rates.to_base(100, "USD", date(10), &mut missing), Some(9_000));
+        assert_eq!(
+            rates.to_base(100, "USD", date(5), &mut missing),
+            Some(8_000)
+        );
+        assert_eq!(
+            rates.to_base(100, "USD", date(10), &mut missing),
+            Some(9_000)
+        );
         assert!(missing.into_list().is_empty());
     }
 
@@ -107,13 +143,25 @@ mod tests {
     fn a_missing_rate_empties_the_sum_and_is_listed_once() {
         let rates = Rates::new("RUB", vec![rate("USD", date(10), 90 * RATE_SCALE)]);
         let mut missing = Missing::default();
-        assert_eq!(rates.sum_to_base([("RUB", 100), ("USD", 1)], date(9), &mut missing), None);
+        assert_eq!(
+            rates.sum_to_base([("RUB", 100), ("USD", 1)], date(9), &mut missing),
+            None
+        );
         assert_eq!(rates.sum_to_base([("EUR", 1)], date(3), &mut missing), None);
         assert_eq!(rates.sum_to_base([("EUR", 1)], date(2), &mut missing), None);
         let list = missing.into_list();
-        assert_eq!(list, vec![
-            MissingRate { currency: "EUR".into(), on: date(2) },
-            MissingRate { currency: "USD".into(), on: date(9) },
-        ]);
+        assert_eq!(
+            list,
+            vec![
+                MissingRate {
+                    currency: "EUR".into(),
+                    on: date(2)
+                },
+                MissingRate {
+                    currency: "USD".into(),
+                    on: date(9)
+                },
+            ]
+        );
     }
 }

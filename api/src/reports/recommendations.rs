@@ -15,11 +15,16 @@ use crm_ai::customers::{self, BgNbd, Customer, GammaGamma, Spender};
 use crm_ai::recommend::{self, ActionKind as AiActionKind, ClientFacts, Evidence as AiEvidence};
 use serde::{Deserialize, Serialize};
 
-use super::general::{Buyer, RfmSegment, SegmentFigures, bad_range, client_names, client_ref, revenue_by_client, rfm_segments};
-use super::periods;
+use super::general::{
+    Buyer, RfmSegment, SegmentFigures, bad_range, client_names, client_ref, revenue_by_client,
+    rfm_segments,
+};
 use super::jobs::Progress;
+use super::periods;
 use super::rates::{Missing, Rates};
-use super::{ClientRef, Company, ReportParameters, days_between, f64_to_minor, minor_to_f64, money};
+use super::{
+    ClientRef, Company, ReportParameters, days_between, f64_to_minor, minor_to_f64, money,
+};
 use crate::db::DbConn;
 use crate::db::figures::{Bounds, Filter};
 use crate::domain::money::Money;
@@ -171,31 +176,46 @@ pub(super) async fn build(
     missing: &mut Missing,
     progress: &mut Progress,
 ) -> ApiResult<RecommendationsReport> {
-    let range = periods::range(company.time_zone, parameters.from, parameters.to).map_err(bad_range)?;
+    let range =
+        periods::range(company.time_zone, parameters.from, parameters.to).map_err(bad_range)?;
     // Observation ends now when the range reaches into the future.
     let now = range.end.min(chrono::Utc::now().naive_utc());
     progress.step(5, "segments").await?;
-    let (segments, buyers) = rfm_segments(conn, company, now, parameters.to, filter, rates, missing).await?;
+    let (segments, buyers) =
+        rfm_segments(conn, company, now, parameters.to, filter, rates, missing).await?;
     progress.step(30, "customer models").await?;
 
     let customers: Vec<Customer> = buyers
         .iter()
         .map(|b| {
             let frequency = u32::try_from(b.history.purchase_days - 1).unwrap_or(0);
-            let recency = if frequency == 0 { 0.0 } else { days_between(b.history.first_at, b.history.last_at) };
-            Customer { frequency, recency, age: days_between(b.history.first_at, now).max(recency) }
+            let recency = if frequency == 0 {
+                0.0
+            } else {
+                days_between(b.history.first_at, b.history.last_at)
+            };
+            Customer {
+                frequency,
+                recency,
+                age: days_between(b.history.first_at, now).max(recency),
+            }
         })
         .collect();
     let spenders: Vec<Spender> = buyers
         .iter()
         .zip(&customers)
         .filter_map(|(b, c)| {
-            let mean = minor_to_f64(b.value_in_base?) / minor_to_f64(b.history.purchase_days.max(1));
-            Some(Spender { frequency: c.frequency, mean_value: mean })
+            let mean =
+                minor_to_f64(b.value_in_base?) / minor_to_f64(b.history.purchase_days.max(1));
+            Some(Spender {
+                frequency: c.frequency,
+                mean_value: mean,
+            })
         })
         .collect();
     let clients = i64::try_from(customers.len()).unwrap_or(i64::MAX);
-    let repeat_buyers = i64::try_from(customers.iter().filter(|c| c.frequency > 0).count()).unwrap_or(i64::MAX);
+    let repeat_buyers =
+        i64::try_from(customers.iter().filter(|c| c.frequency > 0).count()).unwrap_or(i64::MAX);
 
     // Fitting and scoring are CPU work (each client's expectations sum series): off the runtime.
     let (bg, gg, scored) = tokio::task::spawn_blocking(move || {
@@ -203,14 +223,20 @@ pub(super) async fn build(
         let gg = customers::fit_gamma_gamma(&spenders);
         let scored: Option<Vec<Scored>> = bg.as_ref().ok().map(|bg| {
             let gg = gg.as_ref().ok().map(|f| &f.params);
-            buyers.into_iter().zip(customers).map(|(buyer, customer)| score(buyer, customer, &bg.params, gg)).collect()
+            buyers
+                .into_iter()
+                .zip(customers)
+                .map(|(buyer, customer)| score(buyer, customer, &bg.params, gg))
+                .collect()
         });
         (bg, gg, scored)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))?;
     let mut notes = Vec::new();
-    let bg = bg.map_err(|e| notes.push(format!("purchase model: {e}"))).ok();
+    let bg = bg
+        .map_err(|e| notes.push(format!("purchase model: {e}")))
+        .ok();
     let gg = gg.map_err(|e| notes.push(format!("spend model: {e}"))).ok();
     if bg.as_ref().is_some_and(|f| !f.converged) {
         notes.push(
@@ -244,18 +270,34 @@ pub(super) async fn build(
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     };
     let Some(scored) = scored else {
-        return Ok(RecommendationsReport { model, segments, at_risk: Vec::new(), likely_to_buy: Vec::new(), actions: Vec::new() });
+        return Ok(RecommendationsReport {
+            model,
+            segments,
+            at_risk: Vec::new(),
+            likely_to_buy: Vec::new(),
+            actions: Vec::new(),
+        });
     };
 
     progress.step(70, "recent revenue").await?;
     // Revenue in the last 90 days against the 90 before, for growing and declining clients.
     let window = |back: u64| now.checked_sub_days(Days::new(back)).unwrap_or(now);
-    let recent = Bounds { start: window(WINDOW_DAYS), end: now };
-    let previous = Bounds { start: window(2 * WINDOW_DAYS), end: window(WINDOW_DAYS) };
+    let recent = Bounds {
+        start: window(WINDOW_DAYS),
+        end: now,
+    };
+    let previous = Bounds {
+        start: window(2 * WINDOW_DAYS),
+        end: window(WINDOW_DAYS),
+    };
     let on = parameters.to;
     let recent = revenue_by_client(conn, company, recent, filter, rates, on, missing).await?;
     let previous = revenue_by_client(conn, company, previous, filter, rates, on, missing).await?;
-    let value = |map: &HashMap<i64, super::general::ClientRevenue>, id: i64| map.get(&id).and_then(|r| r.in_base).map_or(0.0, minor_to_f64);
+    let value = |map: &HashMap<i64, super::general::ClientRevenue>, id: i64| {
+        map.get(&id)
+            .and_then(|r| r.in_base)
+            .map_or(0.0, minor_to_f64)
+    };
 
     let facts: Vec<ClientFacts> = scored
         .iter()
@@ -263,8 +305,10 @@ pub(super) async fn build(
             client: s.buyer.client_id,
             segment: s.buyer.rfm.segment,
             repeat_purchases: s.customer.frequency,
-            days_since_last_purchase: u32::try_from((now - s.buyer.history.last_at).num_days()).unwrap_or(0),
-            days_as_customer: u32::try_from((now - s.buyer.history.first_at).num_days()).unwrap_or(0),
+            days_since_last_purchase: u32::try_from((now - s.buyer.history.last_at).num_days())
+                .unwrap_or(0),
+            days_as_customer: u32::try_from((now - s.buyer.history.first_at).num_days())
+                .unwrap_or(0),
             p_alive: s.p_alive,
             expected_purchases_30: s.e30,
             expected_purchases_90: s.e90,
@@ -276,14 +320,24 @@ pub(super) async fn build(
         .collect();
     let actions = recommend::recommend(&facts, LISTED);
 
-    let mut at_risk: Vec<&Scored> = scored.iter().filter(|s| s.customer.frequency > 0 && s.p_alive < recommend::AT_RISK_P_ALIVE).collect();
+    let mut at_risk: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.customer.frequency > 0 && s.p_alive < recommend::AT_RISK_P_ALIVE)
+        .collect();
     at_risk.sort_by(|a, b| stake_at_risk(b).total_cmp(&stake_at_risk(a)));
     at_risk.truncate(LISTED);
-    let mut likely: Vec<&Scored> = scored.iter().filter(|s| s.p_alive >= recommend::LIKELY_P_ALIVE).collect();
+    let mut likely: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.p_alive >= recommend::LIKELY_P_ALIVE)
+        .collect();
     likely.sort_by(|a, b| stake_soon(b).total_cmp(&stake_soon(a)));
     likely.truncate(LISTED);
 
-    let mut ids: Vec<i64> = at_risk.iter().chain(&likely).map(|s| s.buyer.client_id).collect();
+    let mut ids: Vec<i64> = at_risk
+        .iter()
+        .chain(&likely)
+        .map(|s| s.buyer.client_id)
+        .collect();
     ids.extend(actions.iter().filter_map(|a| a.client));
     ids.sort_unstable();
     ids.dedup();
@@ -295,18 +349,26 @@ pub(super) async fn build(
         segments,
         at_risk: at_risk.into_iter().map(view).collect(),
         likely_to_buy: likely.into_iter().map(view).collect(),
-        actions: actions.into_iter().map(|a| action(a, &names, base)).collect(),
+        actions: actions
+            .into_iter()
+            .map(|a| action(a, &names, base))
+            .collect(),
     })
 }
 
 fn score(buyer: Buyer, customer: Customer, bg: &BgNbd, gg: Option<&GammaGamma>) -> Scored {
     // Per purchase day, as the purchase model counts transactions.
-    let own_mean = buyer.value_in_base.map(|v| minor_to_f64(v) / minor_to_f64(buyer.history.purchase_days.max(1)));
+    let own_mean = buyer
+        .value_in_base
+        .map(|v| minor_to_f64(v) / minor_to_f64(buyer.history.purchase_days.max(1)));
     let order_value = match (gg, own_mean) {
-        (Some(gg), Some(mean)) => gg.expected_order_value(customer.frequency, mean).or(Some(mean)),
+        (Some(gg), Some(mean)) => gg
+            .expected_order_value(customer.frequency, mean)
+            .or(Some(mean)),
         (_, mean) => mean,
     };
-    let clv = order_value.map(|v| customers::clv(bg, &customer, v, CLV_MONTHS, MONTH_DAYS, MONTHLY_DISCOUNT));
+    let clv = order_value
+        .map(|v| customers::clv(bg, &customer, v, CLV_MONTHS, MONTH_DAYS, MONTHLY_DISCOUNT));
     // A model output that is not a finite number is unknown: counted as nothing, never NaN.
     let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
     Scored {
@@ -332,14 +394,20 @@ fn stake_soon(s: &Scored) -> f64 {
     s.order_value.unwrap_or(0.0) * s.e30
 }
 
-fn client_score(s: &Scored, now: chrono::NaiveDateTime, names: &HashMap<i64, String>, base: &str) -> ClientScore {
+fn client_score(
+    s: &Scored,
+    now: chrono::NaiveDateTime,
+    names: &HashMap<i64, String>,
+    base: &str,
+) -> ClientScore {
     let minor = |v: Option<f64>| money(v.and_then(f64_to_minor), base);
     ClientScore {
         client: client_ref(s.buyer.client_id, names),
         segment: s.buyer.rfm.segment.into(),
         purchases: s.buyer.history.sales,
         last_purchase: s.buyer.history.last_at.date(),
-        days_since_last_purchase: i32::try_from((now - s.buyer.history.last_at).num_days()).unwrap_or(i32::MAX),
+        days_since_last_purchase: i32::try_from((now - s.buyer.history.last_at).num_days())
+            .unwrap_or(i32::MAX),
         p_alive: s.p_alive,
         expected_purchases_30_days: s.e30,
         expected_purchases_90_days: s.e90,
@@ -361,13 +429,20 @@ fn action(a: recommend::Action, names: &HashMap<i64, String>, base: &str) -> Act
                 AiEvidence::ExpectedPurchases90(v) => (EvidenceKind::ExpectedPurchases90Days, v),
                 AiEvidence::ExpectedOrderValue(v) => (EvidenceKind::ExpectedOrderValue, v / scale),
                 AiEvidence::RepeatPurchases(n) => (EvidenceKind::RepeatPurchases, f64::from(n)),
-                AiEvidence::DaysSinceLastPurchase(n) => (EvidenceKind::DaysSinceLastPurchase, f64::from(n)),
+                AiEvidence::DaysSinceLastPurchase(n) => {
+                    (EvidenceKind::DaysSinceLastPurchase, f64::from(n))
+                }
                 AiEvidence::RecentValue(v) => (EvidenceKind::RecentRevenue, v / scale),
                 AiEvidence::PreviousValue(v) => (EvidenceKind::PreviousRevenue, v / scale),
                 // The at-risk rule's threshold is an order value; the others are probabilities.
-                AiEvidence::Threshold(v) if a.kind == AiActionKind::CallAtRisk => (EvidenceKind::Threshold, v / scale),
+                AiEvidence::Threshold(v) if a.kind == AiActionKind::CallAtRisk => {
+                    (EvidenceKind::Threshold, v / scale)
+                }
                 AiEvidence::Threshold(v) => (EvidenceKind::Threshold, v),
-                AiEvidence::Clients(n) => (EvidenceKind::Clients, f64::from(u32::try_from(n).unwrap_or(u32::MAX))),
+                AiEvidence::Clients(n) => (
+                    EvidenceKind::Clients,
+                    f64::from(u32::try_from(n).unwrap_or(u32::MAX)),
+                ),
             };
             Evidence { kind, value }
         })

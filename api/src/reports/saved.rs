@@ -11,7 +11,10 @@ use chrono::{NaiveDateTime, TimeDelta, Utc};
 
 use super::{Report, ReportParameters};
 use crate::auth::{Principal, Role, random_token, secret_hash};
-use crate::db::saved_reports::{self as rows, MAX_LINKS, MAX_PER_COMPANY, NewReportLink, NewSavedReport, ReportLink, SavedReport, Visibility};
+use crate::db::saved_reports::{
+    self as rows, MAX_LINKS, MAX_PER_COMPANY, NewReportLink, NewSavedReport, ReportLink,
+    SavedReport, Visibility,
+};
 use crate::db::{Db, DbConn};
 use crate::domain::validate;
 use crate::error::{ApiError, ApiResult};
@@ -38,10 +41,21 @@ impl Viewer {
     pub fn of(principal: &Principal) -> ApiResult<Viewer> {
         match principal {
             Principal::Anonymous => Err(ApiError::Unauthenticated),
-            Principal::User { company_id, user_id, role, .. } => {
-                Ok(Viewer { company_id: *company_id, user_id: Some(*user_id), role: Some(*role) })
-            }
-            Principal::ApiKey { company_id, .. } => Ok(Viewer { company_id: *company_id, user_id: None, role: None }),
+            Principal::User {
+                company_id,
+                user_id,
+                role,
+                ..
+            } => Ok(Viewer {
+                company_id: *company_id,
+                user_id: Some(*user_id),
+                role: Some(*role),
+            }),
+            Principal::ApiKey { company_id, .. } => Ok(Viewer {
+                company_id: *company_id,
+                user_id: None,
+                role: None,
+            }),
         }
     }
 
@@ -66,8 +80,12 @@ impl Viewer {
     fn may_save(&self) -> ApiResult<i64> {
         match (self.role, self.user_id) {
             (Some(role), Some(user)) if role >= Role::Member => Ok(user),
-            (Some(_), Some(_)) => Err(ApiError::Forbidden("viewers may run and export reports, not save them")),
-            _ => Err(ApiError::Forbidden("sign in to save reports; API keys only read them")),
+            (Some(_), Some(_)) => Err(ApiError::Forbidden(
+                "viewers may run and export reports, not save them",
+            )),
+            _ => Err(ApiError::Forbidden(
+                "sign in to save reports; API keys only read them",
+            )),
         }
     }
 }
@@ -77,11 +95,13 @@ impl Viewer {
 /// # Errors
 /// INTERNAL when the stored JSON no longer reads (a bug, not bad input).
 pub fn snapshot(row: &SavedReport) -> ApiResult<Report> {
-    serde_json::from_str(&row.snapshot).map_err(|e| ApiError::Internal(anyhow::anyhow!("saved report {}: {e}", row.id)))
+    serde_json::from_str(&row.snapshot)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("saved report {}: {e}", row.id)))
 }
 
 pub fn parameters(row: &SavedReport) -> ApiResult<ReportParameters> {
-    serde_json::from_str(&row.parameters).map_err(|e| ApiError::Internal(anyhow::anyhow!("saved report {}: {e}", row.id)))
+    serde_json::from_str(&row.parameters)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("saved report {}: {e}", row.id)))
 }
 
 /// Runs the report and saves it with its snapshot.
@@ -89,7 +109,12 @@ pub fn parameters(row: &SavedReport) -> ApiResult<ReportParameters> {
 /// # Errors
 /// FORBIDDEN for viewers and API keys; BAD_USER_INPUT for a bad name or parameters, or when
 /// the company already keeps [`MAX_PER_COMPANY`] reports.
-pub async fn save(db: &Db, viewer: Viewer, name: &str, parameters: ReportParameters) -> ApiResult<SavedReport> {
+pub async fn save(
+    db: &Db,
+    viewer: Viewer,
+    name: &str,
+    parameters: ReportParameters,
+) -> ApiResult<SavedReport> {
     let author = viewer.may_save()?;
     let name = validate::text("name", name, NAME_MAX)?;
     let report = super::run(db, viewer.company_id, parameters).await?;
@@ -97,7 +122,12 @@ pub async fn save(db: &Db, viewer: Viewer, name: &str, parameters: ReportParamet
     let snapshot_json = to_json(&report)?;
     let mut conn = db.write().await?;
     if rows::count(&mut conn, viewer.company_id).await? >= MAX_PER_COMPANY {
-        return Err(ApiError::bad_input("name", format!("a company keeps at most {MAX_PER_COMPANY} saved reports; delete old ones first")));
+        return Err(ApiError::bad_input(
+            "name",
+            format!(
+                "a company keeps at most {MAX_PER_COMPANY} saved reports; delete old ones first"
+            ),
+        ));
     }
     let now = Utc::now().naive_utc();
     Ok(rows::insert(
@@ -124,7 +154,9 @@ fn to_json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
 
 /// A saved report this viewer may see; NOT_FOUND otherwise.
 pub async fn get(conn: &mut DbConn, viewer: Viewer, id: i64) -> ApiResult<SavedReport> {
-    rows::get(conn, viewer.company_id, viewer.visibility(), id).await?.ok_or(ApiError::NotFound)
+    rows::get(conn, viewer.company_id, viewer.visibility(), id)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// A saved report this viewer may change: NOT_FOUND when they cannot see it, FORBIDDEN when
@@ -132,7 +164,9 @@ pub async fn get(conn: &mut DbConn, viewer: Viewer, id: i64) -> ApiResult<SavedR
 async fn changeable(conn: &mut DbConn, viewer: Viewer, id: i64) -> ApiResult<SavedReport> {
     let row = get(conn, viewer, id).await?;
     if !viewer.may_change(&row) {
-        return Err(ApiError::Forbidden("only the author, an admin or an owner may change this report"));
+        return Err(ApiError::Forbidden(
+            "only the author, an admin or an owner may change this report",
+        ));
     }
     Ok(row)
 }
@@ -141,13 +175,32 @@ pub async fn rename(db: &Db, viewer: Viewer, id: i64, name: &str) -> ApiResult<S
     let name = validate::text("name", name, NAME_MAX)?;
     let mut conn = db.write().await?;
     changeable(&mut conn, viewer, id).await?;
-    Ok(rows::rename(&mut conn, viewer.company_id, id, &name, Utc::now().naive_utc()).await?)
+    Ok(rows::rename(
+        &mut conn,
+        viewer.company_id,
+        id,
+        &name,
+        Utc::now().naive_utc(),
+    )
+    .await?)
 }
 
-pub async fn share_with_members(db: &Db, viewer: Viewer, id: i64, shared: bool) -> ApiResult<SavedReport> {
+pub async fn share_with_members(
+    db: &Db,
+    viewer: Viewer,
+    id: i64,
+    shared: bool,
+) -> ApiResult<SavedReport> {
     let mut conn = db.write().await?;
     changeable(&mut conn, viewer, id).await?;
-    Ok(rows::set_shared(&mut conn, viewer.company_id, id, shared, Utc::now().naive_utc()).await?)
+    Ok(rows::set_shared(
+        &mut conn,
+        viewer.company_id,
+        id,
+        shared,
+        Utc::now().naive_utc(),
+    )
+    .await?)
 }
 
 pub async fn delete(db: &Db, viewer: Viewer, id: i64) -> ApiResult<()> {
@@ -162,15 +215,26 @@ pub async fn delete(db: &Db, viewer: Viewer, id: i64) -> ApiResult<()> {
 /// # Errors
 /// As for changing the report; BAD_USER_INPUT for a life outside 1..=[`MAX_LINK_DAYS`] days or
 /// more than [`MAX_LINKS`] live links.
-pub async fn create_link(db: &Db, viewer: Viewer, id: i64, days: i32) -> ApiResult<(ReportLink, String)> {
+pub async fn create_link(
+    db: &Db,
+    viewer: Viewer,
+    id: i64,
+    days: i32,
+) -> ApiResult<(ReportLink, String)> {
     if !(1..=MAX_LINK_DAYS).contains(&days) {
-        return Err(ApiError::bad_input("expiresInDays", format!("a link lives 1 to {MAX_LINK_DAYS} days")));
+        return Err(ApiError::bad_input(
+            "expiresInDays",
+            format!("a link lives 1 to {MAX_LINK_DAYS} days"),
+        ));
     }
     let mut conn = db.write().await?;
     changeable(&mut conn, viewer, id).await?;
     let now = Utc::now().naive_utc();
     if rows::live_links(&mut conn, viewer.company_id, id, now).await? >= MAX_LINKS {
-        return Err(ApiError::bad_input("id", format!("a report has at most {MAX_LINKS} live links; revoke one first")));
+        return Err(ApiError::bad_input(
+            "id",
+            format!("a report has at most {MAX_LINKS} live links; revoke one first"),
+        ));
     }
     let token = format!("{TOKEN_PREFIX}{}", random_token(32));
     let link = rows::insert_link(
@@ -191,9 +255,18 @@ pub async fn create_link(db: &Db, viewer: Viewer, id: i64, days: i32) -> ApiResu
 /// Revokes a link of a report the viewer may change.
 pub async fn revoke_link(db: &Db, viewer: Viewer, link_id: i64) -> ApiResult<ReportLink> {
     let mut conn = db.write().await?;
-    let link = rows::link(&mut conn, viewer.company_id, link_id).await?.ok_or(ApiError::NotFound)?;
+    let link = rows::link(&mut conn, viewer.company_id, link_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     changeable(&mut conn, viewer, link.saved_report_id).await?;
-    match rows::revoke_link(&mut conn, viewer.company_id, link_id, Utc::now().naive_utc()).await? {
+    match rows::revoke_link(
+        &mut conn,
+        viewer.company_id,
+        link_id,
+        Utc::now().naive_utc(),
+    )
+    .await?
+    {
         Some(revoked) => Ok(revoked),
         // Revoking twice is harmless.
         None => Ok(link),
@@ -207,7 +280,9 @@ pub async fn open_link(db: &Db, token: &str) -> ApiResult<SavedReport> {
         return Err(ApiError::NotFound);
     }
     let mut conn = db.read().await?;
-    rows::by_link(&mut conn, &secret_hash(token), Utc::now().naive_utc()).await?.ok_or(ApiError::NotFound)
+    rows::by_link(&mut conn, &secret_hash(token), Utc::now().naive_utc())
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// Whether a link is live at `now`.

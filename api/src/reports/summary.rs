@@ -58,7 +58,10 @@ fn int(n: i64, lang: Lang) -> String {
 }
 
 fn money(m: &Money, lang: Lang) -> String {
-    let (sign, digits) = m.amount.strip_prefix('-').map_or(("", m.amount.as_str()), |d| ("-", d));
+    let (sign, digits) = m
+        .amount
+        .strip_prefix('-')
+        .map_or(("", m.amount.as_str()), |d| ("-", d));
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let mut number = format!("{sign}{}", group(whole, lang));
     if !fraction.is_empty() {
@@ -74,7 +77,11 @@ fn money(m: &Money, lang: Lang) -> String {
 fn decimal(v: f64, digits: usize, lang: Lang) -> String {
     let text = format!("{:.digits$}", v.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let sign = if v < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) { "-" } else { "" };
+    let sign = if v < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        "-"
+    } else {
+        ""
+    };
     let mut out = format!("{sign}{}", group(whole, lang));
     if !fraction.is_empty() {
         out.push(if lang == Lang::En { '.' } else { ',' });
@@ -90,9 +97,23 @@ fn percent(v: f64, lang: Lang) -> String {
     }
 }
 
-const RU_MONTHS: [&str; 12] =
-    ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
-const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const RU_MONTHS: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 fn date(d: NaiveDate, lang: Lang) -> String {
     let month = usize::try_from(d.month0()).unwrap_or(0);
@@ -100,7 +121,12 @@ fn date(d: NaiveDate, lang: Lang) -> String {
         Lang::En => EN_MONTHS.get(month),
         Lang::Ru => RU_MONTHS.get(month),
     };
-    format!("{} {} {}", d.day(), name.copied().unwrap_or_default(), d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        name.copied().unwrap_or_default(),
+        d.year()
+    )
 }
 
 fn range(p: &ReportParameters, lang: Lang) -> String {
@@ -122,7 +148,10 @@ fn change(v: f64, lang: Lang, against: (&str, &str)) -> String {
 }
 
 fn both(f: impl Fn(Lang) -> Vec<String>) -> LocalizedText {
-    LocalizedText { en: f(Lang::En).join(" "), ru: f(Lang::Ru).join(" ") }
+    LocalizedText {
+        en: f(Lang::En).join(" "),
+        ru: f(Lang::Ru).join(" "),
+    }
 }
 
 fn missing_rates_sentence(missing: bool, base: &str, lang: Lang) -> Option<String> {
@@ -148,18 +177,31 @@ pub fn general(p: &ReportParameters, base: &str, r: &GeneralReport) -> Localized
             Lang::Ru => ru_plural(t.sales_count, ["продажа", "продажи", "продаж"]),
         };
         let mut first = match (&t.revenue_in_base, lang) {
-            (Some(m), Lang::En) => format!("{}: revenue {} from {sales}", range(p, lang), money(m, lang)),
-            (Some(m), Lang::Ru) => format!("{}: выручка {}, {sales}", range(p, lang), money(m, lang)),
+            (Some(m), Lang::En) => format!(
+                "{}: revenue {} from {sales}",
+                range(p, lang),
+                money(m, lang)
+            ),
+            (Some(m), Lang::Ru) => {
+                format!("{}: выручка {}, {sales}", range(p, lang), money(m, lang))
+            }
             (None, Lang::En) => format!("{}: {sales}", range(p, lang)),
             (None, Lang::Ru) => format!("{}: {sales}", range(p, lang)),
         };
         if let Some(c) = r.change.revenue_percent {
-            first.push_str(&format!(" ({})", change(c, lang, ("the previous period", "в предыдущем периоде"))));
+            first.push_str(&format!(
+                " ({})",
+                change(c, lang, ("the previous period", "в предыдущем периоде"))
+            ));
         }
         first.push('.');
         out.push(first);
         out.push(match lang {
-            Lang::En => format!("{}, {} of them new.", en_plural(t.buyers, "buyer", "buyers"), int(t.new_buyers, lang)),
+            Lang::En => format!(
+                "{}, {} of them new.",
+                en_plural(t.buyers, "buyer", "buyers"),
+                int(t.new_buyers, lang)
+            ),
             Lang::Ru => format!(
                 "{}, из них новых — {}.",
                 ru_plural(t.buyers, ["покупатель", "покупателя", "покупателей"]),
@@ -176,11 +218,23 @@ pub fn general(p: &ReportParameters, base: &str, r: &GeneralReport) -> Localized
             && let Some(value) = &top.revenue_in_base
         {
             out.push(match lang {
-                Lang::En => format!("The top client is {} with {}.", top.client.name, money(value, lang)),
-                Lang::Ru => format!("Крупнейший клиент — {}: {}.", top.client.name, money(value, lang)),
+                Lang::En => format!(
+                    "The top client is {} with {}.",
+                    top.client.name,
+                    money(value, lang)
+                ),
+                Lang::Ru => format!(
+                    "Крупнейший клиент — {}: {}.",
+                    top.client.name,
+                    money(value, lang)
+                ),
             });
         }
-        out.extend(missing_rates_sentence(t.revenue_in_base.is_none(), base, lang));
+        out.extend(missing_rates_sentence(
+            t.revenue_in_base.is_none(),
+            base,
+            lang,
+        ));
         out
     })
 }
@@ -206,8 +260,12 @@ fn method_name(m: ForecastMethod, lang: Lang) -> &'static str {
         (ForecastMethod::Theta, _) => "Theta",
         (ForecastMethod::Ets, Lang::En) => "exponential smoothing (ETS)",
         (ForecastMethod::Ets, Lang::Ru) => "экспоненциальное сглаживание (ETS)",
-        (ForecastMethod::MstlEts | ForecastMethod::MstlEtsLog, Lang::En) => "seasonal decomposition with exponential smoothing (MSTL + ETS)",
-        (ForecastMethod::MstlEts | ForecastMethod::MstlEtsLog, Lang::Ru) => "сезонная декомпозиция со сглаживанием (MSTL + ETS)",
+        (ForecastMethod::MstlEts | ForecastMethod::MstlEtsLog, Lang::En) => {
+            "seasonal decomposition with exponential smoothing (MSTL + ETS)"
+        }
+        (ForecastMethod::MstlEts | ForecastMethod::MstlEtsLog, Lang::Ru) => {
+            "сезонная декомпозиция со сглаживанием (MSTL + ETS)"
+        }
     }
 }
 
@@ -218,8 +276,16 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
         let mut out = Vec::new();
         let count = i64::try_from(full.len()).unwrap_or(i64::MAX);
         let mut first = match lang {
-            Lang::En => format!("{}: {} of revenue", range(p, lang), unit_plural(g, count, lang)),
-            Lang::Ru => format!("{}: выручка за {}", range(p, lang), unit_plural(g, count, lang)),
+            Lang::En => format!(
+                "{}: {} of revenue",
+                range(p, lang),
+                unit_plural(g, count, lang)
+            ),
+            Lang::Ru => format!(
+                "{}: выручка за {}",
+                range(p, lang),
+                unit_plural(g, count, lang)
+            ),
         };
         if let Some(last) = full.last()
             && let Some(value) = &last.revenue_in_base
@@ -229,7 +295,10 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
                 Lang::Ru => format!("; последний полный период — {}", money(value, lang)),
             });
             if let Some(g) = last.growth_percent {
-                first.push_str(&format!(" ({})", change(g, lang, ("the one before", "в предыдущем"))));
+                first.push_str(&format!(
+                    " ({})",
+                    change(g, lang, ("the one before", "в предыдущем"))
+                ));
             }
         }
         first.push('.');
@@ -293,17 +362,37 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
             && strength >= 0.6
         {
             out.push(match lang {
-                Lang::En => format!("Revenue follows a clear season ({} of the variation).", percent(strength * 100.0, lang)),
-                Lang::Ru => format!("У выручки выраженная сезонность ({} колебаний).", percent(strength * 100.0, lang)),
+                Lang::En => format!(
+                    "Revenue follows a clear season ({} of the variation).",
+                    percent(strength * 100.0, lang)
+                ),
+                Lang::Ru => format!(
+                    "У выручки выраженная сезонность ({} колебаний).",
+                    percent(strength * 100.0, lang)
+                ),
             });
         }
-        if f.notes.iter().any(|n| n.kind == ForecastNoteKind::ShortForSeason) {
+        if f.notes
+            .iter()
+            .any(|n| n.kind == ForecastNoteKind::ShortForSeason)
+        {
             out.push(match lang {
-                Lang::En => "The history is shorter than two seasons, so seasonality was not modelled.".to_owned(),
-                Lang::Ru => "История короче двух сезонов, поэтому сезонность не учитывалась.".to_owned(),
+                Lang::En => {
+                    "The history is shorter than two seasons, so seasonality was not modelled."
+                        .to_owned()
+                }
+                Lang::Ru => {
+                    "История короче двух сезонов, поэтому сезонность не учитывалась.".to_owned()
+                }
             });
         }
-        out.extend(missing_rates_sentence(f.notes.iter().any(|n| n.kind == ForecastNoteKind::MissingRates), base, lang));
+        out.extend(missing_rates_sentence(
+            f.notes
+                .iter()
+                .any(|n| n.kind == ForecastNoteKind::MissingRates),
+            base,
+            lang,
+        ));
         out
     })
 }
@@ -333,12 +422,20 @@ fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {
     }
 }
 
-pub fn recommendations(_p: &ReportParameters, base: &str, r: &RecommendationsReport) -> LocalizedText {
+pub fn recommendations(
+    _p: &ReportParameters,
+    base: &str,
+    r: &RecommendationsReport,
+) -> LocalizedText {
     both(|lang| {
         let m = &r.model;
         let mut out = Vec::new();
         out.push(match lang {
-            Lang::En => format!("{}, {} of them bought more than once.", en_plural(m.clients, "buyer", "buyers"), int(m.repeat_buyers, lang)),
+            Lang::En => format!(
+                "{}, {} of them bought more than once.",
+                en_plural(m.clients, "buyer", "buyers"),
+                int(m.repeat_buyers, lang)
+            ),
             Lang::Ru => format!(
                 "{}, из них повторно покупали — {}.",
                 ru_plural(m.clients, ["покупатель", "покупателя", "покупателей"]),
@@ -352,11 +449,22 @@ pub fn recommendations(_p: &ReportParameters, base: &str, r: &RecommendationsRep
             });
             return out;
         }
-        let at_risk: Vec<_> = r.actions.iter().filter(|a| a.kind == ActionKind::CallAtRisk).collect();
+        let at_risk: Vec<_> = r
+            .actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::CallAtRisk)
+            .collect();
         if let Some(top) = at_risk.first() {
-            let total = Money::new(at_risk.iter().map(|a| a.value_at_stake.amount_minor).sum(), base);
+            let total = Money::new(
+                at_risk.iter().map(|a| a.value_at_stake.amount_minor).sum(),
+                base,
+            );
             let n = i64::try_from(at_risk.len()).unwrap_or(0);
-            let name = top.client.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+            let name = top
+                .client
+                .as_ref()
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
             out.push(match lang {
                 Lang::En => format!(
                     "{} at risk of leaving, {} at stake: call them first, starting with {name} ({} at stake).",
@@ -372,19 +480,34 @@ pub fn recommendations(_p: &ReportParameters, base: &str, r: &RecommendationsRep
                 ),
             });
         }
-        let likely = r.actions.iter().filter(|a| a.kind == ActionKind::OfferLikelyToBuy).count();
+        let likely = r
+            .actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::OfferLikelyToBuy)
+            .count();
         if likely > 0 {
             let n = i64::try_from(likely).unwrap_or(0);
             out.push(match lang {
-                Lang::En => format!("{} likely to buy in the next 30 days: a good moment for an offer.", en_plural(n, "client is", "clients are")),
+                Lang::En => format!(
+                    "{} likely to buy in the next 30 days: a good moment for an offer.",
+                    en_plural(n, "client is", "clients are")
+                ),
                 Lang::Ru => format!(
                     "{} скорее всего {} в ближайшие 30 дней: хороший момент для предложения.",
                     ru_plural(n, ["клиент", "клиента", "клиентов"]),
-                    if ru_form(n) == 0 { "купит" } else { "купят" },
+                    if ru_form(n) == 0 {
+                        "купит"
+                    } else {
+                        "купят"
+                    },
                 ),
             });
         }
-        if let Some(focus) = r.actions.iter().find(|a| a.kind == ActionKind::FocusSegment) {
+        if let Some(focus) = r
+            .actions
+            .iter()
+            .find(|a| a.kind == ActionKind::FocusSegment)
+        {
             out.push(match lang {
                 Lang::En => format!(
                     "The segment with the most at stake is “{}”: {}.",
@@ -430,9 +553,18 @@ mod tests {
         let m = Money::new(124_000_050, "RUB");
         assert_eq!(money(&m, Lang::Ru), "1\u{a0}240\u{a0}000,50\u{a0}₽");
         assert_eq!(money(&m, Lang::En), "1,240,000.50\u{a0}RUB");
-        assert_eq!(money(&Money::new(-1500, "JPY"), Lang::En), "-1,500\u{a0}JPY");
+        assert_eq!(
+            money(&Money::new(-1500, "JPY"), Lang::En),
+            "-1,500\u{a0}JPY"
+        );
         assert_eq!(percent(12.345, Lang::Ru), "12,3\u{a0}%");
         assert_eq!(percent(-0.04, Lang::En), "0.0%");
-        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(), Lang::Ru), "1 марта 2026");
+        assert_eq!(
+            date(
+                NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+                Lang::Ru
+            ),
+            "1 марта 2026"
+        );
     }
 }

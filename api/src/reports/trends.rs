@@ -8,8 +8,8 @@ use crm_ai::forecast::{self, Method, Note, Options};
 use serde::{Deserialize, Serialize};
 
 use super::general::{bad_range, series};
-use super::periods;
 use super::jobs::Progress;
+use super::periods;
 use super::rates::{Missing, Rates};
 use super::{Company, ReportParameters, f64_to_minor, minor_to_f64};
 use crate::db::DbConn;
@@ -137,7 +137,13 @@ pub(super) async fn build(
     progress: &mut Progress,
 ) -> ApiResult<TrendsReport> {
     let granularity = parameters.granularity;
-    let cut = periods::cut(company.time_zone, parameters.from, parameters.to, granularity).map_err(bad_range)?;
+    let cut = periods::cut(
+        company.time_zone,
+        parameters.from,
+        parameters.to,
+        granularity,
+    )
+    .map_err(bad_range)?;
     progress.step(5, "periods").await?;
     let data = series(conn, company, &cut, filter, rates, missing).await?;
     progress.step(40, "forecast").await?;
@@ -145,7 +151,12 @@ pub(super) async fn build(
     let revenue: Vec<Option<f64>> = data
         .periods
         .iter()
-        .map(|p| p.figures.revenue_in_base.as_ref().map(|m| minor_to_f64(m.amount_minor)))
+        .map(|p| {
+            p.figures
+                .revenue_in_base
+                .as_ref()
+                .map(|m| minor_to_f64(m.amount_minor))
+        })
         .collect();
     let growth = |i: usize, lag: usize| -> Option<f64> {
         let now = (*revenue.get(i)?)?;
@@ -168,31 +179,51 @@ pub(super) async fn build(
 
     // The model's history: full periods only, and none after a missing rate.
     let mut notes = Vec::new();
-    let full: Vec<(NaiveDate, Option<f64>)> =
-        points.iter().zip(&revenue).filter(|(p, _)| !p.partial).map(|(p, r)| (p.start, *r)).collect();
+    let full: Vec<(NaiveDate, Option<f64>)> = points
+        .iter()
+        .zip(&revenue)
+        .filter(|(p, _)| !p.partial)
+        .map(|(p, r)| (p.start, *r))
+        .collect();
     if full.len() < points.len() {
         notes.push(ForecastNote {
             kind: ForecastNoteKind::PartialPeriodsLeftOut,
-            detail: format!("{} partial period(s) at the ends of the range", points.len() - full.len()),
+            detail: format!(
+                "{} partial period(s) at the ends of the range",
+                points.len() - full.len()
+            ),
         });
     }
     // A period without a rate has no base-currency revenue: the model learns only from the
     // periods after the last such one (never from a made-up zero).
-    let usable_from = full.iter().rposition(|(_, r)| r.is_none()).map_or(0, |i| i + 1);
+    let usable_from = full
+        .iter()
+        .rposition(|(_, r)| r.is_none())
+        .map_or(0, |i| i + 1);
     if usable_from > 0 {
         notes.push(ForecastNote {
             kind: ForecastNoteKind::MissingRates,
-            detail: format!("{usable_from} period(s) up to the last one without an exchange rate were left out"),
+            detail: format!(
+                "{usable_from} period(s) up to the last one without an exchange rate were left out"
+            ),
         });
     }
-    let history: Vec<f64> = full.iter().skip(usable_from).filter_map(|(_, r)| *r).collect();
+    let history: Vec<f64> = full
+        .iter()
+        .skip(usable_from)
+        .filter_map(|(_, r)| *r)
+        .collect();
     let full: Vec<(NaiveDate, Option<f64>)> = full.into_iter().skip(usable_from).collect();
     let growth_over_range_percent = match (history.first(), history.last()) {
         (Some(first), Some(last)) if history.len() > 1 => super::change_percent(*last, *first),
         _ => None,
     };
     let horizon = usize::try_from(parameters.horizon).unwrap_or(1);
-    let options = Options { season_length: season, horizon, max_origins: ORIGINS };
+    let options = Options {
+        season_length: season,
+        horizon,
+        max_origins: ORIGINS,
+    };
     // The models are CPU work of up to a few hundred milliseconds: off the async runtime.
     let computed = tokio::task::spawn_blocking(move || forecast::forecast(&history, options))
         .await
@@ -245,18 +276,30 @@ pub(super) async fn build(
 
 fn note(n: &Note) -> ForecastNote {
     let (kind, detail) = match n {
-        Note::NoHistory => (ForecastNoteKind::NoHistory, "no full periods in the range".to_owned()),
-        Note::TooShortToForecast { have, need } => {
-            (ForecastNoteKind::TooShortToForecast, format!("{have} full period(s); at least {need} are needed"))
-        }
-        Note::AllZero => (ForecastNoteKind::AllZero, "no revenue in any period".to_owned()),
-        Note::ShortForSeason { have, need } => {
-            (ForecastNoteKind::ShortForSeason, format!("{have} periods; {need} (two seasons) are needed to model seasonality"))
-        }
-        Note::TooShortToBacktest { have } => {
-            (ForecastNoteKind::TooShortToBacktest, format!("{have} periods are too few to test the forecast on held-out data"))
-        }
-        Note::CandidateFailed { method, reason } => (ForecastNoteKind::CandidateFailed, format!("{method:?}: {reason}")),
+        Note::NoHistory => (
+            ForecastNoteKind::NoHistory,
+            "no full periods in the range".to_owned(),
+        ),
+        Note::TooShortToForecast { have, need } => (
+            ForecastNoteKind::TooShortToForecast,
+            format!("{have} full period(s); at least {need} are needed"),
+        ),
+        Note::AllZero => (
+            ForecastNoteKind::AllZero,
+            "no revenue in any period".to_owned(),
+        ),
+        Note::ShortForSeason { have, need } => (
+            ForecastNoteKind::ShortForSeason,
+            format!("{have} periods; {need} (two seasons) are needed to model seasonality"),
+        ),
+        Note::TooShortToBacktest { have } => (
+            ForecastNoteKind::TooShortToBacktest,
+            format!("{have} periods are too few to test the forecast on held-out data"),
+        ),
+        Note::CandidateFailed { method, reason } => (
+            ForecastNoteKind::CandidateFailed,
+            format!("{method:?}: {reason}"),
+        ),
     };
     ForecastNote { kind, detail }
 }

@@ -19,9 +19,18 @@ fn year() -> Value {
 }
 
 async fn sell(s: &Server, token: &str) {
-    s.data(Some(token), UPSERT_CLIENTS, json!({ "rows": [{ "externalId": "c0", "name": "Client" }] })).await;
-    s.data(Some(token), UPSERT_SALES, json!({ "rows": [{ "externalId": "s0", "clientExternalId": "c0", "amountMinor": 100,
-        "currency": "RUB", "soldAt": "2026-03-10T10:00:00Z" }] }))
+    s.data(
+        Some(token),
+        UPSERT_CLIENTS,
+        json!({ "rows": [{ "externalId": "c0", "name": "Client" }] }),
+    )
+    .await;
+    s.data(
+        Some(token),
+        UPSERT_SALES,
+        json!({ "rows": [{ "externalId": "s0", "clientExternalId": "c0", "amountMinor": 100,
+        "currency": "RUB", "soldAt": "2026-03-10T10:00:00Z" }] }),
+    )
     .await;
 }
 
@@ -64,29 +73,60 @@ async fn jobs_report_progress_and_can_be_cancelled(db: TestDb) {
         }
         assert_eq!(msg["type"], "next", "{msg}");
         let job = &msg["payload"]["data"]["reportJobChanged"];
-        seen.push((job["state"].as_str().unwrap().to_owned(), job["progress"].as_i64().unwrap()));
+        seen.push((
+            job["state"].as_str().unwrap().to_owned(),
+            job["progress"].as_i64().unwrap(),
+        ));
     }
     assert!(seen.len() >= 4, "several steps were seen: {seen:?}");
-    assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1), "progress never goes back: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0].1 <= w[1].1),
+        "progress never goes back: {seen:?}"
+    );
     assert_eq!(seen.last().unwrap(), &("DONE".to_owned(), 100), "{seen:?}");
     let done = s.data(Some(&a), JOB, json!({ "id": id })).await["reportJob"].clone();
     assert_eq!(done["report"]["body"]["totals"]["salesCount"], 1);
     let path = format!("/reports/jobs/{}/export", id.as_str().unwrap());
     assert_eq!(crate::exports::get_status(&s, &path, Some(&a)).await, 200);
-    assert_eq!(crate::exports::get_status(&s, &path, Some(&b)).await, 404, "another company's job");
+    assert_eq!(
+        crate::exports::get_status(&s, &path, Some(&b)).await,
+        404,
+        "another company's job"
+    );
 
     // Cancelled while running: it stops at its next step and stays cancelled.
     let id = s.data(Some(&a), START, year()).await["startReport"]["id"].clone();
-    assert_eq!(s.error_code(Some(&b), "mutation($id: ID!) { cancelReportJob(id: $id) { state } }", json!({ "id": id })).await, "NOT_FOUND");
-    assert_eq!(s.error_code(Some(&b), JOB, json!({ "id": id })).await, "NOT_FOUND");
-    let cancelled = s.data(Some(&a), "mutation($id: ID!) { cancelReportJob(id: $id) { state } }", json!({ "id": id })).await;
+    assert_eq!(
+        s.error_code(
+            Some(&b),
+            "mutation($id: ID!) { cancelReportJob(id: $id) { state } }",
+            json!({ "id": id })
+        )
+        .await,
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        s.error_code(Some(&b), JOB, json!({ "id": id })).await,
+        "NOT_FOUND"
+    );
+    let cancelled = s
+        .data(
+            Some(&a),
+            "mutation($id: ID!) { cancelReportJob(id: $id) { state } }",
+            json!({ "id": id }),
+        )
+        .await;
     assert_eq!(cancelled["cancelReportJob"]["state"], "CANCELLED");
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     let job = s.data(Some(&a), JOB, json!({ "id": id })).await["reportJob"].clone();
     assert_eq!(job["state"], "CANCELLED", "{job}");
     assert_eq!(job["report"], Value::Null);
     let path = format!("/reports/jobs/{}/export", id.as_str().unwrap());
-    assert_eq!(crate::exports::get_status(&s, &path, Some(&a)).await, 400, "nothing to download");
+    assert_eq!(
+        crate::exports::get_status(&s, &path, Some(&a)).await,
+        400,
+        "nothing to download"
+    );
 
     // Bad parameters fail at once, not in the background.
     let bad = json!({ "i": { "kind": "GENERAL", "from": "2026-02-01", "to": "2026-01-01" } });
@@ -122,13 +162,30 @@ async fn jobs_cross_server_processes_on_postgres() {
     assert_eq!(last["state"], "DONE", "B saw A's job finish: {last}");
     let b = crate::exports::RouterOnly(b_router);
     let path = format!("/reports/jobs/{}/export?format=xlsx", id.as_str().unwrap());
-    assert_eq!(b.get_status(&path, Some(&token)).await, 200, "B serves A's result");
+    assert_eq!(
+        b.get_status(&path, Some(&token)).await,
+        200,
+        "B serves A's result"
+    );
 
-    let started_on_b = b.graphql(Some(&token), START, year()).await["data"]["startReport"]["id"].clone();
-    let cancelled = a.data(Some(&token), "mutation($id: ID!) { cancelReportJob(id: $id) { state } }", json!({ "id": started_on_b })).await;
+    let started_on_b =
+        b.graphql(Some(&token), START, year()).await["data"]["startReport"]["id"].clone();
+    let cancelled = a
+        .data(
+            Some(&token),
+            "mutation($id: ID!) { cancelReportJob(id: $id) { state } }",
+            json!({ "id": started_on_b }),
+        )
+        .await;
     assert_eq!(cancelled["cancelReportJob"]["state"], "CANCELLED");
     let job = wait_for(&a, &token, &started_on_b, "CANCELLED").await;
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    let again = a.data(Some(&token), JOB, json!({ "id": started_on_b })).await["reportJob"].clone();
-    assert_eq!(again["state"], job["state"], "B's job stopped and stayed cancelled");
+    let again = a
+        .data(Some(&token), JOB, json!({ "id": started_on_b }))
+        .await["reportJob"]
+        .clone();
+    assert_eq!(
+        again["state"], job["state"],
+        "B's job stopped and stayed cancelled"
+    );
 }

@@ -42,8 +42,13 @@ const ROUNDS: usize = 5;
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let sales: i64 = args.iter().position(|a| a == "--sales").and_then(|i| args.get(i + 1)).map_or(Ok(1_000_000), |v| v.parse())?;
-    let admin_url = std::env::var("BENCH_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let sales: i64 = args
+        .iter()
+        .position(|a| a == "--sales")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(1_000_000), |v| v.parse())?;
+    let admin_url = std::env::var("BENCH_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("crm_bench_reports_{}", std::process::id());
     let admin = pg_connect(&admin_url).await?;
     create_database(&admin, &name).await?;
@@ -52,17 +57,24 @@ async fn main() -> Result<()> {
     if args.iter().any(|a| a == "--keep") {
         println!("kept the database {name} (--keep)");
     } else {
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await?;
     }
     result
 }
 
 async fn run(url: &str, sales: i64) -> Result<()> {
-    let db = crm_api::db::Db::connect(url, 4).await.context("migrating the scratch database")?;
+    let db = crm_api::db::Db::connect(url, 4)
+        .await
+        .context("migrating the scratch database")?;
     let pg = pg_connect(url).await?;
     let started = Instant::now();
     let company_id = generate(&pg, sales).await?;
-    println!("generated {sales} sales for {CLIENTS} clients in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "generated {sales} sales for {CLIENTS} clients in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let parameters = ReportParameters {
         kind: ReportKind::General,
@@ -76,27 +88,56 @@ async fn run(url: &str, sales: i64) -> Result<()> {
     std::fs::write(&script, hand_written_sql(company_id)).context("writing the SQL script")?;
 
     // Warm-up of both, then interleaved rounds.
-    let report = reports::run(&db, company_id, parameters.clone()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let reports::ReportBody::General(general) = &report.body else { anyhow::bail!("not a general report") };
-    println!("report: {} sales counted, {} buyers, {} top clients, {} cohorts", general.totals.sales_count, general.totals.buyers, general.top_clients.len(), general.cohorts.len());
+    let report = reports::run(&db, company_id, parameters.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let reports::ReportBody::General(general) = &report.body else {
+        anyhow::bail!("not a general report")
+    };
+    println!(
+        "report: {} sales counted, {} buyers, {} top clients, {} cohorts",
+        general.totals.sales_count,
+        general.totals.buyers,
+        general.top_clients.len(),
+        general.cohorts.len()
+    );
     psql(url, &script)?;
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for round in 1..=ROUNDS {
         let t = Instant::now();
-        reports::run(&db, company_id, parameters.clone()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        reports::run(&db, company_id, parameters.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         ours.push(t.elapsed());
         let t = Instant::now();
         psql(url, &script)?;
         theirs.push(t.elapsed());
-        println!("round {round}: report {:>7.1} ms, psql {:>7.1} ms", ms(ours[round - 1]), ms(theirs[round - 1]));
+        println!(
+            "round {round}: report {:>7.1} ms, psql {:>7.1} ms",
+            ms(ours[round - 1]),
+            ms(theirs[round - 1])
+        );
     }
     let _ = std::fs::remove_file(&script);
     let (ours_median, theirs_median) = (median(&ours), median(&theirs));
     println!();
     println!("{:<28} {:>10} {:>10}", "", "median", "min");
-    println!("{:<28} {:>8.1}ms {:>8.1}ms", "general report (crm-api)", ms(ours_median), ms(*ours.iter().min().unwrap()));
-    println!("{:<28} {:>8.1}ms {:>8.1}ms", "hand-written SQL (psql)", ms(theirs_median), ms(*theirs.iter().min().unwrap()));
-    println!("ratio of medians: {:.2} (target ≤ 1.2)", ours_median.as_secs_f64() / theirs_median.as_secs_f64());
+    println!(
+        "{:<28} {:>8.1}ms {:>8.1}ms",
+        "general report (crm-api)",
+        ms(ours_median),
+        ms(*ours.iter().min().unwrap())
+    );
+    println!(
+        "{:<28} {:>8.1}ms {:>8.1}ms",
+        "hand-written SQL (psql)",
+        ms(theirs_median),
+        ms(*theirs.iter().min().unwrap())
+    );
+    println!(
+        "ratio of medians: {:.2} (target ≤ 1.2)",
+        ours_median.as_secs_f64() / theirs_median.as_secs_f64()
+    );
     Ok(())
 }
 
@@ -111,8 +152,26 @@ fn median(times: &[Duration]) -> Duration {
 }
 
 fn psql(url: &str, script: &std::path::Path) -> Result<()> {
-    let output = Command::new("psql").args(["-X", "-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1", "-d", url, "-f"]).arg(script).output().context("running psql")?;
-    ensure!(output.status.success(), "psql failed: {}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-o",
+            "/dev/null",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-f",
+        ])
+        .arg(script)
+        .output()
+        .context("running psql")?;
+    ensure!(
+        output.status.success(),
+        "psql failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     Ok(())
 }
 
@@ -144,13 +203,17 @@ async fn generate(pg: &tokio_postgres::Client, sales: i64) -> Result<i64> {
 
 /// The same figures as the general report, as someone would write them by hand in SQL.
 fn hand_written_sql(company: i64) -> String {
-    let month = |column: &str| format!("date_trunc('month', {column} AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Moscow')");
+    let month = |column: &str| {
+        format!("date_trunc('month', {column} AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Moscow')")
+    };
     let range = "s.sold_at >= TIMESTAMP '2024-12-31 21:00:00' AND s.sold_at < TIMESTAMP '2025-12-31 21:00:00'";
     let previous = "s.sold_at >= TIMESTAMP '2023-12-31 21:00:00' AND s.sold_at < TIMESTAMP '2024-12-31 21:00:00'";
     let counted = format!("s.company_id = {company} AND s.status = 'completed'");
     let m = month("s.sold_at");
     let fm = month("f.first_at");
-    let firsts = format!("firsts AS (SELECT client_id, min(sold_at) AS first_at FROM sales s WHERE {counted} GROUP BY client_id)");
+    let firsts = format!(
+        "firsts AS (SELECT client_id, min(sold_at) AS first_at FROM sales s WHERE {counted} GROUP BY client_id)"
+    );
     let mut sql = String::new();
     for r in [range, previous] {
         sql.push_str(&format!("SELECT {m}, s.currency, count(*), sum(s.amount_minor) FROM sales s WHERE {counted} AND {r} GROUP BY 1, 2;\n"));

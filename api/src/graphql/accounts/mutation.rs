@@ -289,7 +289,11 @@ impl AccountMutation {
         ctx: &Context<'_>,
         name: String,
         base_currency: String,
-        #[graphql(default = "Europe/Moscow", desc = "IANA time zone; reports cut periods in it.")] time_zone: String,
+        #[graphql(
+            default = "Europe/Moscow",
+            desc = "IANA time zone; reports cut periods in it."
+        )]
+        time_zone: String,
     ) -> GqlResult<CompanyNode> {
         let (user_id, _) = principal(ctx).user()?;
         let name = validate::text("name", &name, NAME_MAX)?;
@@ -337,7 +341,11 @@ impl AccountMutation {
 
     /// Sets the active company's IANA time zone (owners and admins). Reports cut their days,
     /// weeks and months in it from then on; stored sales do not change.
-    async fn set_company_time_zone(&self, ctx: &Context<'_>, time_zone: String) -> GqlResult<CompanyNode> {
+    async fn set_company_time_zone(
+        &self,
+        ctx: &Context<'_>,
+        time_zone: String,
+    ) -> GqlResult<CompanyNode> {
         let (company_id, _, _) = principal(ctx).managed_company()?;
         let time_zone = validate::time_zone("timeZone", &time_zone)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;

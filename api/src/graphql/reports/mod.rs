@@ -111,7 +111,9 @@ impl ReportQuery {
     async fn exchange_rates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExchangeRate>> {
         let company_id = principal(ctx).company()?;
         let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
-        let rows = db::exchange_rates::all(&mut conn, company_id).await.map_err(ApiError::from)?;
+        let rows = db::exchange_rates::all(&mut conn, company_id)
+            .await
+            .map_err(ApiError::from)?;
         Ok(rows.into_iter().map(ExchangeRate::from).collect())
     }
 }
@@ -128,26 +130,57 @@ impl ReportMutation {
         ctx: &Context<'_>,
         currency: String,
         valid_on: NaiveDate,
-        #[graphql(desc = "Units of the base currency for one unit of `currency`, e.g. \"92.5\".")] rate: String,
+        #[graphql(desc = "Units of the base currency for one unit of `currency`, e.g. \"92.5\".")]
+        rate: String,
     ) -> async_graphql::Result<ExchangeRate> {
         let (company_id, _, _) = principal(ctx).managed_company()?;
         let currency = validate::currency_code("currency", &currency)?;
-        let rate_nanos = parse_rate(&rate)
-            .ok_or_else(|| ApiError::bad_input("rate", "a positive decimal with at most nine digits after the point, e.g. 92.5"))?;
+        let rate_nanos = parse_rate(&rate).ok_or_else(|| {
+            ApiError::bad_input(
+                "rate",
+                "a positive decimal with at most nine digits after the point, e.g. 92.5",
+            )
+        })?;
         use chrono::Datelike;
         if !(1900..=2200).contains(&valid_on.year()) {
-            return Err(ApiError::bad_input("validOn", "the date must be between the years 1900 and 2200").into());
+            return Err(ApiError::bad_input(
+                "validOn",
+                "the date must be between the years 1900 and 2200",
+            )
+            .into());
         }
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
-        let company = db::companies::by_id(&mut conn, company_id).await.map_err(ApiError::from)?.ok_or(ApiError::NotFound)?;
+        let company = db::companies::by_id(&mut conn, company_id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::NotFound)?;
         if currency == company.base_currency {
             return Err(ApiError::bad_input("currency", "the base currency needs no rate").into());
         }
-        if db::exchange_rates::count(&mut conn, company_id).await.map_err(ApiError::from)? >= db::exchange_rates::MAX_RATES {
-            return Err(ApiError::bad_input("validOn", format!("a company keeps at most {} rates; delete old ones first", db::exchange_rates::MAX_RATES)).into());
+        if db::exchange_rates::count(&mut conn, company_id)
+            .await
+            .map_err(ApiError::from)?
+            >= db::exchange_rates::MAX_RATES
+        {
+            return Err(ApiError::bad_input(
+                "validOn",
+                format!(
+                    "a company keeps at most {} rates; delete old ones first",
+                    db::exchange_rates::MAX_RATES
+                ),
+            )
+            .into());
         }
-        let new = NewExchangeRate { company_id, currency: &currency, valid_on, rate_nanos, created_at: Utc::now().naive_utc() };
-        let row = db::exchange_rates::upsert(&mut conn, &new).await.map_err(ApiError::from)?;
+        let new = NewExchangeRate {
+            company_id,
+            currency: &currency,
+            valid_on,
+            rate_nanos,
+            created_at: Utc::now().naive_utc(),
+        };
+        let row = db::exchange_rates::upsert(&mut conn, &new)
+            .await
+            .map_err(ApiError::from)?;
         Ok(row.into())
     }
 
@@ -156,7 +189,10 @@ impl ReportMutation {
         let (company_id, _, _) = principal(ctx).managed_company()?;
         let id = parse_id(&id)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
-        if !db::exchange_rates::delete(&mut conn, company_id, id).await.map_err(ApiError::from)? {
+        if !db::exchange_rates::delete(&mut conn, company_id, id)
+            .await
+            .map_err(ApiError::from)?
+        {
             return Err(ApiError::NotFound.into());
         }
         Ok(true)

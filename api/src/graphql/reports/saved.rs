@@ -63,7 +63,9 @@ impl SavedReportNode {
             return Ok(Vec::new());
         }
         let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
-        let rows = crate::db::saved_reports::links(&mut conn, self.row.company_id, self.row.id).await.map_err(ApiError::from)?;
+        let rows = crate::db::saved_reports::links(&mut conn, self.row.company_id, self.row.id)
+            .await
+            .map_err(ApiError::from)?;
         Ok(rows.into_iter().map(ReportLinkNode).collect())
     }
 }
@@ -118,7 +120,10 @@ fn viewer(ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
 }
 
 fn node(viewer: &Viewer, row: SavedReport) -> SavedReportNode {
-    SavedReportNode { may_change: viewer.may_change(&row), row }
+    SavedReportNode {
+        may_change: viewer.may_change(&row),
+        row,
+    }
 }
 
 const SORT: &str = "updated";
@@ -130,19 +135,52 @@ pub struct SavedReportQuery;
 impl SavedReportQuery {
     /// Saved reports you can see (yours and the shared ones), most recently changed first.
     #[graphql(complexity = "paging::complexity(first, child_complexity)")]
-    async fn saved_reports(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<SavedReportConnection> {
+    async fn saved_reports(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SavedReportConnection> {
         let v = viewer(ctx)?;
         let limit = paging::page_size(first)?;
-        let after_key = after.as_deref().map(|c| paging::decode::<NaiveDateTime>(SORT, c)).transpose()?;
+        let after_key = after
+            .as_deref()
+            .map(|c| paging::decode::<NaiveDateTime>(SORT, c))
+            .transpose()?;
         let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
-        let rows = crate::db::saved_reports::page(&mut conn, v.company_id, v.visibility(), limit, after_key).await.map_err(ApiError::from)?;
-        let total_count = crate::db::saved_reports::count_visible(&mut conn, v.company_id, v.visibility()).await.map_err(ApiError::from)?;
-        let (edges, page_info) = paging::connect(rows, limit, after.is_some(), |r| paging::encode(SORT, r.updated_at, r.id), |r| node(&v, r));
-        Ok(SavedReportConnection { edges, page_info, total_count })
+        let rows = crate::db::saved_reports::page(
+            &mut conn,
+            v.company_id,
+            v.visibility(),
+            limit,
+            after_key,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        let total_count =
+            crate::db::saved_reports::count_visible(&mut conn, v.company_id, v.visibility())
+                .await
+                .map_err(ApiError::from)?;
+        let (edges, page_info) = paging::connect(
+            rows,
+            limit,
+            after.is_some(),
+            |r| paging::encode(SORT, r.updated_at, r.id),
+            |r| node(&v, r),
+        );
+        Ok(SavedReportConnection {
+            edges,
+            page_info,
+            total_count,
+        })
     }
 
     /// One saved report you can see.
-    async fn saved_report(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<SavedReportNode> {
+    async fn saved_report(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<SavedReportNode> {
         let v = viewer(ctx)?;
         let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
         let row = saved::get(&mut conn, v, parse_id(&id)?).await?;
@@ -151,9 +189,16 @@ impl SavedReportQuery {
 
     /// The report a read-only link shows; no sign-in needed. NOT_FOUND once the link has
     /// expired or been revoked.
-    async fn shared_report(&self, ctx: &Context<'_>, token: String) -> async_graphql::Result<SharedReport> {
+    async fn shared_report(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+    ) -> async_graphql::Result<SharedReport> {
         let row = saved::open_link(&app(ctx).db, &token).await?;
-        Ok(SharedReport { report: saved::snapshot(&row)?, name: row.name })
+        Ok(SharedReport {
+            report: saved::snapshot(&row)?,
+            name: row.name,
+        })
     }
 }
 
@@ -164,21 +209,36 @@ pub struct SavedReportMutation;
 impl SavedReportMutation {
     /// Runs a report and saves it under `name` with a snapshot of its result (members, admins
     /// and owners; viewers and API keys only run reports).
-    async fn save_report(&self, ctx: &Context<'_>, name: String, input: ReportInput) -> async_graphql::Result<SavedReportNode> {
+    async fn save_report(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        input: ReportInput,
+    ) -> async_graphql::Result<SavedReportNode> {
         let v = viewer(ctx)?;
         let row = saved::save(&app(ctx).db, v, &name, input.into()).await?;
         Ok(node(&v, row))
     }
 
     /// Renames a saved report (its author, admins and owners).
-    async fn rename_saved_report(&self, ctx: &Context<'_>, id: ID, name: String) -> async_graphql::Result<SavedReportNode> {
+    async fn rename_saved_report(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        name: String,
+    ) -> async_graphql::Result<SavedReportNode> {
         let v = viewer(ctx)?;
         let row = saved::rename(&app(ctx).db, v, parse_id(&id)?, &name).await?;
         Ok(node(&v, row))
     }
 
     /// Shares a saved report with every member of the company, or stops sharing it.
-    async fn share_saved_report(&self, ctx: &Context<'_>, id: ID, with_members: bool) -> async_graphql::Result<SavedReportNode> {
+    async fn share_saved_report(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        with_members: bool,
+    ) -> async_graphql::Result<SavedReportNode> {
         let v = viewer(ctx)?;
         let row = saved::share_with_members(&app(ctx).db, v, parse_id(&id)?, with_members).await?;
         Ok(node(&v, row))
@@ -197,12 +257,25 @@ impl SavedReportMutation {
         saved_report_id: ID,
         #[graphql(default = 7)] expires_in_days: i32,
     ) -> async_graphql::Result<CreatedReportLink> {
-        let (link, token) = saved::create_link(&app(ctx).db, viewer(ctx)?, parse_id(&saved_report_id)?, expires_in_days).await?;
-        Ok(CreatedReportLink { link: ReportLinkNode(link), token })
+        let (link, token) = saved::create_link(
+            &app(ctx).db,
+            viewer(ctx)?,
+            parse_id(&saved_report_id)?,
+            expires_in_days,
+        )
+        .await?;
+        Ok(CreatedReportLink {
+            link: ReportLinkNode(link),
+            token,
+        })
     }
 
     /// Revokes a read-only link; it shows nothing from now on. Revoking twice is harmless.
-    async fn revoke_report_link(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ReportLinkNode> {
+    async fn revoke_report_link(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<ReportLinkNode> {
         let link = saved::revoke_link(&app(ctx).db, viewer(ctx)?, parse_id(&id)?).await?;
         Ok(ReportLinkNode(link))
     }

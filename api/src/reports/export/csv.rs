@@ -11,15 +11,23 @@ pub(super) fn write(table: Option<&Table>, lang: Lang) -> ApiResult<Vec<u8>> {
         Lang::En => (b',', '.'),
         Lang::Ru => (b';', ','),
     };
-    let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(BOM.to_vec());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(BOM.to_vec());
     let fail = |e: csv::Error| ApiError::Internal(e.into());
     if let Some(table) = table {
-        writer.write_record(table.headings.iter().map(|h| neutralised(h))).map_err(fail)?;
+        writer
+            .write_record(table.headings.iter().map(|h| neutralised(h)))
+            .map_err(fail)?;
         for row in &table.rows {
-            writer.write_record(row.iter().map(|c| field(c, point))).map_err(fail)?;
+            writer
+                .write_record(row.iter().map(|c| field(c, point)))
+                .map_err(fail)?;
         }
     }
-    writer.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))
+    writer
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))
 }
 
 fn field(cell: &Cell, point: char) -> String {

@@ -36,7 +36,10 @@ impl Format {
             "csv" => Ok(Format::Csv),
             "xlsx" => Ok(Format::Xlsx),
             "pdf" => Ok(Format::Pdf),
-            _ => Err(ApiError::bad_input("format", "export formats are csv, xlsx and pdf")),
+            _ => Err(ApiError::bad_input(
+                "format",
+                "export formats are csv, xlsx and pdf",
+            )),
         }
     }
 
@@ -71,7 +74,10 @@ impl Lang {
         match text.trim().to_ascii_lowercase().as_str() {
             "en" => Ok(Lang::En),
             "ru" => Ok(Lang::Ru),
-            _ => Err(ApiError::bad_input("lang", "export languages are en and ru")),
+            _ => Err(ApiError::bad_input(
+                "lang",
+                "export languages are en and ru",
+            )),
         }
     }
 
@@ -93,7 +99,10 @@ pub enum Cell {
     Float(f64),
     /// A share, 0..=100.
     Percent(f64),
-    Money { minor: i64, digits: u8 },
+    Money {
+        minor: i64,
+        digits: u8,
+    },
     Date(NaiveDate),
 }
 
@@ -115,7 +124,12 @@ pub fn file_name(report: &Report, format: Format) -> String {
         ReportKind::Trends => "trends",
         ReportKind::Recommendations => "recommendations",
     };
-    format!("report-{kind}-{}-{}.{}", report.parameters.from, report.parameters.to, format.extension())
+    format!(
+        "report-{kind}-{}-{}.{}",
+        report.parameters.from,
+        report.parameters.to,
+        format.extension()
+    )
 }
 
 /// The report as a file.
@@ -143,7 +157,11 @@ pub fn neutralised(text: &str) -> String {
 fn plain_text(cell: &Cell, point: char) -> String {
     let number = |v: f64, digits: usize| {
         let text = format!("{v:.digits$}");
-        if point == '.' { text } else { text.replace('.', &point.to_string()) }
+        if point == '.' {
+            text
+        } else {
+            text.replace('.', &point.to_string())
+        }
     };
     match cell {
         Cell::Empty => String::new(),
@@ -164,7 +182,12 @@ fn decimal_minor(minor: i64, digits: u8, point: char) -> String {
         return format!("{sign}{abs}");
     }
     let scale = 10u64.pow(u32::from(digits));
-    format!("{sign}{}{point}{:0width$}", abs / scale, abs % scale, width = usize::from(digits))
+    format!(
+        "{sign}{}{point}{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = usize::from(digits)
+    )
 }
 
 #[cfg(test)]

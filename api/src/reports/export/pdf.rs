@@ -29,8 +29,17 @@ const BOTTOM: f32 = HEIGHT - MARGIN - 20.0;
 const EM_ADVANCE: f32 = 0.56;
 
 enum Op {
-    Text { x: f32, y: f32, size: f32, text: String },
-    Line { points: Vec<(f32, f32)>, width: f32, grey: u8 },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        text: String,
+    },
+    Line {
+        points: Vec<(f32, f32)>,
+        width: f32,
+        grey: u8,
+    },
 }
 
 struct Layout {
@@ -40,7 +49,10 @@ struct Layout {
 
 impl Layout {
     fn new() -> Self {
-        Layout { pages: vec![Vec::new()], y: MARGIN }
+        Layout {
+            pages: vec![Vec::new()],
+            y: MARGIN,
+        }
     }
 
     fn page(&mut self) -> &mut Vec<Op> {
@@ -70,7 +82,11 @@ impl Layout {
     }
 
     fn line(&mut self, points: Vec<(f32, f32)>, width: f32, grey: u8) {
-        self.page().push(Op::Line { points, width, grey });
+        self.page().push(Op::Line {
+            points,
+            width,
+            grey,
+        });
     }
 
     /// A paragraph wrapped to the page width.
@@ -86,7 +102,11 @@ impl Layout {
 
 fn chars_fitting(width: f32, size: f32) -> usize {
     let n = (width / (size * EM_ADVANCE)).floor();
-    if n.is_finite() && n >= 1.0 { format!("{n:.0}").parse().unwrap_or(1) } else { 1 }
+    if n.is_finite() && n >= 1.0 {
+        format!("{n:.0}").parse().unwrap_or(1)
+    } else {
+        1
+    }
 }
 
 fn wrap(text: &str, per_line: usize) -> Vec<String> {
@@ -122,7 +142,9 @@ fn title(kind: ReportKind, lang: Lang) -> &'static str {
     match kind {
         ReportKind::General => lang.pick("General sales report", "Общий отчёт о продажах"),
         ReportKind::Trends => lang.pick("Sales trends", "Тренды продаж"),
-        ReportKind::Recommendations => lang.pick("Sales recommendations", "Рекомендации по продажам"),
+        ReportKind::Recommendations => {
+            lang.pick("Sales recommendations", "Рекомендации по продажам")
+        }
     }
 }
 
@@ -163,10 +185,21 @@ pub(super) fn write(report: &Report, tables: &[Table], lang: Lang) -> ApiResult<
 
 /// A line chart of `columns` over the table's rows.
 fn chart(layout: &mut Layout, table: &Table, columns: &[usize]) {
-    let series: Vec<Vec<Option<f64>>> =
-        columns.iter().map(|c| table.rows.iter().map(|row| row.get(*c).and_then(number)).collect()).collect();
+    let series: Vec<Vec<Option<f64>>> = columns
+        .iter()
+        .map(|c| {
+            table
+                .rows
+                .iter()
+                .map(|row| row.get(*c).and_then(number))
+                .collect()
+        })
+        .collect();
     let values: Vec<f64> = series.iter().flatten().flatten().copied().collect();
-    let (Some(min), Some(max)) = (values.iter().copied().reduce(f64::min), values.iter().copied().reduce(f64::max)) else {
+    let (Some(min), Some(max)) = (
+        values.iter().copied().reduce(f64::min),
+        values.iter().copied().reduce(f64::max),
+    ) else {
         return;
     };
     let n = table.rows.len();
@@ -179,7 +212,11 @@ fn chart(layout: &mut Layout, table: &Table, columns: &[usize]) {
     layout.y += 18.0;
     let (top, left) = (layout.y, MARGIN);
     let bottom = top + height;
-    layout.line(vec![(left, top), (left, bottom), (left + width, bottom)], 0.6, 0);
+    layout.line(
+        vec![(left, top), (left, bottom), (left + width, bottom)],
+        0.6,
+        0,
+    );
     let span = if max > min { max - min } else { 1.0 };
     let step = width / f32_of(n - 1);
     for (k, s) in series.iter().enumerate() {
@@ -187,7 +224,14 @@ fn chart(layout: &mut Layout, table: &Table, columns: &[usize]) {
         let points: Vec<(f32, f32)> = s
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (left + step * f32_of(i), bottom - height * f32_from(((v - min) / span).clamp(0.0, 1.0)))))
+            .filter_map(|(i, v)| {
+                v.map(|v| {
+                    (
+                        left + step * f32_of(i),
+                        bottom - height * f32_from(((v - min) / span).clamp(0.0, 1.0)),
+                    )
+                })
+            })
             .collect();
         if points.len() > 1 {
             layout.line(points, 1.2, grey);
@@ -197,7 +241,11 @@ fn chart(layout: &mut Layout, table: &Table, columns: &[usize]) {
     layout.y = bottom + 2.0;
     layout.text(left, 7.0, label(table.rows.first().and_then(|r| r.first())));
     let last = label(table.rows.last().and_then(|r| r.first()));
-    layout.text(left + width - 7.0 * EM_ADVANCE * f32_of(last.chars().count()), 7.0, last);
+    layout.text(
+        left + width - 7.0 * EM_ADVANCE * f32_of(last.chars().count()),
+        7.0,
+        last,
+    );
     layout.y = top - 2.0;
     layout.text(left + 4.0, 7.0, format!("{max:.0}"));
     layout.y = bottom + 18.0;
@@ -207,7 +255,9 @@ fn number(cell: &Cell) -> Option<f64> {
     match cell {
         Cell::Int(n) => Some(crate::reports::minor_to_f64(*n)),
         Cell::Float(v) | Cell::Percent(v) => Some(*v),
-        Cell::Money { minor, digits } => Some(crate::reports::minor_to_f64(*minor) / 10f64.powi(i32::from(*digits))),
+        Cell::Money { minor, digits } => {
+            Some(crate::reports::minor_to_f64(*minor) / 10f64.powi(i32::from(*digits)))
+        }
         _ => None,
     }
 }
@@ -219,8 +269,15 @@ fn f32_of(n: usize) -> f32 {
 /// A chart coordinate from a 0..=1 share (f32 precision is plenty for points on a page).
 fn f32_from(share: f64) -> f32 {
     let per_mille = (share * 1000.0).round();
-    let per_mille = if per_mille.is_finite() { per_mille.clamp(0.0, 1000.0) } else { 0.0 };
-    u16::try_from(format!("{per_mille:.0}").parse::<u32>().unwrap_or(0)).map(f32::from).unwrap_or(0.0) / 1000.0
+    let per_mille = if per_mille.is_finite() {
+        per_mille.clamp(0.0, 1000.0)
+    } else {
+        0.0
+    };
+    u16::try_from(format!("{per_mille:.0}").parse::<u32>().unwrap_or(0))
+        .map(f32::from)
+        .unwrap_or(0.0)
+        / 1000.0
 }
 
 fn table_ops(layout: &mut Layout, table: &Table, point: char) {
@@ -231,7 +288,11 @@ fn table_ops(layout: &mut Layout, table: &Table, point: char) {
     let row_height = size * 1.6;
     let header = |layout: &mut Layout| {
         for (i, heading) in table.headings.iter().enumerate() {
-            layout.text(MARGIN + column_width * f32_of(i), size, fit(heading, max_chars));
+            layout.text(
+                MARGIN + column_width * f32_of(i),
+                size,
+                fit(heading, max_chars),
+            );
         }
         layout.y += row_height;
         let y = layout.y - size * 0.3;
@@ -251,7 +312,11 @@ fn table_ops(layout: &mut Layout, table: &Table, point: char) {
             header(layout);
         }
         for (i, cell) in row.iter().enumerate() {
-            layout.text(MARGIN + column_width * f32_of(i), size, fit(&plain_text(cell, point), max_chars));
+            layout.text(
+                MARGIN + column_width * f32_of(i),
+                size,
+                fit(&plain_text(cell, point), max_chars),
+            );
         }
         layout.y += row_height;
     }
@@ -259,8 +324,10 @@ fn table_ops(layout: &mut Layout, table: &Table, point: char) {
 }
 
 fn draw(pages: Vec<Vec<Op>>, lang: Lang) -> ApiResult<Vec<u8>> {
-    let font = Font::new(FONT.into(), 0).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the embedded font does not load")))?;
-    let settings = PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("page size")))?;
+    let font = Font::new(FONT.into(), 0)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the embedded font does not load")))?;
+    let settings = PageSettings::from_wh(WIDTH, HEIGHT)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("page size")))?;
     let mut document = Document::new();
     let total = pages.len();
     for (n, ops) in pages.into_iter().enumerate() {
@@ -269,23 +336,43 @@ fn draw(pages: Vec<Vec<Op>>, lang: Lang) -> ApiResult<Vec<u8>> {
         for op in ops {
             match op {
                 Op::Text { x, y, size, text } => text_at(&mut surface, &font, x, y, size, &text),
-                Op::Line { points, width, grey } => polyline(&mut surface, &points, width, grey),
+                Op::Line {
+                    points,
+                    width,
+                    grey,
+                } => polyline(&mut surface, &points, width, grey),
             }
         }
         let foot = match lang {
             Lang::En => format!("Page {} of {total}", n + 1),
             Lang::Ru => format!("Страница {} из {total}", n + 1),
         };
-        text_at(&mut surface, &font, WIDTH - MARGIN - 80.0, HEIGHT - MARGIN + 10.0, 8.0, &foot);
+        text_at(
+            &mut surface,
+            &font,
+            WIDTH - MARGIN - 80.0,
+            HEIGHT - MARGIN + 10.0,
+            8.0,
+            &foot,
+        );
         surface.finish();
         page.finish();
     }
-    document.finish().map_err(|e| ApiError::Internal(anyhow::anyhow!("writing the PDF: {e:?}")))
+    document
+        .finish()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("writing the PDF: {e:?}")))
 }
 
 fn text_at(surface: &mut Surface<'_>, font: &Font, x: f32, y: f32, size: f32, text: &str) {
     if !text.is_empty() {
-        surface.draw_text(Point::from_xy(x, y), font.clone(), size, text, false, TextDirection::Auto);
+        surface.draw_text(
+            Point::from_xy(x, y),
+            font.clone(),
+            size,
+            text,
+            false,
+            TextDirection::Auto,
+        );
     }
 }
 
@@ -319,7 +406,10 @@ mod tests {
     #[test]
     fn lines_break_at_spaces_only() {
         let lines = wrap("revenue 130\u{a0}039,26\u{a0}₽ from 156 sales", 14);
-        assert_eq!(lines, vec!["revenue", "130\u{a0}039,26\u{a0}₽", "from 156 sales"]);
+        assert_eq!(
+            lines,
+            vec!["revenue", "130\u{a0}039,26\u{a0}₽", "from 156 sales"]
+        );
         assert_eq!(fit("Повторные покупатели", 10), "Повторные…");
     }
 }

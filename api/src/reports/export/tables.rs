@@ -6,12 +6,17 @@ use crate::currency;
 use crate::domain::SaleStatus;
 use crate::domain::money::Money;
 use crate::reports::general::{GeneralReport, RfmSegment, SegmentFigures};
-use crate::reports::recommendations::{ActionKind, ClientScore, EvidenceKind, RecommendationsReport};
+use crate::reports::recommendations::{
+    ActionKind, ClientScore, EvidenceKind, RecommendationsReport,
+};
 use crate::reports::trends::TrendsReport;
 use crate::reports::{Report, ReportBody};
 
 fn money(m: &Money) -> Cell {
-    Cell::Money { minor: m.amount_minor, digits: currency::minor_units(&m.currency).unwrap_or(2) }
+    Cell::Money {
+        minor: m.amount_minor,
+        digits: currency::minor_units(&m.currency).unwrap_or(2),
+    }
 }
 
 fn opt_money(m: Option<&Money>) -> Cell {
@@ -27,11 +32,24 @@ fn text(s: &str) -> Cell {
 }
 
 fn headings(lang: Lang, pairs: &[(&'static str, &'static str)]) -> Vec<String> {
-    pairs.iter().map(|(en, ru)| lang.pick(en, ru).to_owned()).collect()
+    pairs
+        .iter()
+        .map(|(en, ru)| lang.pick(en, ru).to_owned())
+        .collect()
 }
 
-fn table(title: (&'static str, &'static str), lang: Lang, columns: &[(&'static str, &'static str)], rows: Vec<Vec<Cell>>) -> Table {
-    Table { title: lang.pick(title.0, title.1).to_owned(), headings: headings(lang, columns), rows, chart: None }
+fn table(
+    title: (&'static str, &'static str),
+    lang: Lang,
+    columns: &[(&'static str, &'static str)],
+    rows: Vec<Vec<Cell>>,
+) -> Table {
+    Table {
+        title: lang.pick(title.0, title.1).to_owned(),
+        headings: headings(lang, columns),
+        rows,
+        chart: None,
+    }
 }
 
 /// The report's tables, main one first.
@@ -53,7 +71,11 @@ fn status_name(s: SaleStatus, lang: Lang) -> &'static str {
 }
 
 fn yes(v: bool, lang: Lang) -> Cell {
-    text(if v { lang.pick("yes", "да") } else { lang.pick("no", "нет") })
+    text(if v {
+        lang.pick("yes", "да")
+    } else {
+        lang.pick("no", "нет")
+    })
 }
 
 pub fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {
@@ -72,8 +94,26 @@ pub fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {
 }
 
 fn segments(list: &[SegmentFigures], lang: Lang) -> Table {
-    let rows = list.iter().map(|s| vec![text(segment_name(s.segment, lang)), Cell::Int(s.clients), opt_money(s.revenue_in_base.as_ref())]).collect();
-    table(("Segments", "Сегменты"), lang, &[("Segment", "Сегмент"), ("Clients", "Клиенты"), ("Revenue", "Выручка")], rows)
+    let rows = list
+        .iter()
+        .map(|s| {
+            vec![
+                text(segment_name(s.segment, lang)),
+                Cell::Int(s.clients),
+                opt_money(s.revenue_in_base.as_ref()),
+            ]
+        })
+        .collect();
+    table(
+        ("Segments", "Сегменты"),
+        lang,
+        &[
+            ("Segment", "Сегмент"),
+            ("Clients", "Клиенты"),
+            ("Revenue", "Выручка"),
+        ],
+        rows,
+    )
 }
 
 fn general(g: &GeneralReport, lang: Lang) -> Vec<Table> {
@@ -112,9 +152,24 @@ fn general(g: &GeneralReport, lang: Lang) -> Vec<Table> {
     let top = g
         .top_clients
         .iter()
-        .map(|c| vec![Cell::Text(c.client.name.clone()), Cell::Int(c.sales_count), opt_money(c.revenue_in_base.as_ref())])
+        .map(|c| {
+            vec![
+                Cell::Text(c.client.name.clone()),
+                Cell::Int(c.sales_count),
+                opt_money(c.revenue_in_base.as_ref()),
+            ]
+        })
         .collect();
-    let top = table(("Top clients", "Лучшие клиенты"), lang, &[("Client", "Клиент"), ("Sales", "Продажи"), ("Revenue", "Выручка")], top);
+    let top = table(
+        ("Top clients", "Лучшие клиенты"),
+        lang,
+        &[
+            ("Client", "Клиент"),
+            ("Sales", "Продажи"),
+            ("Revenue", "Выручка"),
+        ],
+        top,
+    );
 
     let mut by_status = Vec::new();
     for s in &g.by_status {
@@ -131,7 +186,13 @@ fn general(g: &GeneralReport, lang: Lang) -> Vec<Table> {
     let by_status = table(
         ("By status", "По статусам"),
         lang,
-        &[("Status", "Статус"), ("Sales", "Продажи"), ("Currency", "Валюта"), ("Amount", "Сумма"), ("Counted", "Учитывается")],
+        &[
+            ("Status", "Статус"),
+            ("Sales", "Продажи"),
+            ("Currency", "Валюта"),
+            ("Amount", "Сумма"),
+            ("Counted", "Учитывается"),
+        ],
         by_status,
     );
 
@@ -151,12 +212,26 @@ fn general(g: &GeneralReport, lang: Lang) -> Vec<Table> {
     let by_currency = table(
         ("By currency", "По валютам"),
         lang,
-        &[("Currency", "Валюта"), ("Sales", "Продажи"), ("Revenue", "Выручка"), ("In base currency", "В базовой валюте"), ("Share", "Доля")],
+        &[
+            ("Currency", "Валюта"),
+            ("Sales", "Продажи"),
+            ("Revenue", "Выручка"),
+            ("In base currency", "В базовой валюте"),
+            ("Share", "Доля"),
+        ],
         by_currency,
     );
 
-    let longest = g.cohorts.iter().map(|c| c.retention.len()).max().unwrap_or(0);
-    let mut cohort_headings = vec![lang.pick("Cohort", "Когорта").to_owned(), lang.pick("Clients", "Клиенты").to_owned()];
+    let longest = g
+        .cohorts
+        .iter()
+        .map(|c| c.retention.len())
+        .max()
+        .unwrap_or(0);
+    let mut cohort_headings = vec![
+        lang.pick("Cohort", "Когорта").to_owned(),
+        lang.pick("Clients", "Клиенты").to_owned(),
+    ];
     cohort_headings.extend((0..longest).map(|k| format!("{} {k}", lang.pick("Month", "Месяц"))));
     let cohort_rows = g
         .cohorts
@@ -167,9 +242,21 @@ fn general(g: &GeneralReport, lang: Lang) -> Vec<Table> {
             row
         })
         .collect();
-    let cohorts = Table { title: lang.pick("Cohorts", "Когорты").to_owned(), headings: cohort_headings, rows: cohort_rows, chart: None };
+    let cohorts = Table {
+        title: lang.pick("Cohorts", "Когорты").to_owned(),
+        headings: cohort_headings,
+        rows: cohort_rows,
+        chart: None,
+    };
 
-    vec![main, top, by_status, by_currency, segments(&g.segments, lang), cohorts]
+    vec![
+        main,
+        top,
+        by_status,
+        by_currency,
+        segments(&g.segments, lang),
+        cohorts,
+    ]
 }
 
 fn trends(t: &TrendsReport, lang: Lang) -> Vec<Table> {
@@ -187,7 +274,8 @@ fn trends(t: &TrendsReport, lang: Lang) -> Vec<Table> {
                 Cell::Empty,
                 Cell::Empty,
                 p.growth_percent.map_or(Cell::Empty, Cell::Percent),
-                p.growth_on_season_percent.map_or(Cell::Empty, Cell::Percent),
+                p.growth_on_season_percent
+                    .map_or(Cell::Empty, Cell::Percent),
             ]
         })
         .collect();
@@ -225,24 +313,57 @@ fn trends(t: &TrendsReport, lang: Lang) -> Vec<Table> {
     main.chart = Some(vec![3, 4, 5]);
     let accuracy = t.forecast.accuracy.as_ref();
     let model = vec![
-        vec![text(lang.pick("Method", "Метод")), Cell::Text(format!("{:?}", t.forecast.method))],
-        vec![text(lang.pick("Model", "Модель")), t.forecast.model.as_deref().map_or(Cell::Empty, text)],
+        vec![
+            text(lang.pick("Method", "Метод")),
+            Cell::Text(format!("{:?}", t.forecast.method)),
+        ],
+        vec![
+            text(lang.pick("Model", "Модель")),
+            t.forecast.model.as_deref().map_or(Cell::Empty, text),
+        ],
         vec![text("MASE"), opt_float(accuracy.and_then(|a| a.mase))],
-        vec![text(lang.pick("Seasonal naive MASE", "MASE сезонного наивного")), opt_float(accuracy.and_then(|a| a.baseline_mase))],
-        vec![text(lang.pick("80% interval coverage", "Покрытие 80% интервала")), accuracy.map_or(Cell::Empty, |a| Cell::Percent(a.coverage80 * 100.0))],
-        vec![text(lang.pick("95% interval coverage", "Покрытие 95% интервала")), accuracy.map_or(Cell::Empty, |a| Cell::Percent(a.coverage95 * 100.0))],
-        vec![text(lang.pick("Season length", "Длина сезона")), Cell::Int(i64::from(t.season_length))],
-        vec![text(lang.pick("Seasonal strength", "Сила сезонности")), opt_float(t.seasonal_strength)],
+        vec![
+            text(lang.pick("Seasonal naive MASE", "MASE сезонного наивного")),
+            opt_float(accuracy.and_then(|a| a.baseline_mase)),
+        ],
+        vec![
+            text(lang.pick("80% interval coverage", "Покрытие 80% интервала")),
+            accuracy.map_or(Cell::Empty, |a| Cell::Percent(a.coverage80 * 100.0)),
+        ],
+        vec![
+            text(lang.pick("95% interval coverage", "Покрытие 95% интервала")),
+            accuracy.map_or(Cell::Empty, |a| Cell::Percent(a.coverage95 * 100.0)),
+        ],
+        vec![
+            text(lang.pick("Season length", "Длина сезона")),
+            Cell::Int(i64::from(t.season_length)),
+        ],
+        vec![
+            text(lang.pick("Seasonal strength", "Сила сезонности")),
+            opt_float(t.seasonal_strength),
+        ],
     ];
-    let model = table(("Forecast", "Прогноз"), lang, &[("Measure", "Показатель"), ("Value", "Значение")], model);
+    let model = table(
+        ("Forecast", "Прогноз"),
+        lang,
+        &[("Measure", "Показатель"), ("Value", "Значение")],
+        model,
+    );
     vec![main, model]
 }
 
 fn action_name(k: ActionKind, lang: Lang) -> &'static str {
     match k {
-        ActionKind::CallAtRisk => lang.pick("Call: valuable client at risk", "Позвонить: ценный клиент под угрозой ухода"),
-        ActionKind::OfferLikelyToBuy => lang.pick("Offer: likely to buy soon", "Предложить: скоро купит"),
-        ActionKind::WinBackLapsed => lang.pick("Win back: lapsed client", "Вернуть: ушедший клиент"),
+        ActionKind::CallAtRisk => lang.pick(
+            "Call: valuable client at risk",
+            "Позвонить: ценный клиент под угрозой ухода",
+        ),
+        ActionKind::OfferLikelyToBuy => {
+            lang.pick("Offer: likely to buy soon", "Предложить: скоро купит")
+        }
+        ActionKind::WinBackLapsed => {
+            lang.pick("Win back: lapsed client", "Вернуть: ушедший клиент")
+        }
         ActionKind::Growing => lang.pick("Growing client", "Растущий клиент"),
         ActionKind::Declining => lang.pick("Declining client", "Клиент сокращает покупки"),
         ActionKind::FocusSegment => lang.pick("Focus on segment", "Сосредоточиться на сегменте"),
@@ -252,13 +373,21 @@ fn action_name(k: ActionKind, lang: Lang) -> &'static str {
 fn evidence_name(k: EvidenceKind, lang: Lang) -> &'static str {
     match k {
         EvidenceKind::PAlive => lang.pick("P(alive)", "P(активен)"),
-        EvidenceKind::ExpectedPurchases30Days => lang.pick("purchases in 30 days", "покупок за 30 дней"),
-        EvidenceKind::ExpectedPurchases90Days => lang.pick("purchases in 90 days", "покупок за 90 дней"),
+        EvidenceKind::ExpectedPurchases30Days => {
+            lang.pick("purchases in 30 days", "покупок за 30 дней")
+        }
+        EvidenceKind::ExpectedPurchases90Days => {
+            lang.pick("purchases in 90 days", "покупок за 90 дней")
+        }
         EvidenceKind::ExpectedOrderValue => lang.pick("expected order value", "ожидаемый чек"),
         EvidenceKind::RepeatPurchases => lang.pick("repeat purchases", "повторных покупок"),
-        EvidenceKind::DaysSinceLastPurchase => lang.pick("days since last purchase", "дней с последней покупки"),
+        EvidenceKind::DaysSinceLastPurchase => {
+            lang.pick("days since last purchase", "дней с последней покупки")
+        }
         EvidenceKind::RecentRevenue => lang.pick("revenue, last 90 days", "выручка за 90 дней"),
-        EvidenceKind::PreviousRevenue => lang.pick("revenue, 90 days before", "выручка за предыдущие 90 дней"),
+        EvidenceKind::PreviousRevenue => {
+            lang.pick("revenue, 90 days before", "выручка за предыдущие 90 дней")
+        }
         EvidenceKind::Threshold => lang.pick("threshold", "порог"),
         EvidenceKind::Clients => lang.pick("clients", "клиентов"),
     }
@@ -266,8 +395,16 @@ fn evidence_name(k: EvidenceKind, lang: Lang) -> &'static str {
 
 /// A count without decimals, anything else with three, in the language's decimal sign.
 fn number(v: f64, lang: Lang) -> String {
-    let text = if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v:.3}") };
-    if lang == Lang::Ru { text.replace('.', ",") } else { text }
+    let text = if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    };
+    if lang == Lang::Ru {
+        text.replace('.', ",")
+    } else {
+        text
+    }
 }
 
 fn scores(title: (&'static str, &'static str), list: &[ClientScore], lang: Lang) -> Table {
@@ -312,10 +449,16 @@ fn recommendations(r: &RecommendationsReport, lang: Lang) -> Vec<Table> {
         .actions
         .iter()
         .map(|a| {
-            let evidence: Vec<String> = a.evidence.iter().map(|e| format!("{} {}", evidence_name(e.kind, lang), number(e.value, lang))).collect();
+            let evidence: Vec<String> = a
+                .evidence
+                .iter()
+                .map(|e| format!("{} {}", evidence_name(e.kind, lang), number(e.value, lang)))
+                .collect();
             vec![
                 text(action_name(a.kind, lang)),
-                a.client.as_ref().map_or(Cell::Empty, |c| Cell::Text(c.name.clone())),
+                a.client
+                    .as_ref()
+                    .map_or(Cell::Empty, |c| Cell::Text(c.name.clone())),
                 text(segment_name(a.segment, lang)),
                 money(&a.value_at_stake),
                 Cell::Text(evidence.join("; ")),
@@ -325,7 +468,13 @@ fn recommendations(r: &RecommendationsReport, lang: Lang) -> Vec<Table> {
     let actions = table(
         ("Actions", "Действия"),
         lang,
-        &[("Action", "Действие"), ("Client", "Клиент"), ("Segment", "Сегмент"), ("Value at stake", "На кону"), ("Evidence", "Основания")],
+        &[
+            ("Action", "Действие"),
+            ("Client", "Клиент"),
+            ("Segment", "Сегмент"),
+            ("Value at stake", "На кону"),
+            ("Evidence", "Основания"),
+        ],
         actions,
     );
     let mut segment_table = segments(&r.segments, lang);
