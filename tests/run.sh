@@ -20,6 +20,14 @@ done
 export CRM_UI_BUNDLE="${CRM_UI_BUNDLE:-$root/target/test-bundle}"
 "$root/web/scripts/bundle.sh" "$CRM_UI_BUNDLE" >/dev/null
 
+# Unformatted code fails the run (cheap, and it keeps diffs about behaviour). rustfmt comes
+# with the toolchain's default profile; a toolchain without it skips the check, saying so.
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --all -- --check
+else
+  echo "tests/run.sh: rustfmt is not installed; the formatting check is skipped" >&2
+fi
+
 # The lints of Cargo.toml's [workspace.lints] fail the run (indexing that may panic, dbg!,
 # todo!, needless async, unwrap outside tests, …).
 cargo clippy --workspace --all-targets --locked -- -D warnings
