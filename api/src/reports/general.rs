@@ -9,10 +9,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crm_ai::segments::{self, CohortCounts, RfmInput};
 use serde::{Deserialize, Serialize};
 
-use super::jobs::Progress;
 use super::periods::{self, Granularity, Period};
 use super::rates::{Missing, Rates};
-use super::{ClientRef, Company, ReportParameters, change_percent, minor_to_f64, money};
+use super::{ClientRef, Company, Run, change_percent, minor_to_f64, money};
 use crate::db::figures::{self, Bounds, Filter};
 use crate::db::{self, DbConn};
 use crate::domain::SaleStatus;
@@ -284,15 +283,15 @@ async fn totals(
     ))
 }
 
-pub(super) async fn build(
-    conn: &mut DbConn,
-    company: &Company,
-    parameters: &ReportParameters,
-    filter: &Filter,
-    rates: &Rates,
-    missing: &mut Missing,
-    progress: &mut Progress,
-) -> ApiResult<GeneralReport> {
+pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<GeneralReport> {
+    let Run {
+        company,
+        parameters,
+        filter,
+        rates,
+        missing,
+        progress,
+    } = run;
     let tz = company.time_zone;
     let (from, to) = (parameters.from, parameters.to);
     let cut = periods::cut(tz, from, to, parameters.granularity).map_err(bad_range)?;

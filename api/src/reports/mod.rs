@@ -143,6 +143,17 @@ pub(crate) struct Company {
     pub base_currency: String,
 }
 
+/// What a report builder works with: the company, the request, and where it records missing
+/// rates and its progress.
+pub(crate) struct Run<'a> {
+    pub company: &'a Company,
+    pub parameters: &'a ReportParameters,
+    pub filter: &'a figures::Filter,
+    pub rates: &'a rates::Rates,
+    pub missing: &'a mut rates::Missing,
+    pub progress: &'a mut jobs::Progress,
+}
+
 /// Checks `parameters` and turns the filters into the database's form.
 ///
 /// # Errors
@@ -250,47 +261,29 @@ pub async fn run_with(
         db::exchange_rates::all(&mut conn, company_id).await?,
     );
     let mut missing = rates::Missing::default();
+    let run = Run {
+        company: &company,
+        parameters: &parameters,
+        filter: &filter,
+        rates: &rates,
+        missing: &mut missing,
+        progress,
+    };
+    let base = company.base_currency.as_str();
     let (body, summary) = match parameters.kind {
         ReportKind::General => {
-            let report = general::build(
-                &mut conn,
-                &company,
-                &parameters,
-                &filter,
-                &rates,
-                &mut missing,
-                progress,
-            )
-            .await?;
-            let summary = summary::general(&parameters, &company.base_currency, &report);
+            let report = general::build(&mut conn, run).await?;
+            let summary = summary::general(&parameters, base, &report);
             (ReportBody::General(report), summary)
         }
         ReportKind::Trends => {
-            let report = trends::build(
-                &mut conn,
-                &company,
-                &parameters,
-                &filter,
-                &rates,
-                &mut missing,
-                progress,
-            )
-            .await?;
-            let summary = summary::trends(&parameters, &company.base_currency, &report);
+            let report = trends::build(&mut conn, run).await?;
+            let summary = summary::trends(&parameters, base, &report);
             (ReportBody::Trends(report), summary)
         }
         ReportKind::Recommendations => {
-            let report = recommendations::build(
-                &mut conn,
-                &company,
-                &parameters,
-                &filter,
-                &rates,
-                &mut missing,
-                progress,
-            )
-            .await?;
-            let summary = summary::recommendations(&parameters, &company.base_currency, &report);
+            let report = recommendations::build(&mut conn, run).await?;
+            let summary = summary::recommendations(&parameters, base, &report);
             (ReportBody::Recommendations(report), summary)
         }
     };

@@ -19,14 +19,10 @@ use super::general::{
     Buyer, RfmSegment, SegmentFigures, bad_range, client_names, client_ref, revenue_by_client,
     rfm_segments,
 };
-use super::jobs::Progress;
 use super::periods;
-use super::rates::{Missing, Rates};
-use super::{
-    ClientRef, Company, ReportParameters, days_between, f64_to_minor, minor_to_f64, money,
-};
+use super::{ClientRef, Run, days_between, f64_to_minor, minor_to_f64, money};
 use crate::db::DbConn;
-use crate::db::figures::{Bounds, Filter};
+use crate::db::figures::Bounds;
 use crate::domain::money::Money;
 use crate::error::{ApiError, ApiResult};
 
@@ -167,15 +163,15 @@ struct Scored {
     clv: Option<f64>,
 }
 
-pub(super) async fn build(
-    conn: &mut DbConn,
-    company: &Company,
-    parameters: &ReportParameters,
-    filter: &Filter,
-    rates: &Rates,
-    missing: &mut Missing,
-    progress: &mut Progress,
-) -> ApiResult<RecommendationsReport> {
+pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<RecommendationsReport> {
+    let Run {
+        company,
+        parameters,
+        filter,
+        rates,
+        missing,
+        progress,
+    } = run;
     let range =
         periods::range(company.time_zone, parameters.from, parameters.to).map_err(bad_range)?;
     // Observation ends now when the range reaches into the future.

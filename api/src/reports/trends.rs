@@ -8,12 +8,9 @@ use crm_ai::forecast::{self, Method, Note, Options};
 use serde::{Deserialize, Serialize};
 
 use super::general::{bad_range, series};
-use super::jobs::Progress;
 use super::periods;
-use super::rates::{Missing, Rates};
-use super::{Company, ReportParameters, f64_to_minor, minor_to_f64};
+use super::{Run, f64_to_minor, minor_to_f64};
 use crate::db::DbConn;
-use crate::db::figures::Filter;
 use crate::domain::money::Money;
 use crate::error::ApiResult;
 
@@ -127,15 +124,15 @@ pub struct TrendsReport {
     pub growth_over_range_percent: Option<f64>,
 }
 
-pub(super) async fn build(
-    conn: &mut DbConn,
-    company: &Company,
-    parameters: &ReportParameters,
-    filter: &Filter,
-    rates: &Rates,
-    missing: &mut Missing,
-    progress: &mut Progress,
-) -> ApiResult<TrendsReport> {
+pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<TrendsReport> {
+    let Run {
+        company,
+        parameters,
+        filter,
+        rates,
+        missing,
+        progress,
+    } = run;
     let granularity = parameters.granularity;
     let cut = periods::cut(
         company.time_zone,
