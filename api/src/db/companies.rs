@@ -64,6 +64,26 @@ pub async fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Company>> {
     })
 }
 
+/// Marks the company's sales or exchange rates as changed, so analytics cached from an earlier
+/// version (`client_scores`) are recomputed on their next read. Call after the change, in its
+/// transaction where there is one: a computation that read the old version then recomputes.
+pub async fn bump_data_version(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    with_conn!(conn, c => {
+        diesel::update(companies::table.find(id))
+            .set(companies::data_version.eq(companies::data_version + 1))
+            .execute(c)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// The company's data version (see [`bump_data_version`]); `None` when it is gone.
+pub async fn data_version(conn: &mut DbConn, id: i64) -> QueryResult<Option<i64>> {
+    with_conn!(conn, c => {
+        companies::table.find(id).select(companies::data_version).first(c).await.optional()
+    })
+}
+
 pub async fn rename(conn: &mut DbConn, id: i64, name: &str) -> QueryResult<Company> {
     with_conn!(conn, c => {
         diesel::update(companies::table.find(id))

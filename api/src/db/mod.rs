@@ -8,6 +8,7 @@
 mod keyset;
 
 pub mod api_keys;
+pub mod client_scores;
 pub mod clients;
 pub mod companies;
 pub mod exchange_rates;

@@ -27,6 +27,7 @@ diesel::table! {
         base_currency -> Text,
         created_at -> Timestamp,
         time_zone -> Text,
+        data_version -> BigInt,
     }
 }
 
@@ -182,6 +183,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    score_runs (company_id) {
+        company_id -> BigInt,
+        data_version -> BigInt,
+        as_of -> Date,
+        model -> Text,
+        actions -> Text,
+        computed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    client_scores (company_id, client_id) {
+        company_id -> BigInt,
+        client_id -> BigInt,
+        segment -> Text,
+        purchases -> BigInt,
+        last_purchase_at -> Timestamp,
+        p_alive -> Double,
+        expected_purchases_30 -> Double,
+        expected_purchases_90 -> Double,
+        expected_order_value_minor -> Nullable<BigInt>,
+        clv_minor -> Nullable<BigInt>,
+        action -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -194,6 +222,8 @@ diesel::joinable!(interactions -> clients (client_id));
 diesel::joinable!(saved_reports -> companies (company_id));
 diesel::joinable!(report_links -> saved_reports (saved_report_id));
 diesel::joinable!(report_jobs -> companies (company_id));
+diesel::joinable!(score_runs -> companies (company_id));
+diesel::joinable!(client_scores -> clients (client_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
@@ -210,4 +240,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_reports,
     report_links,
     report_jobs,
+    score_runs,
+    client_scores,
 );

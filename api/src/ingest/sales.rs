@@ -292,6 +292,9 @@ impl Upsert for Sales {
             .into_iter()
             .collect();
         db::clients::refresh_aggregates(conn, company_id, &recount).await?;
+        if !inserted.is_empty() || !updated.is_empty() {
+            db::companies::bump_data_version(conn, company_id).await?;
+        }
         let mut touched: HashSet<i64> = recount.into_iter().collect();
         touched.extend(inserted.iter().map(|n| n.client_id));
         Ok(Some((Entity::Client, touched.into_iter().collect())))

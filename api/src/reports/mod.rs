@@ -27,6 +27,7 @@ pub mod periods;
 pub mod rates;
 pub mod recommendations;
 pub mod saved;
+pub mod scores;
 pub mod summary;
 pub mod trends;
 
@@ -246,16 +247,7 @@ pub async fn run_with(
 ) -> ApiResult<Report> {
     let filter = check(&parameters)?;
     let mut conn = db.read().await?;
-    let row = db::companies::by_id(&mut conn, company_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    // A stored name the time-zone database no longer knows falls back to UTC, visibly.
-    let time_zone: Tz = row.time_zone.parse().unwrap_or(Tz::UTC);
-    let company = Company {
-        id: company_id,
-        time_zone,
-        base_currency: row.base_currency,
-    };
+    let company = company(&mut conn, company_id).await?;
     let rates = rates::Rates::new(
         &company.base_currency,
         db::exchange_rates::all(&mut conn, company_id).await?,
@@ -295,6 +287,19 @@ pub async fn run_with(
         summary,
         missing_rates: missing.into_list(),
         body,
+    })
+}
+
+/// The settings of `company_id` reports need; NOT_FOUND when it is gone.
+pub(crate) async fn company(conn: &mut db::DbConn, company_id: i64) -> ApiResult<Company> {
+    let row = db::companies::by_id(conn, company_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Company {
+        id: company_id,
+        // A stored name the time-zone database no longer knows falls back to UTC, visibly.
+        time_zone: row.time_zone.parse().unwrap_or(Tz::UTC),
+        base_currency: row.base_currency,
     })
 }
 

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use async_graphql::{Enum, SimpleObject};
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, NaiveDateTime};
 use crm_ai::customers::{self, BgNbd, Customer, GammaGamma, Spender};
 use crm_ai::recommend::{self, ActionKind as AiActionKind, ClientFacts, Evidence as AiEvidence};
 use serde::{Deserialize, Serialize};
@@ -152,18 +152,81 @@ pub struct RecommendationsReport {
     pub actions: Vec<Action>,
 }
 
-struct Scored {
-    buyer: Buyer,
-    customer: Customer,
-    p_alive: f64,
-    e30: f64,
-    e90: f64,
+/// One buyer with the models' outputs.
+pub(super) struct Scored {
+    pub buyer: Buyer,
+    pub customer: Customer,
+    pub p_alive: f64,
+    pub e30: f64,
+    pub e90: f64,
     /// Minor units of the base currency.
-    order_value: Option<f64>,
-    clv: Option<f64>,
+    pub order_value: Option<f64>,
+    pub clv: Option<f64>,
+}
+
+/// The customer-base pass shared by the report and the per-client score cache
+/// ([`super::scores`]): RFM segments, both models fitted on the run's buyers, every buyer
+/// scored, and the facts the recommendation rules read.
+pub(super) struct Pass {
+    /// The end of observation (UTC): ages and recencies count up to it.
+    pub now: NaiveDateTime,
+    pub model: CustomerModel,
+    pub segments: Vec<SegmentFigures>,
+    /// Every buyer, in the order of `facts`; empty when the purchase model could not be fitted.
+    pub scored: Vec<Scored>,
+    pub facts: Vec<ClientFacts>,
 }
 
 pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<RecommendationsReport> {
+    let company = run.company;
+    let Pass {
+        now,
+        model,
+        segments,
+        scored,
+        facts,
+    } = pass(conn, run).await?;
+    let actions = recommend::recommend(&facts, LISTED);
+
+    let mut at_risk: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.customer.frequency > 0 && s.p_alive < recommend::AT_RISK_P_ALIVE)
+        .collect();
+    at_risk.sort_by(|a, b| stake_at_risk(b).total_cmp(&stake_at_risk(a)));
+    at_risk.truncate(LISTED);
+    let mut likely: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.p_alive >= recommend::LIKELY_P_ALIVE)
+        .collect();
+    likely.sort_by(|a, b| stake_soon(b).total_cmp(&stake_soon(a)));
+    likely.truncate(LISTED);
+
+    let mut ids: Vec<i64> = at_risk
+        .iter()
+        .chain(&likely)
+        .map(|s| s.buyer.client_id)
+        .collect();
+    ids.extend(actions.iter().filter_map(|a| a.client));
+    ids.sort_unstable();
+    ids.dedup();
+    let names = client_names(conn, company.id, &ids).await?;
+    let base = &company.base_currency;
+    let view = |s: &Scored| client_score(s, now, &names, base);
+    Ok(RecommendationsReport {
+        model,
+        segments,
+        at_risk: at_risk.into_iter().map(view).collect(),
+        likely_to_buy: likely.into_iter().map(view).collect(),
+        actions: actions
+            .into_iter()
+            .map(|a| action(a, &names, base))
+            .collect(),
+    })
+}
+
+/// Computes a [`Pass`] over the buyers `run` selects, observed up to the end of its range or
+/// now, whichever is earlier.
+pub(super) async fn pass(conn: &mut DbConn, run: Run<'_>) -> ApiResult<Pass> {
     let Run {
         company,
         parameters,
@@ -266,12 +329,12 @@ pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<Recommen
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     };
     let Some(scored) = scored else {
-        return Ok(RecommendationsReport {
+        return Ok(Pass {
+            now,
             model,
             segments,
-            at_risk: Vec::new(),
-            likely_to_buy: Vec::new(),
-            actions: Vec::new(),
+            scored: Vec::new(),
+            facts: Vec::new(),
         });
     };
 
@@ -314,41 +377,12 @@ pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<Recommen
             total_value: s.buyer.value_in_base.map_or(0.0, minor_to_f64),
         })
         .collect();
-    let actions = recommend::recommend(&facts, LISTED);
-
-    let mut at_risk: Vec<&Scored> = scored
-        .iter()
-        .filter(|s| s.customer.frequency > 0 && s.p_alive < recommend::AT_RISK_P_ALIVE)
-        .collect();
-    at_risk.sort_by(|a, b| stake_at_risk(b).total_cmp(&stake_at_risk(a)));
-    at_risk.truncate(LISTED);
-    let mut likely: Vec<&Scored> = scored
-        .iter()
-        .filter(|s| s.p_alive >= recommend::LIKELY_P_ALIVE)
-        .collect();
-    likely.sort_by(|a, b| stake_soon(b).total_cmp(&stake_soon(a)));
-    likely.truncate(LISTED);
-
-    let mut ids: Vec<i64> = at_risk
-        .iter()
-        .chain(&likely)
-        .map(|s| s.buyer.client_id)
-        .collect();
-    ids.extend(actions.iter().filter_map(|a| a.client));
-    ids.sort_unstable();
-    ids.dedup();
-    let names = client_names(conn, company.id, &ids).await?;
-    let base = &company.base_currency;
-    let view = |s: &Scored| client_score(s, now, &names, base);
-    Ok(RecommendationsReport {
+    Ok(Pass {
+        now,
         model,
         segments,
-        at_risk: at_risk.into_iter().map(view).collect(),
-        likely_to_buy: likely.into_iter().map(view).collect(),
-        actions: actions
-            .into_iter()
-            .map(|a| action(a, &names, base))
-            .collect(),
+        scored,
+        facts,
     })
 }
 
@@ -412,7 +446,7 @@ fn client_score(
     }
 }
 
-fn action(a: recommend::Action, names: &HashMap<i64, String>, base: &str) -> Action {
+pub(super) fn action(a: recommend::Action, names: &HashMap<i64, String>, base: &str) -> Action {
     // Money evidence is shown in major units; the models work in minor units.
     let scale = crate::currency::minor_units(base).map_or(100.0, |d| 10f64.powi(i32::from(d)));
     let evidence = a

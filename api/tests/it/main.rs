@@ -12,6 +12,7 @@
 mod accounts;
 mod bad_input;
 mod batches;
+mod client_scores;
 mod clients;
 mod exports;
 mod faults;

@@ -32,7 +32,7 @@ const GENERAL: &str = "query($i: ReportInput!) { report(input: $i) {
     cohorts { month clients retention }
   } } } }";
 
-async fn load(s: &Server, token: &str, clients: Value, sales: Value) {
+pub(crate) async fn load(s: &Server, token: &str, clients: Value, sales: Value) {
     let r = s
         .data(Some(token), UPSERT_CLIENTS, json!({ "rows": clients }))
         .await;
@@ -43,7 +43,14 @@ async fn load(s: &Server, token: &str, clients: Value, sales: Value) {
     assert_eq!(r["upsertSales"]["rejected"], 0, "{r}");
 }
 
-fn sale(id: &str, client: &str, amount: i64, currency: &str, at: &str, status: &str) -> Value {
+pub(crate) fn sale(
+    id: &str,
+    client: &str,
+    amount: i64,
+    currency: &str,
+    at: &str,
+    status: &str,
+) -> Value {
     json!({ "externalId": id, "clientExternalId": client, "amountMinor": amount, "currency": currency,
             "soldAt": at, "status": status })
 }
@@ -52,7 +59,7 @@ fn input(kind: &str, from: &str, to: &str, granularity: &str) -> Value {
     json!({ "i": { "kind": kind, "from": from, "to": to, "granularity": granularity } })
 }
 
-fn named_clients(names: &[&str]) -> Value {
+pub(crate) fn named_clients(names: &[&str]) -> Value {
     Value::Array(
         names
             .iter()

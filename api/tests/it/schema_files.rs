@@ -26,6 +26,8 @@ fn family(t: &str) -> String {
         "timestamp"
     } else if t.contains("text") || t.contains("char") {
         "text"
+    } else if t.contains("double") || t == "real" {
+        "float"
     } else {
         return t;
     }
@@ -133,6 +135,7 @@ fn schema_rs_columns() -> Columns {
             "Timestamp" => "timestamp",
             "Bool" => "boolean",
             "Date" => "date",
+            "Double" => "float",
             other => panic!("schema.rs: type {other} of {t}.{column} is not mapped in this test"),
         };
         out.entry(t.clone())

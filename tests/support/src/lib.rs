@@ -3,6 +3,8 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`). Both are gone when the value is dropped.
 //! Test databases are named `crm_test_…`, so a crashed run's leftovers are easy to find.
 
+pub mod buyers;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};

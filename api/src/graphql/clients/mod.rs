@@ -20,6 +20,7 @@ use super::values::{Money, to_utc};
 use super::{app, principal};
 use crate::db::{self, clients::Client};
 use crate::error::ApiError;
+use crate::reports;
 
 pub use crate::domain::ClientStatus;
 
@@ -94,6 +95,18 @@ impl ClientNode {
             .load_one(self.0.id)
             .await?
             .map(SaleNode))
+    }
+    /// The client's model scores (RFM segment, P(alive) by BG/NBD, expected purchases in 30
+    /// and 90 days, expected order value by Gamma-Gamma, 12-month CLV) and the recommended
+    /// action with its evidence. Read from the company's score cache, recomputed for the whole
+    /// company after its sales or rates change; null when the client has no counted purchase
+    /// or the purchase model cannot be fitted yet.
+    #[graphql(complexity = "super::reports::ANALYTICS_COMPLEXITY + child_complexity")]
+    async fn analytics(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<reports::scores::ClientAnalytics>> {
+        Ok(reports::scores::client(&app(ctx).db, self.0.company_id, self.0.id).await?)
     }
     async fn last_interaction_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_interaction_at.map(to_utc)

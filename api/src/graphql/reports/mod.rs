@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::graphql::values::{parse_id, to_utc};
 use crate::graphql::{app, principal};
 use crate::reports::{self, Filters, Granularity, Report, ReportKind, ReportParameters};
+use crate::transaction;
 
 /// Which sales a report counts.
 #[derive(InputObject, Default)]
@@ -93,6 +94,9 @@ impl From<db::exchange_rates::ExchangeRate> for ExchangeRate {
 /// What one report query may cost: it reads every counted sale of the range, so a request
 /// holds at most two (the limit is 20,000).
 const REPORT_COMPLEXITY: usize = 8_000;
+/// What one read of the score cache may cost: cheap when fresh, one pass over every sale of the
+/// company when stale (serialised per process).
+pub(crate) const ANALYTICS_COMPLEXITY: usize = 100;
 
 #[derive(Default)]
 pub struct ReportQuery;
@@ -105,6 +109,21 @@ impl ReportQuery {
     async fn report(&self, ctx: &Context<'_>, input: ReportInput) -> async_graphql::Result<Report> {
         let company_id = principal(ctx).company()?;
         Ok(reports::run(&app(ctx).db, company_id, input.into()).await?)
+    }
+
+    /// The active company's most valuable recommended actions across kinds (call high-value
+    /// clients at risk, offers to likely buyers, win-backs, growing and declining clients, the
+    /// segment to focus on), each with its evidence. Read from the per-client score cache,
+    /// which is recomputed for the whole company after its sales or rates change.
+    #[graphql(complexity = "ANALYTICS_COMPLEXITY + child_complexity")]
+    async fn recommended_actions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 3, desc = "How many, 1 to 50.")] first: i32,
+    ) -> async_graphql::Result<Vec<reports::recommendations::Action>> {
+        let company_id = principal(ctx).company()?;
+        let first = usize::try_from(first).unwrap_or(0);
+        Ok(reports::scores::top_actions(&app(ctx).db, company_id, first).await?)
     }
 
     /// The active company's exchange rates, by currency and date.
@@ -178,9 +197,11 @@ impl ReportMutation {
             rate_nanos,
             created_at: Utc::now().naive_utc(),
         };
-        let row = db::exchange_rates::upsert(&mut conn, &new)
-            .await
-            .map_err(ApiError::from)?;
+        let row = transaction!(conn, ApiError, {
+            let row = db::exchange_rates::upsert(&mut conn, &new).await?;
+            db::companies::bump_data_version(&mut conn, company_id).await?;
+            Ok(row)
+        })?;
         Ok(row.into())
     }
 
@@ -189,12 +210,13 @@ impl ReportMutation {
         let (company_id, _, _) = principal(ctx).managed_company()?;
         let id = parse_id(&id)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
-        if !db::exchange_rates::delete(&mut conn, company_id, id)
-            .await
-            .map_err(ApiError::from)?
-        {
-            return Err(ApiError::NotFound.into());
-        }
+        transaction!(conn, ApiError, {
+            if !db::exchange_rates::delete(&mut conn, company_id, id).await? {
+                return Err(ApiError::NotFound);
+            }
+            db::companies::bump_data_version(&mut conn, company_id).await?;
+            Ok(())
+        })?;
         Ok(true)
     }
 }

@@ -101,6 +101,7 @@ impl SaleMutation {
             )
             .await?;
             db::clients::refresh_aggregates(&mut conn, company_id, &[client_id]).await?;
+            db::companies::bump_data_version(&mut conn, company_id).await?;
             Ok(sale)
         })?;
         drop(conn);
@@ -198,6 +199,7 @@ async fn write(
             touched.push(before.client_id);
         }
         db::clients::refresh_aggregates(&mut conn, company_id, &touched).await?;
+        db::companies::bump_data_version(&mut conn, company_id).await?;
         Ok(sale)
     })?;
     drop(conn);
