@@ -280,19 +280,57 @@ fn f32_from(share: f64) -> f32 {
         / 1000.0
 }
 
+/// Each column's share of the page width: proportional to its longest text (heading or cell),
+/// counted between 4 and 40 characters, so names get room and short numbers do not waste it.
+fn column_widths(headings: &[String], rows: &[Vec<String>], inner: f32) -> Vec<f32> {
+    let want: Vec<f32> = (0..headings.len().max(1))
+        .map(|i| {
+            let longest = std::iter::once(headings.get(i).map_or(0, |h| h.chars().count()))
+                .chain(
+                    rows.iter()
+                        .map(|r| r.get(i).map_or(0, |c| c.chars().count())),
+                )
+                .max()
+                .unwrap_or(0);
+            f32_of(longest.clamp(4, 40))
+        })
+        .collect();
+    let total: f32 = want.iter().sum();
+    want.iter().map(|w| inner * w / total).collect()
+}
+
 fn table_ops(layout: &mut Layout, table: &Table, point: char) {
     let columns = table.headings.len().max(1);
     let size = if columns > 7 { 6.5 } else { 8.0 };
-    let column_width = (WIDTH - 2.0 * MARGIN) / f32_of(columns);
-    let max_chars = chars_fitting(column_width - 4.0, size);
+    let cells: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|row| row.iter().map(|c| plain_text(c, point)).collect())
+        .collect();
+    let widths = column_widths(&table.headings, &cells, WIDTH - 2.0 * MARGIN);
+    let lefts: Vec<f32> = widths
+        .iter()
+        .scan(MARGIN, |x, w| {
+            let left = *x;
+            *x += w;
+            Some(left)
+        })
+        .collect();
+    let fits: Vec<usize> = widths
+        .iter()
+        .map(|w| chars_fitting(w - 4.0, size))
+        .collect();
+    let at = |i: usize| {
+        (
+            lefts.get(i).copied().unwrap_or(MARGIN),
+            fits.get(i).copied().unwrap_or(1),
+        )
+    };
     let row_height = size * 1.6;
     let header = |layout: &mut Layout| {
         for (i, heading) in table.headings.iter().enumerate() {
-            layout.text(
-                MARGIN + column_width * f32_of(i),
-                size,
-                fit(heading, max_chars),
-            );
+            let (x, max_chars) = at(i);
+            layout.text(x, size, fit(heading, max_chars));
         }
         layout.y += row_height;
         let y = layout.y - size * 0.3;
@@ -302,21 +340,18 @@ fn table_ops(layout: &mut Layout, table: &Table, point: char) {
     layout.text(MARGIN, 11.0, table.title.clone());
     layout.y += 18.0;
     header(layout);
-    if table.rows.is_empty() {
+    if cells.is_empty() {
         layout.text(MARGIN, size, "—".to_owned());
         layout.y += row_height;
     }
-    for row in &table.rows {
+    for row in &cells {
         if layout.y + row_height > BOTTOM {
             layout.new_page();
             header(layout);
         }
         for (i, cell) in row.iter().enumerate() {
-            layout.text(
-                MARGIN + column_width * f32_of(i),
-                size,
-                fit(&plain_text(cell, point), max_chars),
-            );
+            let (x, max_chars) = at(i);
+            layout.text(x, size, fit(cell, max_chars));
         }
         layout.y += row_height;
     }
@@ -402,6 +437,18 @@ fn polyline(surface: &mut Surface<'_>, points: &[(f32, f32)], width: f32, grey: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_get_room_by_their_longest_text() {
+        let headings = vec!["Client".to_owned(), "Sales".to_owned()];
+        let rows = vec![vec![
+            "ООО «Очень длинное название клиента»".to_owned(),
+            "3".to_owned(),
+        ]];
+        let w = column_widths(&headings, &rows, 500.0);
+        assert!((w.iter().sum::<f32>() - 500.0).abs() < 0.01, "{w:?}");
+        assert!(w[0] > 3.0 * w[1], "{w:?}");
+    }
 
     #[test]
     fn lines_break_at_spaces_only() {
