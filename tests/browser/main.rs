@@ -410,6 +410,47 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.text_contains("#sales-count", "12 sales").await;
     f.shot("sales-list").await;
 
+    // A report: a quick period in the builder (the app navigates), then another type through
+    // the form (a plain GET), the chart, and downloads that the session cookie alone opens.
+    f.go("/reports/new").await;
+    f.hydrated().await;
+    f.click(".presets a:last-child").await;
+    f.text_contains("#key-figures", "12").await;
+    f.find("#chart-periods svg").await;
+    f.shot("report-general").await;
+    f.find("#report-builder select[name=kind]")
+        .await
+        .select_by_value("trends")
+        .await
+        .unwrap_or_else(|e| panic!("kind: {e}"));
+    f.click("#report-builder button[type=submit]").await;
+    f.find("#chart-trend svg").await;
+    f.find("#table-series").await;
+    f.shot("report-trends").await;
+    for (link, starts) in [
+        ("#export-csv", "\u{feff}"),
+        ("#export-pdf", "%PDF"),
+        ("#export-xlsx", "PK"),
+    ] {
+        let got = f
+            .browser
+            .execute_async(
+                &format!(
+                    "fetch(document.querySelector('{link}').href)
+                       .then(r => r.arrayBuffer().then(b => arguments[0]([r.status, new TextDecoder('utf-8', {{ ignoreBOM: true }}).decode(b.slice(0, 8))])))
+                       .catch(e => arguments[0]([0, String(e)]));"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("download {link}: {e}"));
+        assert_eq!(got[0], json!(200), "{link}: {got}");
+        assert!(
+            got[1].as_str().unwrap_or_default().starts_with(starts),
+            "{link}: {got}"
+        );
+    }
+
     // A client: open it from the list, add an interaction.
     f.go("/clients?search=%D0%9F%D0%BE%D0%BA%D1%83%D0%BF%D0%B0%D1%82%D0%B5%D0%BB%D1%8C%2003")
         .await;

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::gql::{ClientStatus, InteractionKind, ItemKind, SaleStatus};
 
+pub mod analytics;
+pub mod reports;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Locale {
     #[default]

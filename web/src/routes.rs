@@ -9,6 +9,7 @@ use crate::pages::clients::Clients;
 use crate::pages::home::Home;
 use crate::pages::login::{Login, Register};
 use crate::pages::not_found::NotFound;
+use crate::pages::reports::ReportBuilder;
 use crate::pages::sale::SalePage;
 use crate::pages::sales::Sales;
 
@@ -31,6 +32,8 @@ pub enum Route {
             Sales { from: String, to: String, status: String, currency: String, client: String, after: String },
             #[route("/sales/:id")]
             SalePage { id: String },
+            #[route("/reports/new?:kind&:from&:to&:granularity&:status&:currency&:horizon")]
+            ReportBuilder { kind: String, from: String, to: String, granularity: String, status: String, currency: String, horizon: String },
             #[route("/api-keys")]
             ApiKeys {},
         #[end_layout]
@@ -62,6 +65,19 @@ impl Route {
             currency: String::new(),
             client,
             after: String::new(),
+        }
+    }
+
+    /// The report builder with nothing chosen yet.
+    pub fn new_report() -> Route {
+        Route::ReportBuilder {
+            kind: String::new(),
+            from: String::new(),
+            to: String::new(),
+            granularity: String::new(),
+            status: String::new(),
+            currency: String::new(),
+            horizon: String::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use crate::gql::{ClientDetail, ClientPage};
+use crate::gql::{ClientAnalytics, ClientDetail, ClientPage};
 
 #[cfg(feature = "server")]
 use {
@@ -47,6 +47,18 @@ pub async fn clients(
     run_as_user(gql::Clients::build(variables))
         .await
         .map(|d| d.clients)
+}
+
+/// One client's model scores and recommended action, from the company's score cache (the
+/// first read after new sales recomputes it for the whole company); `None` when the client
+/// has no counted purchase yet.
+#[get("/api/client/analytics?id")]
+pub async fn client_analytics(id: String) -> Result<Option<ClientAnalytics>, ServerFnError> {
+    run_as_user(gql::ClientAnalyticsQuery::build(gql::IdVariables {
+        id: Id(id),
+    }))
+    .await
+    .map(|d| d.client.analytics)
 }
 
 /// One client with its latest purchases and interactions; `more` is the cursor after which

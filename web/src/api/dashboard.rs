@@ -2,7 +2,7 @@
 
 use dioxus::prelude::*;
 
-use crate::gql::Dashboard;
+use crate::gql::{Dashboard, RecommendedAction, Report};
 
 #[cfg(feature = "server")]
 use {
@@ -28,4 +28,40 @@ pub async fn dashboard() -> Result<Dashboard, ServerFnError> {
         to: to.into(),
     }))
     .await
+}
+
+/// Recommended actions the start screen lists.
+#[cfg(feature = "server")]
+const TOP_ACTIONS: i32 = 3;
+
+/// The company's three most valuable recommended actions (from the score cache).
+#[get("/api/dashboard/actions")]
+pub async fn top_actions() -> Result<Vec<RecommendedAction>, ServerFnError> {
+    run_as_user(gql::TopActions::build(gql::TopActionsVariables {
+        first: TOP_ACTIONS,
+    }))
+    .await
+    .map(|d| d.recommended_actions)
+}
+
+/// The start screen's trend: revenue by month over the last 12 months (this one included) with
+/// a three-month forecast — the sales trends report of that range.
+#[get("/api/dashboard/trend")]
+pub async fn trend() -> Result<Report, ServerFnError> {
+    let today = Utc::now().date_naive();
+    let from = today
+        .with_day(1)
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
+        .ok_or_else(|| internal("bad month"))?;
+    let input = gql::ReportInput {
+        kind: gql::ReportKind::Trends,
+        from: gql::NaiveDate(from.to_string()),
+        to: gql::NaiveDate(today.to_string()),
+        granularity: gql::Granularity::Month,
+        filters: None,
+        horizon: 3,
+    };
+    run_as_user(gql::RunReport::build(gql::ReportVariables { input }))
+        .await
+        .map(|d| d.report)
 }

@@ -4,6 +4,7 @@
 //! - `session`: sign in, register, sign out, the viewer, the active company, the language
 //! - `dashboard`: the start screen's figures
 //! - `clients`: the clients list and one client (edit, archive, interactions)
+//! - `reports`: run a report from the builder's parameters; its export addresses
 //! - `sales`: the sales list, one sale, the sale form, the live feed of changes
 //! - `api_keys`: list, create and revoke the company's API keys
 //!
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 pub mod api_keys;
 pub mod clients;
 pub mod dashboard;
+pub mod reports;
 pub mod sales;
 pub mod session;
 

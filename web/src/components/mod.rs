@@ -2,6 +2,8 @@
 //! form fields, the sale form's fields and the sign-in form. A component here never uses a page
 //! (`crate::pages`): pages are made of components, not the other way round.
 
+pub mod analytics;
+pub mod chart;
 pub mod field;
 pub mod layout;
 pub mod sale_form;

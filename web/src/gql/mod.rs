@@ -16,6 +16,7 @@ mod dashboard;
 mod sales;
 mod session;
 
+pub use analytics::*;
 pub use api_keys::*;
 pub use clients::*;
 pub use dashboard::*;
@@ -105,6 +106,11 @@ macro_rules! api_enum {
         }
     };
 }
+
+// Declared after `api_enum!`, which they use.
+mod analytics;
+mod reports;
+pub use reports::*;
 
 api_enum!(SaleStatus {
     Completed = "COMPLETED",

@@ -5,6 +5,7 @@ use dioxus::prelude::*;
 
 use crate::api::UiError;
 use crate::api::{clients, sales};
+use crate::components::analytics::ClientAnalyticsPanel;
 use crate::components::sale_form::{SALE_FIELDS, SaleFields, blank_sale};
 use crate::components::status::{ErrorBox, field_error, form_error, loaded, not_loaded};
 use crate::gql::{ApiEnum, ClientDetail, ClientStatus, DateTime, InteractionKind};
@@ -39,6 +40,7 @@ fn ClientView(id: String, more: String) -> Element {
             div { class: "figure", h2 { "{t.sort_last_purchase}" } p { {optional_date(l, &c.last_purchase_at)} } }
             div { class: "figure", h2 { "{t.last_interaction}" } p { {optional_date(l, &c.last_interaction_at)} } }
         }
+        ClientAnalyticsPanel { id: c.id.to_string() }
         if c.totals.len() > 1 {
             p { class: "muted", "{t.by_currency}: "
                 for (n, m) in c.totals.iter().enumerate() {

@@ -3,6 +3,7 @@
 use dioxus::prelude::*;
 
 use crate::api::dashboard;
+use crate::components::analytics::{RevenueTrend, TopActions};
 use crate::components::sale_table::SaleTable;
 use crate::components::status::{loaded, not_loaded};
 use crate::i18n::{self, Locale};
@@ -44,6 +45,10 @@ pub fn Home() -> Element {
             }
             div { class: "figure", h2 { "{t.sales_count}" } p { class: "big", "{sales_label}" } }
             div { class: "figure", h2 { "{t.new_clients}" } p { class: "big", "{clients_label}" } }
+        }
+        div { class: "columns",
+            RevenueTrend {}
+            TopActions {}
         }
         nav { class: "shortcuts",
             Link { to: Route::clients(), "{t.clients} →" }

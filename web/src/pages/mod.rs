@@ -6,5 +6,6 @@ pub mod clients;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod reports;
 pub mod sale;
 pub mod sales;

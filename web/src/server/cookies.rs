@@ -19,9 +19,11 @@ const LOCALE_COOKIE: &str = "crm_lang";
 const SESSION_MAX_AGE_SECS: u64 = 30 * 24 * 3600;
 
 fn cookie(ctx: &FullstackContext, name: &str) -> Option<String> {
-    let parts = ctx.parts_mut();
-    parts
-        .headers
+    cookie_of(&ctx.parts_mut().headers, name)
+}
+
+fn cookie_of(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -31,14 +33,19 @@ fn cookie(ctx: &FullstackContext, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// `; Secure` behind a proxy that terminates HTTPS.
-fn secure(ctx: &FullstackContext) -> &'static str {
-    let https = ctx
-        .parts_mut()
-        .headers
+/// Whether a proxy in front terminated HTTPS (cookies are then `Secure`).
+pub fn behind_https(headers: &axum::http::HeaderMap) -> bool {
+    headers
         .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    if https { "; Secure" } else { "" }
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+fn secure(ctx: &FullstackContext) -> &'static str {
+    if behind_https(&ctx.parts_mut().headers) {
+        "; Secure"
+    } else {
+        ""
+    }
 }
 
 fn set_cookie(ctx: &FullstackContext, value: String) {
@@ -48,13 +55,18 @@ fn set_cookie(ctx: &FullstackContext, value: String) {
 }
 
 pub fn set_session(ctx: &FullstackContext, tokens: &gql::Tokens) {
-    let value = format!(
+    let https = behind_https(&ctx.parts_mut().headers);
+    set_cookie(ctx, session_cookie(tokens, https));
+}
+
+/// The `Set-Cookie` value of a session holding `tokens`.
+pub fn session_cookie(tokens: &gql::Tokens, https: bool) -> String {
+    format!(
         "{SESSION_COOKIE}={}~{}; HttpOnly; SameSite=Lax; Path=/; Max-Age={SESSION_MAX_AGE_SECS}{}",
         tokens.access_token,
         tokens.refresh_token,
-        secure(ctx)
-    );
-    set_cookie(ctx, value);
+        if https { "; Secure" } else { "" }
+    )
 }
 
 pub fn clear_session(ctx: &FullstackContext) {
@@ -69,7 +81,12 @@ pub fn clear_session(ctx: &FullstackContext) {
 
 /// The access and refresh tokens of the session cookie.
 pub fn session(ctx: &FullstackContext) -> Option<(String, String)> {
-    let value = cookie(ctx, SESSION_COOKIE)?;
+    session_of(&ctx.parts_mut().headers)
+}
+
+/// [`session`] from a request's headers.
+pub fn session_of(headers: &axum::http::HeaderMap) -> Option<(String, String)> {
+    let value = cookie_of(headers, SESSION_COOKIE)?;
     let (access, refresh) = value.split_once('~')?;
     Some((access.to_owned(), refresh.to_owned()))
 }

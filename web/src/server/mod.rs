@@ -2,6 +2,7 @@
 //! GraphQL API. This module starts the process and builds the router; the parts it is made of:
 //!
 //! - `csrf`: cookie-authenticated writes are refused from other sites
+//! - `downloads`: report export links authenticate with the session cookie
 //! - `cookies`: the session cookie (the access and refresh tokens, renewed on the way) and the
 //!   language cookie
 //! - `executor`: runs a typed GraphQL operation in-process as the user of the session cookie,
@@ -13,6 +14,7 @@ use crm_api::http::Api;
 
 pub(crate) mod cookies;
 mod csrf;
+mod downloads;
 pub(crate) mod executor;
 
 /// What server functions reach through the request extensions.
@@ -59,6 +61,7 @@ pub async fn build(config: crm_api::Config) -> anyhow::Result<axum::Router> {
     let api = Api::new(app);
     Ok(dioxus::server::router(crate::App)
         .merge(crm_api::http::api_routes(api.clone()))
+        .layer(axum::middleware::from_fn(downloads::with_session))
         .layer(axum::Extension(WebState { api }))
         .layer(axum::middleware::from_fn(csrf::same_site_writes))
         .layer(tower_http::compression::CompressionLayer::new()))

@@ -7,6 +7,7 @@
 // Tests fail loudly on purpose.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod analytics;
 mod client_and_sale;
 mod harness;
 mod operations;

@@ -44,6 +44,8 @@ async fn operations_match_the_schema() {
         text(Logout::build(())),
         text(Me::build(())),
         text(SwitchCompany::build(IdVariables { id: id() })),
+        text(ClientAnalyticsQuery::build(IdVariables { id: id() })),
+        text(TopActions::build(TopActionsVariables { first: 3 })),
         text(Dashboard::build(PeriodVariables {
             from: at(),
             to: at(),

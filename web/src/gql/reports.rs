@@ -1,0 +1,278 @@
+//! Reports: the report builder's query and the three report types as the report view shows
+//! them (the general sales report, sales trends with the forecast, sales recommendations).
+
+use serde::Serialize;
+
+use super::{
+    ApiEnum, ClientScoreRow, DateTime, Id, Minor, Money, NamedClient, RecommendedAction,
+    RfmSegment, SaleStatus, schema,
+};
+
+api_enum!(ReportKind {
+    General = "GENERAL",
+    Trends = "TRENDS",
+    Recommendations = "RECOMMENDATIONS",
+});
+
+api_enum!(Granularity {
+    Day = "DAY",
+    Week = "WEEK",
+    Month = "MONTH",
+});
+
+api_enum!(ForecastMethod {
+    Naive = "NAIVE",
+    SeasonalNaive = "SEASONAL_NAIVE",
+    Theta = "THETA",
+    Ets = "ETS",
+    MstlEts = "MSTL_ETS",
+    MstlEtsLog = "MSTL_ETS_LOG",
+});
+
+/// A calendar day as the API writes it (`2026-11-22`).
+#[derive(cynic::Scalar, Clone, Debug, PartialEq, Eq)]
+pub struct NaiveDate(pub String);
+
+impl std::ops::Deref for NaiveDate {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(cynic::InputObject, Debug)]
+pub struct ReportFiltersInput {
+    pub client_ids: Vec<Id>,
+    pub statuses: Vec<SaleStatus>,
+    pub currency: Option<String>,
+    pub amount_min: Option<Minor>,
+    pub amount_max: Option<Minor>,
+}
+
+#[derive(cynic::InputObject, Debug)]
+pub struct ReportInput {
+    pub kind: ReportKind,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub granularity: Granularity,
+    pub filters: Option<ReportFiltersInput>,
+    pub horizon: i32,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct ReportVariables {
+    pub input: ReportInput,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+pub struct LocalizedText {
+    pub en: String,
+    pub ru: String,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+pub struct MissingRate {
+    pub currency: String,
+    pub on: NaiveDate,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Figures {
+    pub sales_count: i32,
+    pub revenue: Vec<Money>,
+    pub revenue_in_base: Option<Money>,
+    pub average_order_value: Option<Money>,
+    pub buyers: i32,
+    pub new_buyers: i32,
+    pub returning_buyers: i32,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    pub revenue_percent: Option<f64>,
+    pub sales_count_percent: Option<f64>,
+    pub buyers_percent: Option<f64>,
+    pub average_order_value_percent: Option<f64>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodFigures {
+    pub start: NaiveDate,
+    pub partial: bool,
+    pub figures: Figures,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TopClient {
+    pub client: NamedClient,
+    pub sales_count: i32,
+    pub revenue_in_base: Option<Money>,
+    pub revenue: Vec<Money>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusFigures {
+    pub status: SaleStatus,
+    pub sales_count: i32,
+    pub amounts: Vec<Money>,
+    pub counted: bool,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrencyFigures {
+    pub currency: String,
+    pub sales_count: i32,
+    pub revenue: Money,
+    pub revenue_in_base: Option<Money>,
+    pub share_percent: Option<f64>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentFigures {
+    pub segment: RfmSegment,
+    pub clients: i32,
+    pub revenue_in_base: Option<Money>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+pub struct Cohort {
+    pub month: NaiveDate,
+    pub clients: i32,
+    /// Share of the cohort buying in each month since its first, 0..=1.
+    pub retention: Vec<f64>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "GeneralSalesReport")]
+#[serde(rename_all = "camelCase")]
+pub struct GeneralReport {
+    pub totals: Figures,
+    pub previous_from: NaiveDate,
+    pub previous_to: NaiveDate,
+    pub previous: Figures,
+    pub change: Change,
+    pub periods: Vec<PeriodFigures>,
+    pub top_clients: Vec<TopClient>,
+    pub by_status: Vec<StatusFigures>,
+    pub by_currency: Vec<CurrencyFigures>,
+    pub segments: Vec<SegmentFigures>,
+    pub cohorts: Vec<Cohort>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SeriesPoint {
+    pub start: NaiveDate,
+    pub partial: bool,
+    pub sales_count: i32,
+    pub revenue_in_base: Option<Money>,
+    pub growth_percent: Option<f64>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ForecastPoint {
+    pub start: NaiveDate,
+    pub value: Money,
+    pub lower80: Money,
+    pub upper80: Money,
+    pub lower95: Money,
+    pub upper95: Money,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ForecastAccuracy {
+    pub mase: Option<f64>,
+    pub baseline_mase: Option<f64>,
+    pub coverage80: f64,
+    pub coverage95: f64,
+    pub origins: i32,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+pub struct ForecastNote {
+    pub detail: String,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+pub struct RevenueForecast {
+    pub method: ForecastMethod,
+    pub points: Vec<ForecastPoint>,
+    pub accuracy: Option<ForecastAccuracy>,
+    pub notes: Vec<ForecastNote>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "SalesTrendsReport")]
+#[serde(rename_all = "camelCase")]
+pub struct TrendsReport {
+    pub series: Vec<SeriesPoint>,
+    pub forecast: RevenueForecast,
+    pub season_length: i32,
+    pub seasonal_strength: Option<f64>,
+    pub growth_over_range_percent: Option<f64>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerModel {
+    pub clients: i32,
+    pub repeat_buyers: i32,
+    pub note: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "SalesRecommendationsReport")]
+#[serde(rename_all = "camelCase")]
+pub struct RecommendationsReport {
+    pub model: CustomerModel,
+    pub segments: Vec<SegmentFigures>,
+    pub at_risk: Vec<ClientScoreRow>,
+    pub likely_to_buy: Vec<ClientScoreRow>,
+    pub actions: Vec<RecommendedAction>,
+}
+
+/// The body of a report, by its type. Serialised with the GraphQL `__typename` tag, as cynic
+/// reads it back.
+// One value per report, moved rarely: boxing the large variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(cynic::InlineFragments, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "ReportBody")]
+#[serde(tag = "__typename")]
+pub enum ReportBody {
+    #[serde(rename = "GeneralSalesReport")]
+    General(GeneralReport),
+    #[serde(rename = "SalesTrendsReport")]
+    Trends(TrendsReport),
+    #[serde(rename = "SalesRecommendationsReport")]
+    Recommendations(RecommendationsReport),
+    #[cynic(fallback)]
+    Unknown,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub generated_at: DateTime,
+    pub time_zone: String,
+    pub base_currency: String,
+    pub summary: LocalizedText,
+    pub missing_rates: Vec<MissingRate>,
+    pub body: ReportBody,
+}
+
+/// One report, computed now.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "QueryRoot", variables = "ReportVariables")]
+pub struct RunReport {
+    #[arguments(input: $input)]
+    pub report: Report,
+}

@@ -1,0 +1,307 @@
+//! The report screens' words in English and Russian, and the labels of report periods.
+
+use super::Locale;
+use crate::gql::{Granularity, ReportKind};
+
+pub struct ReportTexts {
+    pub reports: &'static str,
+    pub new_report: &'static str,
+    pub report_type: &'static str,
+    pub period: &'static str,
+    pub presets: &'static str,
+    pub this_month: &'static str,
+    pub last_month: &'static str,
+    pub this_quarter: &'static str,
+    pub last_12_months: &'static str,
+    pub granularity: &'static str,
+    pub horizon: &'static str,
+    pub horizon_hint: &'static str,
+    pub all_statuses: &'static str,
+    pub any_currency: &'static str,
+    pub generate: &'static str,
+    pub choose_parameters: &'static str,
+    pub computing: &'static str,
+    pub export: &'static str,
+    pub commentary: &'static str,
+    pub commentary_hint: &'static str,
+    pub generated: &'static str,
+    pub time_zone: &'static str,
+    pub missing_rates: &'static str,
+    pub no_sales: &'static str,
+    pub revenue: &'static str,
+    pub sales: &'static str,
+    pub average_order: &'static str,
+    pub buyers: &'static str,
+    pub new_buyers: &'static str,
+    pub returning_buyers: &'static str,
+    pub vs_previous: &'static str,
+    pub by_period: &'static str,
+    pub top_clients: &'static str,
+    pub by_status: &'static str,
+    pub by_currency: &'static str,
+    pub counted: &'static str,
+    pub not_counted: &'static str,
+    pub share: &'static str,
+    pub in_base: &'static str,
+    pub segments: &'static str,
+    pub clients: &'static str,
+    pub cohorts: &'static str,
+    pub cohort_month: &'static str,
+    pub months_after: &'static str,
+    pub actual: &'static str,
+    pub forecast: &'static str,
+    pub interval80: &'static str,
+    pub interval95: &'static str,
+    pub accuracy: &'static str,
+    pub accuracy_line: &'static str,
+    pub no_accuracy: &'static str,
+    pub growth_over_range: &'static str,
+    pub seasonality: &'static str,
+    pub no_seasonality: &'static str,
+    pub growth: &'static str,
+    pub partial: &'static str,
+    pub actions: &'static str,
+    pub at_risk: &'static str,
+    pub likely_to_buy: &'static str,
+    pub nobody: &'static str,
+    pub model_clients: &'static str,
+    kinds: [&'static str; 3],
+    granularities: [&'static str; 3],
+}
+
+impl ReportTexts {
+    pub fn kind(&self, k: ReportKind) -> &'static str {
+        let i = match k {
+            ReportKind::General => 0,
+            ReportKind::Trends => 1,
+            ReportKind::Recommendations => 2,
+        };
+        self.kinds.get(i).copied().unwrap_or_default()
+    }
+
+    pub fn granularity(&self, g: Granularity) -> &'static str {
+        let i = match g {
+            Granularity::Day => 0,
+            Granularity::Week => 1,
+            Granularity::Month => 2,
+        };
+        self.granularities.get(i).copied().unwrap_or_default()
+    }
+}
+
+impl Locale {
+    pub fn reports(self) -> &'static ReportTexts {
+        match self {
+            Locale::En => &EN,
+            Locale::Ru => &RU,
+        }
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTHS_RU: [&str; 12] = [
+    "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
+];
+
+/// A period's label from its first day (`YYYY-MM-DD`): `Mar 2026` / `мар 2026` for months,
+/// `Mar 2` / `02.03` for days and weeks.
+pub fn period_label(locale: Locale, start: &str, granularity: Granularity) -> String {
+    let Ok(d) = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d") else {
+        return start.to_owned();
+    };
+    use chrono::Datelike;
+    let m = usize::try_from(d.month0()).unwrap_or(0);
+    let en = MONTHS_EN.get(m).copied().unwrap_or_default();
+    let ru = MONTHS_RU.get(m).copied().unwrap_or_default();
+    match (granularity, locale) {
+        (Granularity::Month, Locale::En) => format!("{en} {}", d.year()),
+        (Granularity::Month, Locale::Ru) => format!("{ru} {}", d.year()),
+        (_, Locale::En) => format!("{en} {}", d.day()),
+        (_, Locale::Ru) => d.format("%d.%m").to_string(),
+    }
+}
+
+/// A signed percentage change: `+12.5%` / `+12,5 %`; `—` when there is none.
+pub fn change(locale: Locale, percent: Option<f64>) -> String {
+    let Some(p) = percent else {
+        return "—".to_owned();
+    };
+    let sign = if p > 0.0 {
+        "+"
+    } else if p < 0.0 {
+        "−"
+    } else {
+        ""
+    };
+    let number = super::analytics::decimal(locale, p.abs(), 1);
+    match locale {
+        Locale::En => format!("{sign}{number}%"),
+        Locale::Ru => format!("{sign}{number}\u{a0}%"),
+    }
+}
+
+static EN: ReportTexts = ReportTexts {
+    reports: "Reports",
+    new_report: "New report",
+    report_type: "Report",
+    period: "Period",
+    presets: "Quick periods",
+    this_month: "This month",
+    last_month: "Last month",
+    this_quarter: "This quarter",
+    last_12_months: "Last 12 months",
+    granularity: "By",
+    horizon: "Forecast periods",
+    horizon_hint: "Sales trends only: how many periods ahead to forecast (1–36).",
+    all_statuses: "Completed (default)",
+    any_currency: "All currencies",
+    generate: "Generate",
+    choose_parameters: "Choose a report type and a period, then press Generate. The address keeps the parameters, so you can bookmark the report.",
+    computing: "Computing the report…",
+    export: "Download",
+    commentary: "Summary",
+    commentary_hint: "Written from the figures below; the assistant's commentary will appear here.",
+    generated: "Generated",
+    time_zone: "time zone",
+    missing_rates: "Exchange rates are missing, so some figures in the base currency are empty. Add rates for:",
+    no_sales: "No counted sales in this period. Choose another period, or push sales through the API with a key.",
+    revenue: "Revenue",
+    sales: "Sales",
+    average_order: "Average order",
+    buyers: "Buyers",
+    new_buyers: "new",
+    returning_buyers: "returning",
+    vs_previous: "vs previous period",
+    by_period: "By period",
+    top_clients: "Top clients",
+    by_status: "By status",
+    by_currency: "By currency",
+    counted: "counted",
+    not_counted: "not counted",
+    share: "Share",
+    in_base: "In base currency",
+    segments: "Customer segments (RFM)",
+    clients: "Clients",
+    cohorts: "Cohort retention",
+    cohort_month: "First purchase",
+    months_after: "Share buying again, by month after the first purchase",
+    actual: "Revenue",
+    forecast: "Forecast",
+    interval80: "80% interval",
+    interval95: "95% interval",
+    accuracy: "Accuracy",
+    accuracy_line: "MASE of the chosen method on its own history (below 1 beats the seasonal naive forecast)",
+    no_accuracy: "Too little history to measure the forecast's accuracy.",
+    growth_over_range: "Growth over the period",
+    seasonality: "Seasonality",
+    no_seasonality: "no seasonality found",
+    growth: "Growth",
+    partial: "partial",
+    actions: "Recommended actions",
+    at_risk: "Valuable clients at risk",
+    likely_to_buy: "Likely to buy soon",
+    nobody: "Nobody here.",
+    model_clients: "Buyers modelled",
+    kinds: [
+        "General sales report",
+        "Sales trends",
+        "Sales recommendations",
+    ],
+    granularities: ["Day", "Week", "Month"],
+};
+
+static RU: ReportTexts = ReportTexts {
+    reports: "Отчёты",
+    new_report: "Новый отчёт",
+    report_type: "Отчёт",
+    period: "Период",
+    presets: "Быстрый выбор",
+    this_month: "Этот месяц",
+    last_month: "Прошлый месяц",
+    this_quarter: "Этот квартал",
+    last_12_months: "Последние 12 месяцев",
+    granularity: "По",
+    horizon: "Периодов прогноза",
+    horizon_hint: "Только для трендов продаж: на сколько периодов вперёд прогнозировать (1–36).",
+    all_statuses: "Завершённые (по умолчанию)",
+    any_currency: "Все валюты",
+    generate: "Построить",
+    choose_parameters: "Выберите тип отчёта и период и нажмите «Построить». Параметры сохраняются в адресе — отчёт можно добавить в закладки.",
+    computing: "Строим отчёт…",
+    export: "Скачать",
+    commentary: "Кратко",
+    commentary_hint: "Составлено по цифрам ниже; здесь появится комментарий ассистента.",
+    generated: "Построен",
+    time_zone: "часовой пояс",
+    missing_rates: "Нет курсов валют, поэтому часть сумм в базовой валюте пуста. Добавьте курсы для:",
+    no_sales: "За этот период нет учтённых продаж. Выберите другой период или передайте продажи через API с ключом.",
+    revenue: "Выручка",
+    sales: "Продажи",
+    average_order: "Средний чек",
+    buyers: "Покупатели",
+    new_buyers: "новые",
+    returning_buyers: "повторные",
+    vs_previous: "к прошлому периоду",
+    by_period: "По периодам",
+    top_clients: "Лучшие клиенты",
+    by_status: "По статусам",
+    by_currency: "По валютам",
+    counted: "учтены",
+    not_counted: "не учтены",
+    share: "Доля",
+    in_base: "В базовой валюте",
+    segments: "Сегменты клиентов (RFM)",
+    clients: "Клиенты",
+    cohorts: "Удержание когорт",
+    cohort_month: "Первая покупка",
+    months_after: "Доля купивших снова, по месяцам после первой покупки",
+    actual: "Выручка",
+    forecast: "Прогноз",
+    interval80: "Интервал 80 %",
+    interval95: "Интервал 95 %",
+    accuracy: "Точность",
+    accuracy_line: "MASE выбранного метода на собственной истории (меньше 1 — лучше сезонного наивного прогноза)",
+    no_accuracy: "Слишком короткая история, чтобы измерить точность прогноза.",
+    growth_over_range: "Рост за период",
+    seasonality: "Сезонность",
+    no_seasonality: "сезонность не найдена",
+    growth: "Рост",
+    partial: "неполный",
+    actions: "Рекомендуемые действия",
+    at_risk: "Ценные клиенты под угрозой ухода",
+    likely_to_buy: "Скоро купят",
+    nobody: "Никого.",
+    model_clients: "Покупателей в модели",
+    kinds: [
+        "Общий отчёт о продажах",
+        "Тренды продаж",
+        "Рекомендации по продажам",
+    ],
+    granularities: ["День", "Неделя", "Месяц"],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_labels_and_changes() {
+        assert_eq!(
+            period_label(Locale::En, "2026-03-01", Granularity::Month),
+            "Mar 2026"
+        );
+        assert_eq!(
+            period_label(Locale::Ru, "2026-03-01", Granularity::Month),
+            "мар 2026"
+        );
+        assert_eq!(
+            period_label(Locale::Ru, "2026-03-02", Granularity::Day),
+            "02.03"
+        );
+        assert_eq!(change(Locale::Ru, Some(-12.54)), "−12,5\u{a0}%");
+        assert_eq!(change(Locale::En, Some(3.0)), "+3.0%");
+        assert_eq!(change(Locale::En, None), "—");
+    }
+}

@@ -1,0 +1,551 @@
+//! The report builder and the report view (`/reports/new`): type, period with presets,
+//! granularity, status and currency, then the report itself — key figures, SVG charts beside
+//! their tables, the summary where the assistant's commentary will go, and downloads as PDF,
+//! CSV and XLSX. The parameters live in the address, so a report can be bookmarked; the form
+//! is a plain GET form, so it works before the page is interactive.
+
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use dioxus::prelude::*;
+
+use crate::api::reports::{self, ReportQuery};
+use crate::components::analytics::ActionCard;
+use crate::components::chart::{BarChart, LineChart, major, trend_legend, trend_points};
+use crate::components::status::{loaded, not_loaded};
+use crate::gql::{
+    ApiEnum, ClientScoreRow, Figures, GeneralReport, Granularity, Money, RecommendationsReport,
+    Report, ReportBody, ReportKind, SaleStatus, SegmentFigures, TrendsReport,
+};
+use crate::i18n::analytics::{decimal, percent};
+use crate::i18n::reports::{change, period_label};
+use crate::i18n::{self, Locale};
+use crate::routes::Route;
+
+#[component]
+pub fn ReportBuilder(
+    kind: String,
+    from: String,
+    to: String,
+    granularity: String,
+    status: String,
+    currency: String,
+    horizon: String,
+) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let r = l.reports();
+    let t = l.texts();
+    let q = ReportQuery {
+        kind,
+        from,
+        to,
+        granularity,
+        status,
+        currency,
+        horizon,
+    };
+    let key = format!("{q:?}");
+    let kind_value = if q.kind.is_empty() {
+        "general".to_owned()
+    } else {
+        q.kind.to_lowercase()
+    };
+    rsx! {
+        h1 { "{r.new_report}" }
+        form { class: "toolbar builder", method: "get", action: "/reports/new", id: "report-builder",
+            label {
+                span { "{r.report_type} " }
+                select { name: "kind",
+                    for k in ReportKind::ALL.iter().copied() {
+                        option { value: k.name().to_lowercase(), selected: kind_value == k.name().to_lowercase(), "{r.kind(k)}" }
+                    }
+                }
+            }
+            label { span { "{t.from_date} " } input { r#type: "date", name: "from", value: "{q.from}", required: true } }
+            label { span { "{t.to_date} " } input { r#type: "date", name: "to", value: "{q.to}", required: true } }
+            label {
+                span { "{r.granularity} " }
+                select { name: "granularity",
+                    for g in [Granularity::Month, Granularity::Week, Granularity::Day] {
+                        option { value: g.name().to_lowercase(), selected: q.granularity.eq_ignore_ascii_case(g.name()) || (q.granularity.is_empty() && g == Granularity::Month), "{r.granularity(g)}" }
+                    }
+                }
+            }
+            label {
+                span { "{t.status} " }
+                select { name: "status",
+                    option { value: "", selected: q.status.is_empty(), "{r.all_statuses}" }
+                    for s in [SaleStatus::Completed, SaleStatus::Pending, SaleStatus::Refunded] {
+                        option { value: s.name().to_lowercase(), selected: q.status.eq_ignore_ascii_case(s.name()), "{t.status(s)}" }
+                    }
+                }
+            }
+            label {
+                span { "{t.currency} " }
+                input { name: "currency", value: "{q.currency}", maxlength: 3, size: 4, placeholder: "{r.any_currency}" }
+            }
+            label { title: "{r.horizon_hint}",
+                span { "{r.horizon} " }
+                input { r#type: "number", name: "horizon", min: 1, max: 36, value: if q.horizon.is_empty() { "3".to_owned() } else { q.horizon.clone() } }
+            }
+            button { r#type: "submit", "{r.generate}" }
+        }
+        Presets { query: q.clone() }
+        if q.is_complete() {
+            ReportResult { key: "{key}", query: q.clone() }
+        } else {
+            p { class: "empty", id: "report-empty", "{r.choose_parameters}" }
+        }
+    }
+}
+
+/// Links that fill in common periods, keeping the other parameters.
+#[component]
+fn Presets(query: ReportQuery) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let r = locale().reports();
+    let today = Utc::now().date_naive();
+    let month_start = today.with_day(1).unwrap_or(today);
+    let last_month_start = month_start
+        .checked_sub_months(Months::new(1))
+        .unwrap_or(month_start);
+    let last_month_end = month_start.pred_opt().unwrap_or(month_start);
+    let quarter_start = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1)
+        .unwrap_or(month_start);
+    let year_ago = month_start
+        .checked_sub_months(Months::new(11))
+        .unwrap_or(month_start);
+    let kind = if query.kind.is_empty() {
+        "general".to_owned()
+    } else {
+        query.kind.clone()
+    };
+    let to_route = move |from: NaiveDate, to: NaiveDate| Route::ReportBuilder {
+        kind: kind.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+        granularity: query.granularity.clone(),
+        status: query.status.clone(),
+        currency: query.currency.clone(),
+        horizon: query.horizon.clone(),
+    };
+    rsx! {
+        nav { class: "presets", "aria-label": "{r.presets}",
+            Link { to: to_route(month_start, today), "{r.this_month}" }
+            Link { to: to_route(last_month_start, last_month_end), "{r.last_month}" }
+            Link { to: to_route(quarter_start, today), "{r.this_quarter}" }
+            Link { to: to_route(year_ago, today), "{r.last_12_months}" }
+        }
+    }
+}
+
+#[component]
+fn ReportResult(query: ReportQuery) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let q = query.clone();
+    let data = use_server_future(move || {
+        let q = q.clone();
+        reports::report(
+            q.kind,
+            q.from,
+            q.to,
+            q.granularity,
+            q.status,
+            q.currency,
+            q.horizon,
+        )
+    })?;
+    let l = locale();
+    let r = l.reports();
+    let report = match loaded(&data) {
+        Ok(v) => v,
+        Err(None) => return rsx! { p { class: "loading", role: "status", "{r.computing}" } },
+        Err(state) => return not_loaded(state),
+    };
+    let summary = match l {
+        Locale::En => report.summary.en.clone(),
+        Locale::Ru => report.summary.ru.clone(),
+    };
+    let lang = l.code();
+    rsx! {
+        section { class: "report", id: "report",
+            div { class: "report-head",
+                p { class: "muted",
+                    "{r.generated}: {i18n::date(l, &report.generated_at)} · {r.time_zone} {report.time_zone}"
+                }
+                nav { class: "downloads", "aria-label": "{r.export}",
+                    span { "{r.export}: " }
+                    a { id: "export-pdf", href: "{query.export_url(\"pdf\", lang)}", download: "", "PDF" }
+                    a { id: "export-csv", href: "{query.export_url(\"csv\", lang)}", download: "", "CSV" }
+                    a { id: "export-xlsx", href: "{query.export_url(\"xlsx\", lang)}", download: "", "XLSX" }
+                }
+            }
+            aside { class: "commentary", id: "report-summary",
+                h2 { "{r.commentary}" }
+                p { "{summary}" }
+                p { class: "muted small", "{r.commentary_hint}" }
+            }
+            if !report.missing_rates.is_empty() {
+                p { class: "error", role: "alert",
+                    "{r.missing_rates} "
+                    {report.missing_rates.iter().map(|m| format!("{} ({})", m.currency, &*m.on)).collect::<Vec<_>>().join(", ")}
+                }
+            }
+            {body(&report, &query)}
+        }
+    }
+}
+
+fn body(report: &Report, query: &ReportQuery) -> Element {
+    let granularity =
+        Granularity::parse(&query.granularity.to_uppercase()).unwrap_or(Granularity::Month);
+    let base = report.base_currency.clone();
+    match &report.body {
+        ReportBody::General(g) => rsx! { General { report: g.clone(), granularity, base } },
+        ReportBody::Trends(t) => rsx! { Trends { report: t.clone(), granularity, base } },
+        ReportBody::Recommendations(r) => rsx! { Recommendations { report: r.clone(), base } },
+        ReportBody::Unknown => rsx! {},
+    }
+}
+
+fn money(l: Locale, m: &Option<Money>) -> String {
+    m.as_ref()
+        .map(|m| i18n::money(l, &m.amount, &m.currency))
+        .unwrap_or_else(|| "—".into())
+}
+
+#[component]
+fn KeyFigures(totals: Figures, change_of: crate::gql::Change) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let r = l.reports();
+    rsx! {
+        section { class: "figures", id: "key-figures",
+            div { class: "figure",
+                h2 { "{r.revenue}" }
+                p { class: "big", "{money(l, &totals.revenue_in_base)}" }
+                p { class: "muted small", "{change(l, change_of.revenue_percent)} {r.vs_previous}" }
+            }
+            div { class: "figure",
+                h2 { "{r.sales}" }
+                p { class: "big", "{totals.sales_count}" }
+                p { class: "muted small", "{change(l, change_of.sales_count_percent)} {r.vs_previous}" }
+            }
+            div { class: "figure",
+                h2 { "{r.average_order}" }
+                p { class: "big", "{money(l, &totals.average_order_value)}" }
+                p { class: "muted small", "{change(l, change_of.average_order_value_percent)} {r.vs_previous}" }
+            }
+            div { class: "figure",
+                h2 { "{r.buyers}" }
+                p { class: "big", "{totals.buyers}" }
+                p { class: "muted small", "{r.new_buyers} {totals.new_buyers} · {r.returning_buyers} {totals.returning_buyers}" }
+            }
+        }
+    }
+}
+
+#[component]
+fn General(report: GeneralReport, granularity: Granularity, base: String) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let r = l.reports();
+    let t = l.texts();
+    let g = &report;
+    if g.totals.sales_count == 0 {
+        return rsx! { p { class: "empty", id: "report-no-sales", "{r.no_sales}" } };
+    }
+    let bars: Vec<(String, f64)> = g
+        .periods
+        .iter()
+        .map(|p| {
+            (
+                period_label(l, &p.start, granularity),
+                major(&p.figures.revenue_in_base).unwrap_or(0.0),
+            )
+        })
+        .collect();
+    let months = g
+        .cohorts
+        .iter()
+        .map(|c| c.retention.len())
+        .max()
+        .unwrap_or(0);
+    rsx! {
+        KeyFigures { totals: g.totals.clone(), change_of: g.change.clone() }
+        h2 { "{r.by_period}" }
+        BarChart { id: "chart-periods", title: "{r.revenue} — {r.by_period}", bars, legend: "{r.revenue}", currency: "{base}" }
+        div { class: "scroll",
+            table { class: "list", id: "table-periods",
+                thead { tr { th { "{r.period}" } th { class: "num", "{r.revenue}" } th { class: "num", "{r.sales}" } th { class: "num", "{r.buyers}" } } }
+                tbody {
+                    for p in g.periods.iter() {
+                        tr {
+                            td { "{period_label(l, &p.start, granularity)}" if p.partial { span { class: "muted", " ({r.partial})" } } }
+                            td { class: "num", "{money(l, &p.figures.revenue_in_base)}" }
+                            td { class: "num", "{p.figures.sales_count}" }
+                            td { class: "num", "{p.figures.buyers}" }
+                        }
+                    }
+                }
+            }
+        }
+        div { class: "columns",
+            section {
+                h2 { "{r.top_clients}" }
+                table { class: "list", id: "table-top-clients",
+                    thead { tr { th { "{t.client}" } th { class: "num", "{r.sales}" } th { class: "num", "{r.revenue}" } } }
+                    tbody {
+                        for c in g.top_clients.iter() {
+                            tr {
+                                td { Link { to: Route::client(c.client.id.to_string()), "{c.client.name}" } }
+                                td { class: "num", "{c.sales_count}" }
+                                td { class: "num", "{money(l, &c.revenue_in_base)}" }
+                            }
+                        }
+                    }
+                }
+            }
+            section {
+                h2 { "{r.by_status}" }
+                table { class: "list", id: "table-status",
+                    thead { tr { th { "{t.status}" } th { class: "num", "{r.sales}" } th { class: "num", "{t.amount}" } } }
+                    tbody {
+                        for s in g.by_status.iter() {
+                            tr {
+                                td { "{t.status(s.status)}" span { class: "muted", if s.counted { " ({r.counted})" } else { " ({r.not_counted})" } } }
+                                td { class: "num", "{s.sales_count}" }
+                                td { class: "num", {s.amounts.iter().map(|m| i18n::money(l, &m.amount, &m.currency)).collect::<Vec<_>>().join(" · ")} }
+                            }
+                        }
+                    }
+                }
+                h2 { "{r.by_currency}" }
+                table { class: "list", id: "table-currency",
+                    thead { tr { th { "{t.currency}" } th { class: "num", "{r.revenue}" } th { class: "num", "{r.in_base}" } th { class: "num", "{r.share}" } } }
+                    tbody {
+                        for c in g.by_currency.iter() {
+                            tr {
+                                td { "{c.currency}" }
+                                td { class: "num", "{i18n::money(l, &c.revenue.amount, &c.revenue.currency)}" }
+                                td { class: "num", "{money(l, &c.revenue_in_base)}" }
+                                td { class: "num", {c.share_percent.map(|p| percent(l, p / 100.0)).unwrap_or_else(|| "—".into())} }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Segments { segments: g.segments.clone() }
+        if !g.cohorts.is_empty() {
+            h2 { "{r.cohorts}" }
+            p { class: "muted small", "{r.months_after}" }
+            div { class: "scroll",
+                table { class: "list heatmap", id: "table-cohorts",
+                    thead { tr {
+                        th { "{r.cohort_month}" }
+                        th { class: "num", "{r.clients}" }
+                        for m in 0..months { th { class: "num", "+{m}" } }
+                    } }
+                    tbody {
+                        for c in g.cohorts.iter() {
+                            tr {
+                                td { "{period_label(l, &c.month, Granularity::Month)}" }
+                                td { class: "num", "{c.clients}" }
+                                for v in c.retention.iter() {
+                                    td { class: "num cell", style: heat(*v), "{percent(l, *v)}" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A heat-map cell's colours for a retention share 0..=1.
+fn heat(share: f64) -> String {
+    let alpha = (share * 0.85).clamp(0.0, 0.85);
+    let text = if share > 0.45 { "#fff" } else { "inherit" };
+    format!("background: rgba(36, 83, 214, {alpha:.2}); color: {text}")
+}
+
+#[component]
+fn Segments(segments: Vec<SegmentFigures>) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let r = l.reports();
+    let a = l.analytics();
+    if segments.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        h2 { "{r.segments}" }
+        table { class: "list", id: "table-segments",
+            thead { tr { th { "{a.segment}" } th { class: "num", "{r.clients}" } th { class: "num", "{r.revenue}" } } }
+            tbody {
+                for s in segments.iter() {
+                    tr {
+                        td { "{a.segment(s.segment)}" }
+                        td { class: "num", "{s.clients}" }
+                        td { class: "num", "{money(l, &s.revenue_in_base)}" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn Trends(report: TrendsReport, granularity: Granularity, base: String) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let r = l.reports();
+    let tr_ = &report;
+    if tr_.series.iter().all(|p| p.sales_count == 0) {
+        return rsx! { p { class: "empty", id: "report-no-sales", "{r.no_sales}" } };
+    }
+    let points = trend_points(l, tr_, granularity);
+    let legend = trend_legend(l);
+    let accuracy = tr_.forecast.accuracy.clone();
+    rsx! {
+        section { class: "figures", id: "key-figures",
+            div { class: "figure",
+                h2 { "{r.growth_over_range}" }
+                p { class: "big", "{change(l, tr_.growth_over_range_percent)}" }
+            }
+            div { class: "figure",
+                h2 { "{r.seasonality}" }
+                p { class: "big",
+                    if let (Some(s), true) = (tr_.seasonal_strength, tr_.season_length > 1) {
+                        "{tr_.season_length} · {percent(l, s)}"
+                    } else {
+                        "{r.no_seasonality}"
+                    }
+                }
+            }
+            div { class: "figure",
+                h2 { "{r.accuracy}" }
+                if let Some(a) = accuracy.as_ref().and_then(|a| a.mase.map(|m| (m, a))) {
+                    p { class: "big", title: "{r.accuracy_line}", "MASE {decimal(l, a.0, 2)}" }
+                    p { class: "muted small",
+                        {a.1.baseline_mase.map(|b| format!("{}: {}", r.forecast, decimal(l, b, 2))).unwrap_or_default()}
+                        " · 80 %: {percent(l, a.1.coverage80)} · 95 %: {percent(l, a.1.coverage95)}"
+                    }
+                } else {
+                    p { class: "muted", "{r.no_accuracy}" }
+                }
+            }
+        }
+        LineChart { id: "chart-trend", title: "{r.actual} / {r.forecast}", points, legend, currency: "{base}" }
+        for n in tr_.forecast.notes.iter() {
+            p { class: "muted small note", "{n.detail}" }
+        }
+        div { class: "scroll",
+            table { class: "list", id: "table-series",
+                thead { tr { th { "{r.period}" } th { class: "num", "{r.revenue}" } th { class: "num", "{r.sales}" } th { class: "num", "{r.growth}" } } }
+                tbody {
+                    for p in tr_.series.iter() {
+                        tr {
+                            td { "{period_label(l, &p.start, granularity)}" if p.partial { span { class: "muted", " ({r.partial})" } } }
+                            td { class: "num", "{money(l, &p.revenue_in_base)}" }
+                            td { class: "num", "{p.sales_count}" }
+                            td { class: "num", "{change(l, p.growth_percent)}" }
+                        }
+                    }
+                    for f in tr_.forecast.points.iter() {
+                        tr { class: "forecast",
+                            td { "{period_label(l, &f.start, granularity)} — {r.forecast}" }
+                            td { class: "num", "{i18n::money(l, &f.value.amount, &f.value.currency)}" }
+                            td { class: "num muted", colspan: 2,
+                                "95 %: {i18n::money(l, &f.lower95.amount, &f.lower95.currency)} … {i18n::money(l, &f.upper95.amount, &f.upper95.currency)}"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn ScoreTable(id: String, rows: Vec<ClientScoreRow>) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let r = l.reports();
+    let a = l.analytics();
+    let t = l.texts();
+    if rows.is_empty() {
+        return rsx! { p { class: "muted", "{r.nobody}" } };
+    }
+    rsx! {
+        div { class: "scroll",
+            table { class: "list", id: "{id}",
+                thead { tr {
+                    th { "{t.client}" } th { "{a.segment}" } th { class: "num", "{a.p_alive}" }
+                    th { class: "num", "{a.expected_order_value}" } th { class: "num", "{a.clv}" }
+                } }
+                tbody {
+                    for c in rows.iter() {
+                        tr {
+                            td { Link { to: Route::client(c.client.id.to_string()), "{c.client.name}" } }
+                            td { "{a.segment(c.segment)}" }
+                            td { class: "num", "{percent(l, c.p_alive)}" }
+                            td { class: "num", "{money(l, &c.expected_order_value)}" }
+                            td { class: "num", "{money(l, &c.clv_12_months)}" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn Recommendations(report: RecommendationsReport, base: String) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let r = l.reports();
+    let a = l.analytics();
+    let rec = &report;
+    if rec.model.clients == 0 {
+        return rsx! { p { class: "empty", id: "report-no-sales", "{r.no_sales}" } };
+    }
+    let bars: Vec<(String, f64)> = rec
+        .segments
+        .iter()
+        .map(|s| {
+            (
+                a.segment(s.segment).to_owned(),
+                major(&s.revenue_in_base).unwrap_or(0.0),
+            )
+        })
+        .collect();
+    rsx! {
+        section { class: "figures", id: "key-figures",
+            div { class: "figure", h2 { "{r.model_clients}" } p { class: "big", "{rec.model.clients}" } }
+            div { class: "figure", h2 { "{r.returning_buyers}" } p { class: "big", "{rec.model.repeat_buyers}" } }
+        }
+        if let Some(note) = rec.model.note.as_ref() {
+            p { class: "muted small note", "{note}" }
+        }
+        h2 { "{r.actions}" }
+        if rec.actions.is_empty() {
+            p { class: "muted", "{a.no_actions}" }
+        }
+        div { id: "report-actions",
+            for action in rec.actions.iter() {
+                ActionCard { action: action.clone(), link_client: true }
+            }
+        }
+        div { class: "columns",
+            section { h2 { "{r.at_risk}" } ScoreTable { id: "table-at-risk", rows: rec.at_risk.clone() } }
+            section { h2 { "{r.likely_to_buy}" } ScoreTable { id: "table-likely", rows: rec.likely_to_buy.clone() } }
+        }
+        if !bars.is_empty() {
+            h2 { "{r.segments}" }
+            BarChart { id: "chart-segments", title: "{r.segments}", bars, legend: "{r.revenue}", currency: "{base}" }
+        }
+        Segments { segments: rec.segments.clone() }
+    }
+}
