@@ -451,6 +451,46 @@ async fn steps(f: &mut Flow, backend: &str) {
         );
     }
 
+    // Save it, share it through a read-only link, open the link without the session (as a
+    // stranger's browser would), revoke it: the link is refused.
+    f.hydrated().await;
+    f.type_into("#save-report input[name=name]", "Тренд года")
+        .await;
+    f.click("#save-report button[type=submit]").await;
+    f.click("#report-saved a").await;
+    f.text_contains("#saved-name", "Тренд года").await;
+    f.hydrated().await;
+    f.click("#create-link button[type=submit]").await;
+    let link = f
+        .find("#new-link-url")
+        .await
+        .attr("href")
+        .await
+        .unwrap_or_else(|e| panic!("link: {e}"))
+        .unwrap_or_default();
+    assert!(link.starts_with("/shared/"), "{link}");
+    f.find("#links button").await;
+    f.shot("report-saved-and-shared").await;
+    let stranger = format!(
+        "fetch('{link}', {{ credentials: 'omit' }})
+           .then(r => r.text().then(t => arguments[0]([r.status, t.includes('Тренд года')])))
+           .catch(e => arguments[0]([0, String(e)]));"
+    );
+    let got = f
+        .browser
+        .execute_async(&stranger, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("shared link: {e}"));
+    assert_eq!(got, json!([200, true]), "the link shows the report");
+    f.click("#links button").await;
+    f.text_contains("#links", "ended").await;
+    let got = f
+        .browser
+        .execute_async(&stranger, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("shared link: {e}"));
+    assert_eq!(got, json!([404, false]), "a revoked link shows nothing");
+
     // A client: open it from the list, add an interaction.
     f.go("/clients?search=%D0%9F%D0%BE%D0%BA%D1%83%D0%BF%D0%B0%D1%82%D0%B5%D0%BB%D1%8C%2003")
         .await;

@@ -12,6 +12,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::reports::ReportBuilder;
 use crate::pages::sale::SalePage;
 use crate::pages::sales::Sales;
+use crate::pages::saved_reports::{SavedReport, SavedReports, SharedReport};
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]
@@ -21,6 +22,8 @@ pub enum Route {
         Login {},
         #[route("/register")]
         Register {},
+        #[route("/shared/:token")]
+        SharedReport { token: String },
         #[layout(Shell)]
             #[route("/")]
             Home {},
@@ -32,6 +35,10 @@ pub enum Route {
             Sales { from: String, to: String, status: String, currency: String, client: String, after: String },
             #[route("/sales/:id")]
             SalePage { id: String },
+            #[route("/reports?:after")]
+            SavedReports { after: String },
+            #[route("/reports/saved/:id")]
+            SavedReport { id: String },
             #[route("/reports/new?:kind&:from&:to&:granularity&:status&:currency&:horizon")]
             ReportBuilder { kind: String, from: String, to: String, granularity: String, status: String, currency: String, horizon: String },
             #[route("/api-keys")]

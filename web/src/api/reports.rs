@@ -8,16 +8,23 @@
 use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::gql::Report;
+use crate::gql::{Report, SavedDetail, SavedPage, SharedDetail};
 
 #[cfg(feature = "server")]
 use {
     crate::api::ErrorCode,
     crate::forms::{form_day, one_of, optional},
-    crate::gql,
-    crate::server::executor::{error, run_as_user},
-    cynic::QueryBuilder,
+    crate::gql::{self, Id},
+    crate::server::executor::{context, error, execute, run_as_user, state},
+    cynic::{MutationBuilder, QueryBuilder},
 };
+
+/// Saved reports per page of the list.
+#[cfg(feature = "server")]
+const SAVED_PAGE: i32 = 25;
+/// Longest name of a saved report, in characters.
+#[cfg(feature = "server")]
+const NAME_MAX: usize = 200;
 
 /// A report's parameters as the builder's address carries them; empty means the default.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -91,11 +98,39 @@ pub async fn report(
     currency: String,
     horizon: String,
 ) -> Result<Report, ServerFnError> {
+    let q = ReportQuery {
+        kind,
+        from,
+        to,
+        granularity,
+        status,
+        currency,
+        horizon,
+    };
+    run_as_user(gql::RunReport::build(gql::ReportVariables {
+        input: input_of(&q)?,
+    }))
+    .await
+    .map(|d| d.report)
+}
+
+/// The API's report input from the builder's parameters; coded errors name the field.
+#[cfg(feature = "server")]
+fn input_of(q: &ReportQuery) -> Result<gql::ReportInput, ServerFnError> {
+    let ReportQuery {
+        kind,
+        from,
+        to,
+        granularity,
+        status,
+        currency,
+        horizon,
+    } = q;
     let required =
         |field: &str, message: &str| error(ErrorCode::BadUserInput, Some(field), message);
     let kind = one_of::<gql::ReportKind>("kind", &kind.trim().to_uppercase())?;
-    let from = form_day("from", &from)?.ok_or_else(|| required("from", "choose a start date"))?;
-    let to = form_day("to", &to)?.ok_or_else(|| required("to", "choose an end date"))?;
+    let from = form_day("from", from)?.ok_or_else(|| required("from", "choose a start date"))?;
+    let to = form_day("to", to)?.ok_or_else(|| required("to", "choose an end date"))?;
     let granularity = match granularity.trim() {
         "" => gql::Granularity::Month,
         g => one_of("granularity", &g.to_uppercase())?,
@@ -110,7 +145,7 @@ pub async fn report(
             .parse()
             .map_err(|_| required("horizon", "a whole number of periods"))?,
     };
-    let input = gql::ReportInput {
+    Ok(gql::ReportInput {
         kind,
         from: gql::NaiveDate(from.to_string()),
         to: gql::NaiveDate(to.to_string()),
@@ -118,15 +153,117 @@ pub async fn report(
         filters: Some(gql::ReportFiltersInput {
             client_ids: Vec::new(),
             statuses,
-            currency: optional(&currency).map(|c| c.to_uppercase()),
+            currency: optional(currency).map(|c| c.to_uppercase()),
             amount_min: None,
             amount_max: None,
         }),
         horizon,
-    };
-    run_as_user(gql::RunReport::build(gql::ReportVariables { input }))
+    })
+}
+
+/// Saves the report of `query` under `name` (parameters and a snapshot of the result); returns
+/// the saved report's id.
+#[post("/api/reports/save")]
+pub async fn save_report(query: ReportQuery, name: String) -> Result<String, ServerFnError> {
+    let name = saved_name(&name)?;
+    let input = input_of(&query)?;
+    run_as_user(gql::SaveReport::build(gql::SaveReportVariables {
+        name,
+        input,
+    }))
+    .await
+    .map(|d| d.save_report.id.0)
+}
+
+#[cfg(feature = "server")]
+fn saved_name(name: &str) -> Result<String, ServerFnError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX {
+        return Err(error(
+            ErrorCode::BadUserInput,
+            Some("name"),
+            "a name of 1 to 200 characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// One page of the saved reports the user may see, most recently changed first.
+#[get("/api/reports/saved?after")]
+pub async fn saved_reports(after: String) -> Result<SavedPage, ServerFnError> {
+    run_as_user(gql::SavedReports::build(gql::SavedReportsVariables {
+        first: Some(SAVED_PAGE),
+        after: optional(&after),
+    }))
+    .await
+    .map(|d| d.saved_reports)
+}
+
+/// One saved report with its snapshot and links.
+#[get("/api/reports/saved/one?id")]
+pub async fn saved_report(id: String) -> Result<SavedDetail, ServerFnError> {
+    run_as_user(gql::SavedReportQuery::build(gql::IdVariables {
+        id: Id(id),
+    }))
+    .await
+    .map(|d| d.saved_report)
+}
+
+#[post("/api/reports/saved/rename")]
+pub async fn rename_saved(id: String, name: String) -> Result<(), ServerFnError> {
+    let name = saved_name(&name)?;
+    run_as_user(gql::RenameSaved::build(gql::RenameSavedVariables {
+        id: Id(id),
+        name,
+    }))
+    .await
+    .map(|_| ())
+}
+
+#[post("/api/reports/saved/share")]
+pub async fn share_saved(id: String, with_members: bool) -> Result<(), ServerFnError> {
+    run_as_user(gql::ShareSaved::build(gql::ShareSavedVariables {
+        id: Id(id),
+        with_members,
+    }))
+    .await
+    .map(|_| ())
+}
+
+#[post("/api/reports/saved/delete")]
+pub async fn delete_saved(id: String) -> Result<(), ServerFnError> {
+    run_as_user(gql::DeleteSaved::build(gql::IdVariables { id: Id(id) }))
         .await
-        .map(|d| d.report)
+        .map(|_| ())
+}
+
+/// A read-only link to a saved report, valid for `days` days; returns its token (shown once).
+#[post("/api/reports/saved/link")]
+pub async fn create_link(id: String, days: i32) -> Result<String, ServerFnError> {
+    run_as_user(gql::CreateLink::build(gql::CreateLinkVariables {
+        saved_report_id: Id(id),
+        expires_in_days: days,
+    }))
+    .await
+    .map(|d| d.create_report_link.token)
+}
+
+#[post("/api/reports/link/revoke")]
+pub async fn revoke_link(id: String) -> Result<(), ServerFnError> {
+    run_as_user(gql::RevokeLink::build(gql::IdVariables { id: Id(id) }))
+        .await
+        .map(|_| ())
+}
+
+/// The snapshot a read-only link shows, for anyone holding it (no session needed).
+#[get("/api/shared?token")]
+pub async fn shared_report(token: String) -> Result<SharedDetail, ServerFnError> {
+    let ctx = context()?;
+    let st = state(&ctx)?;
+    let op = gql::SharedReportQuery::build(gql::TokenVariables { token });
+    execute(&ctx, &st.api, crm_api::auth::Principal::Anonymous, op)
+        .await
+        .map(|d| d.shared_report)
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub fn Shell() -> Element {
                 Link { to: Route::Home {}, "{t.home}" }
                 Link { to: Route::clients(), "{t.clients}" }
                 Link { to: Route::sales(), "{t.sales}" }
-                Link { to: Route::new_report(), "{locale().reports().reports}" }
+                Link { to: Route::SavedReports { after: String::new() }, "{locale().reports().reports}" }
                 Link { to: Route::ApiKeys {}, "{t.api_keys}" }
             }
             div { class: "session",

@@ -261,6 +261,7 @@ pub enum ReportBody {
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
+    pub parameters: ReportParams,
     pub generated_at: DateTime,
     pub time_zone: String,
     pub base_currency: String,
@@ -275,4 +276,196 @@ pub struct Report {
 pub struct RunReport {
     #[arguments(input: $input)]
     pub report: Report,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saved reports and read-only links
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "ReportParameters")]
+pub struct ReportParams {
+    pub kind: ReportKind,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub granularity: Granularity,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportLink {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub expires_at: DateTime,
+    pub revoked_at: Option<DateTime>,
+    pub live: bool,
+}
+
+/// A saved report as the list shows it.
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "SavedReport")]
+#[serde(rename_all = "camelCase")]
+pub struct SavedRow {
+    pub id: Id,
+    pub name: String,
+    pub parameters: ReportParams,
+    pub shared_with_members: bool,
+    pub can_change: bool,
+    pub updated_at: DateTime,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "SavedReportEdge")]
+pub struct SavedRowEdge {
+    pub node: SavedRow,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "SavedReportConnection")]
+#[serde(rename_all = "camelCase")]
+pub struct SavedPage {
+    pub total_count: i32,
+    pub edges: Vec<SavedRowEdge>,
+    pub page_info: super::PageInfo,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct SavedReportsVariables {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "QueryRoot", variables = "SavedReportsVariables")]
+pub struct SavedReports {
+    #[arguments(first: $first, after: $after)]
+    pub saved_reports: SavedPage,
+}
+
+/// One saved report: its snapshot, sharing and links.
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "SavedReport")]
+#[serde(rename_all = "camelCase")]
+pub struct SavedDetail {
+    pub id: Id,
+    pub name: String,
+    pub shared_with_members: bool,
+    pub can_change: bool,
+    pub report: Report,
+    pub links: Vec<ReportLink>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "QueryRoot", variables = "super::IdVariables")]
+pub struct SavedReportQuery {
+    #[arguments(id: $id)]
+    pub saved_report: SavedDetail,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "SharedReport")]
+pub struct SharedDetail {
+    pub name: String,
+    pub report: Report,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct TokenVariables {
+    pub token: String,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "QueryRoot", variables = "TokenVariables")]
+pub struct SharedReportQuery {
+    #[arguments(token: $token)]
+    pub shared_report: SharedDetail,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "SavedReport")]
+pub struct SavedId {
+    pub id: Id,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct SaveReportVariables {
+    pub name: String,
+    pub input: ReportInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "SaveReportVariables")]
+pub struct SaveReport {
+    #[arguments(name: $name, input: $input)]
+    pub save_report: SavedId,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct RenameSavedVariables {
+    pub id: Id,
+    pub name: String,
+}
+
+// A mutation must select something; the UI reloads what it shows instead of reading this.
+#[allow(dead_code)]
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "RenameSavedVariables")]
+pub struct RenameSaved {
+    #[arguments(id: $id, name: $name)]
+    pub rename_saved_report: SavedId,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct ShareSavedVariables {
+    pub id: Id,
+    pub with_members: bool,
+}
+
+#[allow(dead_code)]
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "ShareSavedVariables")]
+pub struct ShareSaved {
+    #[arguments(id: $id, withMembers: $with_members)]
+    pub share_saved_report: SavedId,
+}
+
+#[allow(dead_code)]
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "super::IdVariables")]
+pub struct DeleteSaved {
+    #[arguments(id: $id)]
+    pub delete_saved_report: bool,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateLinkVariables {
+    pub saved_report_id: Id,
+    pub expires_in_days: i32,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "CreatedReportLink")]
+pub struct CreatedLink {
+    /// Shown once: the link is `/shared/{token}`.
+    pub token: String,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "CreateLinkVariables")]
+pub struct CreateLink {
+    #[arguments(savedReportId: $saved_report_id, expiresInDays: $expires_in_days)]
+    pub create_report_link: CreatedLink,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "ReportLink")]
+pub struct LinkId {
+    pub id: Id,
+}
+
+#[allow(dead_code)]
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "super::IdVariables")]
+pub struct RevokeLink {
+    #[arguments(id: $id)]
+    pub revoke_report_link: LinkId,
 }

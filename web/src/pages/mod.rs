@@ -9,3 +9,4 @@ pub mod not_found;
 pub mod reports;
 pub mod sale;
 pub mod sales;
+pub mod saved_reports;

@@ -7,10 +7,11 @@
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use dioxus::prelude::*;
 
+use crate::api::UiError;
 use crate::api::reports::{self, ReportQuery};
 use crate::components::analytics::ActionCard;
 use crate::components::chart::{BarChart, LineChart, major, trend_legend, trend_points};
-use crate::components::status::{loaded, not_loaded};
+use crate::components::status::{field_error, form_error, loaded, not_loaded};
 use crate::gql::{
     ApiEnum, ClientScoreRow, Figures, GeneralReport, Granularity, Money, RecommendationsReport,
     Report, ReportBody, ReportKind, SaleStatus, SegmentFigures, TrendsReport,
@@ -161,22 +162,86 @@ fn ReportResult(query: ReportQuery) -> Element {
         Err(None) => return rsx! { p { class: "loading", role: "status", "{r.computing}" } },
         Err(state) => return not_loaded(state),
     };
+    let lang = l.code();
+    let exports = ["pdf", "csv", "xlsx"]
+        .map(|f| query.export_url(f, lang))
+        .to_vec();
+    rsx! {
+        SaveReport { query: query.clone() }
+        ReportDocument { report, exports }
+    }
+}
+
+/// Saves the report on screen under a name, then links to the saved copy.
+#[component]
+fn SaveReport(query: ReportQuery) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let r = locale().reports();
+    let t = locale().texts();
+    let mut name = use_signal(String::new);
+    let mut saved = use_signal(|| None::<String>);
+    let mut error = use_signal(|| None::<UiError>);
+    let mut busy = use_signal(|| false);
+    if let Some(id) = saved() {
+        return rsx! {
+            p { class: "saved", role: "status", id: "report-saved",
+                "{r.saved} "
+                Link { to: Route::SavedReport { id }, "{r.open_saved} →" }
+            }
+        };
+    }
+    rsx! {
+        form { class: "toolbar", id: "save-report",
+            onsubmit: move |e: FormEvent| {
+                e.prevent_default();
+                let q = query.clone();
+                async move {
+                    busy.set(true);
+                    match reports::save_report(q, name()).await {
+                        Ok(id) => saved.set(Some(id)),
+                        Err(e) => error.set(Some(UiError::from(&e))),
+                    }
+                    busy.set(false);
+                }
+            },
+            label { class: "grow",
+                span { "{r.save_as} " }
+                input { name: "name", required: true, maxlength: 200, value: "{name}", oninput: move |e| name.set(e.value()) }
+            }
+            button { r#type: "submit", disabled: busy(), "{t.save}" }
+            if let Some(message) = field_error(&error(), "name") { p { class: "field-error", "{message}" } }
+            if let Some(message) = form_error(&error(), &["name"]) { p { class: "error", role: "alert", "{message}" } }
+        }
+    }
+}
+
+/// A computed or saved report: when and how it was cut, downloads, the summary, the body.
+/// `exports` are the PDF, CSV and XLSX addresses.
+#[component]
+pub fn ReportDocument(report: Report, exports: Vec<String>) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let r = l.reports();
     let summary = match l {
         Locale::En => report.summary.en.clone(),
         Locale::Ru => report.summary.ru.clone(),
     };
-    let lang = l.code();
+    let href = |i: usize| exports.get(i).cloned().unwrap_or_default();
+    let p = &report.parameters;
     rsx! {
         section { class: "report", id: "report",
             div { class: "report-head",
-                p { class: "muted",
-                    "{r.generated}: {i18n::date(l, &report.generated_at)} · {r.time_zone} {report.time_zone}"
+                div {
+                    h2 { class: "report-title", "{r.kind(p.kind)}: {&*p.from} — {&*p.to}" }
+                    p { class: "muted",
+                        "{r.generated}: {i18n::date(l, &report.generated_at)} · {r.time_zone} {report.time_zone}"
+                    }
                 }
                 nav { class: "downloads", "aria-label": "{r.export}",
                     span { "{r.export}: " }
-                    a { id: "export-pdf", href: "{query.export_url(\"pdf\", lang)}", download: "", "PDF" }
-                    a { id: "export-csv", href: "{query.export_url(\"csv\", lang)}", download: "", "CSV" }
-                    a { id: "export-xlsx", href: "{query.export_url(\"xlsx\", lang)}", download: "", "XLSX" }
+                    a { id: "export-pdf", href: href(0), download: "", "PDF" }
+                    a { id: "export-csv", href: href(1), download: "", "CSV" }
+                    a { id: "export-xlsx", href: href(2), download: "", "XLSX" }
                 }
             }
             aside { class: "commentary", id: "report-summary",
@@ -190,14 +255,13 @@ fn ReportResult(query: ReportQuery) -> Element {
                     {report.missing_rates.iter().map(|m| format!("{} ({})", m.currency, &*m.on)).collect::<Vec<_>>().join(", ")}
                 }
             }
-            {body(&report, &query)}
+            {body(&report)}
         }
     }
 }
 
-fn body(report: &Report, query: &ReportQuery) -> Element {
-    let granularity =
-        Granularity::parse(&query.granularity.to_uppercase()).unwrap_or(Granularity::Month);
+fn body(report: &Report) -> Element {
+    let granularity = report.parameters.granularity;
     let base = report.base_currency.clone();
     match &report.body {
         ReportBody::General(g) => rsx! { General { report: g.clone(), granularity, base } },

@@ -238,6 +238,7 @@ async fn reports(w: &Web, session: &str) {
         .body(axum::body::Body::empty())
         .unwrap();
     assert_eq!(w.send(request).await.0, 401, "no session, no file");
+    saved_and_shared(w, session, &from.to_string(), &today.to_string()).await;
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
@@ -247,4 +248,120 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
         + start.len();
     let len = text[from..].find(end).unwrap();
     text[from..from + len].trim()
+}
+
+/// Save a report, find it in the list, open its snapshot and download it, share it through a
+/// read-only link that works without a session, revoke the link, delete the report.
+async fn saved_and_shared(w: &Web, session: &str, from: &str, to: &str) {
+    let get = |path: String, cookie: Option<&str>| {
+        let mut request = axum::http::Request::get(path);
+        if let Some(c) = cookie {
+            request = request.header(axum::http::header::COOKIE, c);
+        }
+        request.body(axum::body::Body::empty()).unwrap()
+    };
+    let query = json!({"kind": "general", "from": from, "to": to, "granularity": "month",
+                       "status": "", "currency": "", "horizon": ""});
+    let (status, _, answer) = w
+        .call(
+            "/api/reports/save",
+            session,
+            json!({"query": query, "name": "  "}),
+        )
+        .await;
+    assert_eq!(status, 400, "a blank name is refused: {answer}");
+    let (status, _, answer) = w
+        .call(
+            "/api/reports/save",
+            session,
+            json!({"query": query, "name": "Год продаж"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let id = parsed(&answer).as_str().unwrap().to_owned();
+
+    let (_, body) = w.page("/reports", session).await;
+    assert!(
+        body.contains("id=\"saved-table\"") && body.contains("Год продаж"),
+        "{body}"
+    );
+    let (status, body) = w
+        .page(
+            &format!("/reports/saved/{id}"),
+            &format!("{session}; crm_lang=ru"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("id=\"chart-periods\"") && body.contains("id=\"sharing\""),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(
+            "/reports/saved/{id}/export?format=pdf&#38;lang=ru"
+        )),
+        "{body}"
+    );
+    let (status, _, pdf) = w
+        .send(get(
+            format!("/reports/saved/{id}/export?format=pdf&lang=ru"),
+            Some(session),
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with("%PDF"), "a PDF");
+
+    // A read-only link: the snapshot for anyone holding it, nothing else of the company.
+    let (status, _, answer) = w
+        .call(
+            "/api/reports/saved/link",
+            session,
+            json!({"id": id, "days": 7}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let token = parsed(&answer).as_str().unwrap().to_owned();
+    let (status, _, body) = w.send(get(format!("/shared/{token}"), None)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("id=\"shared-name\"") && body.contains("Год продаж"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("aria-label=\"main\""),
+        "no app navigation on a shared page"
+    );
+    let (status, _, csv) = w
+        .send(get(format!("/shared/{token}/export?format=csv"), None))
+        .await;
+    assert_eq!(status, 200, "{csv}");
+
+    // Revoked: a clear page and no data.
+    let (_, _, detail) = w
+        .send(get(
+            format!("/api/reports/saved/one?id={id}"),
+            Some(session),
+        ))
+        .await;
+    let link = parsed(&detail)["links"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _, answer) = w
+        .call("/api/reports/link/revoke", session, json!({"id": link}))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, _, body) = w.send(get(format!("/shared/{token}"), None)).await;
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("id=\"link-gone\"") && !body.contains("Год продаж"),
+        "{body}"
+    );
+
+    let (status, _, answer) = w
+        .call("/api/reports/saved/delete", session, json!({"id": id}))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (_, body) = w.page("/reports", session).await;
+    assert!(body.contains("id=\"saved-empty\""), "{body}");
 }

@@ -33,6 +33,20 @@ async fn operations_match_the_schema() {
         status: SaleStatus::Refunded,
         note: None,
     };
+    let input = || ReportInput {
+        kind: ReportKind::Trends,
+        from: NaiveDate("2026-01-01".into()),
+        to: NaiveDate("2026-12-31".into()),
+        granularity: Granularity::Week,
+        filters: Some(ReportFiltersInput {
+            client_ids: vec![id()],
+            statuses: vec![SaleStatus::Refunded],
+            currency: Some("RUB".into()),
+            amount_min: Some(Minor(100)),
+            amount_max: None,
+        }),
+        horizon: 6,
+    };
     let ops: Vec<(String, serde_json::Value)> = vec![
         text(Login::build(LoginVariables {
             email: "a@example.com".into(),
@@ -46,6 +60,33 @@ async fn operations_match_the_schema() {
         text(SwitchCompany::build(IdVariables { id: id() })),
         text(ClientAnalyticsQuery::build(IdVariables { id: id() })),
         text(TopActions::build(TopActionsVariables { first: 3 })),
+        text(RunReport::build(ReportVariables { input: input() })),
+        text(SaveReport::build(SaveReportVariables {
+            name: "Год".into(),
+            input: input(),
+        })),
+        text(SavedReports::build(SavedReportsVariables {
+            first: Some(25),
+            after: Some("cursor".into()),
+        })),
+        text(SavedReportQuery::build(IdVariables { id: id() })),
+        text(SharedReportQuery::build(TokenVariables {
+            token: "token".into(),
+        })),
+        text(RenameSaved::build(RenameSavedVariables {
+            id: id(),
+            name: "Год".into(),
+        })),
+        text(ShareSaved::build(ShareSavedVariables {
+            id: id(),
+            with_members: true,
+        })),
+        text(DeleteSaved::build(IdVariables { id: id() })),
+        text(CreateLink::build(CreateLinkVariables {
+            saved_report_id: id(),
+            expires_in_days: 7,
+        })),
+        text(RevokeLink::build(IdVariables { id: id() })),
         text(Dashboard::build(PeriodVariables {
             from: at(),
             to: at(),
@@ -138,12 +179,14 @@ async fn operations_match_the_schema() {
             .execute(Principal::Anonymous, request, String::new())
             .await;
         for e in &response.errors {
-            // Without a session the API refuses (and the made-up login fails), but never
-            // for the operation's shape.
+            // Without a session the API refuses (and the made-up login and link fail), but
+            // never for the operation's shape.
             let code = e.extensions.as_ref().and_then(|x| x.get("code"));
             let code = code.map(|c| c.to_string()).unwrap_or_default();
             let fine = code == "\"UNAUTHENTICATED\""
-                || (query.contains("login(") && e.message == "wrong e-mail or password");
+                || (query.contains("login(") && e.message == "wrong e-mail or password")
+                // A link needs no session: a made-up token is simply not found.
+                || (query.contains("sharedReport(") && code == "\"NOT_FOUND\"");
             assert!(fine, "{query}\n  {code} {}", e.message);
         }
     }
