@@ -206,6 +206,8 @@ fn chart(layout: &mut Layout, table: &Table, columns: &[usize]) {
     if n < 2 {
         return;
     }
+    // The axis starts at zero: amounts drawn from their minimum exaggerate small changes.
+    let (min, max) = (min.min(0.0), max.max(0.0));
     let (height, width) = (150.0f32, WIDTH - 2.0 * MARGIN);
     layout.room(height + 40.0);
     layout.text(MARGIN, 11.0, table.title.clone());
@@ -248,6 +250,8 @@ fn chart(layout: &mut Layout, table: &Table, columns: &[usize]) {
     );
     layout.y = top - 2.0;
     layout.text(left + 4.0, 7.0, format!("{max:.0}"));
+    layout.y = bottom - 9.0;
+    layout.text(left + 4.0, 7.0, format!("{min:.0}"));
     layout.y = bottom + 18.0;
 }
 
