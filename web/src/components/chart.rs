@@ -156,6 +156,18 @@ fn axis(lo: f64, hi: f64, n: usize) -> (Vec<f64>, Scale) {
     (marks, scale)
 }
 
+/// The first and last labels of a line chart sit at the plot's edges: aligned inward, so
+/// they are not cut off.
+fn anchor(i: usize, n: usize) -> &'static str {
+    if i == 0 && n > 1 {
+        "start"
+    } else if i + 1 == n && n > 1 {
+        "end"
+    } else {
+        "middle"
+    }
+}
+
 /// Every k-th label, so that at most about ten show.
 fn label_step(n: usize) -> usize {
     n.div_ceil(10).max(1)
@@ -255,7 +267,7 @@ pub fn LineChart(props: LineChartProps) -> Element {
                 g { class: "x-labels",
                     for (i, p) in points.iter().enumerate() {
                         if i % step == 0 {
-                            text { x: "{scale.x(i):.1}", y: "{H - 12.0}", "text-anchor": "middle", "{p.label}" }
+                            text { x: "{scale.x(i):.1}", y: "{H - 12.0}", "text-anchor": anchor(i, points.len()), "{p.label}" }
                         }
                     }
                 }

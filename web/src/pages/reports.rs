@@ -493,7 +493,7 @@ fn Trends(report: TrendsReport, granularity: Granularity, base: String) -> Eleme
                 if let Some(a) = accuracy.as_ref().and_then(|a| a.mase.map(|m| (m, a))) {
                     p { class: "big", title: "{r.accuracy_line}", "MASE {decimal(l, a.0, 2)}" }
                     p { class: "muted small",
-                        {a.1.baseline_mase.map(|b| format!("{}: {}", r.forecast, decimal(l, b, 2))).unwrap_or_default()}
+                        {a.1.baseline_mase.map(|b| format!("{}: {}", r.baseline, decimal(l, b, 2))).unwrap_or_default()}
                         " · 80 %: {percent(l, a.1.coverage80)} · 95 %: {percent(l, a.1.coverage95)}"
                     }
                 } else {
