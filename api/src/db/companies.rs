@@ -18,6 +18,8 @@ pub struct Company {
     pub created_at: NaiveDateTime,
     /// IANA time-zone name; reports cut their periods in it.
     pub time_zone: String,
+    /// Bumped by [`bump_data_version`] with every change to the company's sales or rates.
+    pub data_version: i64,
 }
 
 #[derive(Insertable)]
@@ -74,13 +76,6 @@ pub async fn bump_data_version(conn: &mut DbConn, id: i64) -> QueryResult<()> {
             .execute(c)
             .await
             .map(|_| ())
-    })
-}
-
-/// The company's data version (see [`bump_data_version`]); `None` when it is gone.
-pub async fn data_version(conn: &mut DbConn, id: i64) -> QueryResult<Option<i64>> {
-    with_conn!(conn, c => {
-        companies::table.find(id).select(companies::data_version).first(c).await.optional()
     })
 }
 

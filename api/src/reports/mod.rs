@@ -142,6 +142,8 @@ pub(crate) struct Company {
     pub id: i64,
     pub time_zone: Tz,
     pub base_currency: String,
+    /// The version of its sales and rates this was read at (`companies.data_version`).
+    pub data_version: i64,
 }
 
 /// What a report builder works with: the company, the request, and where it records missing
@@ -300,6 +302,7 @@ pub(crate) async fn company(conn: &mut db::DbConn, company_id: i64) -> ApiResult
         // A stored name the time-zone database no longer knows falls back to UTC, visibly.
         time_zone: row.time_zone.parse().unwrap_or(Tz::UTC),
         base_currency: row.base_currency,
+        data_version: row.data_version,
     })
 }
 

@@ -60,13 +60,12 @@ pub async fn client(
     company_id: i64,
     client_id: i64,
 ) -> ApiResult<Option<ClientAnalytics>> {
-    let run = fresh_run(db, company_id).await?;
+    let (company, run) = fresh_run(db, company_id).await?;
     let mut conn = db.read().await?;
     let Some(row) = db::client_scores::get(&mut conn, company_id, client_id).await? else {
         return Ok(None);
     };
     let names = client_names(&mut conn, company_id, &[client_id]).await?;
-    let company = super::company(&mut conn, company_id).await?;
     let action = row
         .action
         .as_deref()
@@ -110,7 +109,7 @@ pub async fn top_actions(db: &Db, company_id: i64, first: usize) -> ApiResult<Ve
             format!("choose 1 to {MAX_ACTIONS} actions"),
         ));
     }
-    let run = fresh_run(db, company_id).await?;
+    let (_, run) = fresh_run(db, company_id).await?;
     let mut actions: Vec<Action> =
         serde_json::from_str(&run.actions).map_err(|e| ApiError::Internal(e.into()))?;
     actions.sort_by(|a, b| {
@@ -129,31 +128,28 @@ pub async fn top_actions(db: &Db, company_id: i64, first: usize) -> ApiResult<Ve
     Ok(actions.into_iter().map(|a| renamed(a, &names)).collect())
 }
 
-/// The company's current run, recomputed first when stale.
-async fn fresh_run(db: &Db, company_id: i64) -> ApiResult<ScoreRun> {
-    if let Some(run) = current(db, company_id).await? {
-        return Ok(run);
+/// The company and its current run, recomputed first when stale.
+async fn fresh_run(db: &Db, company_id: i64) -> ApiResult<(Company, ScoreRun)> {
+    if let (company, Some(run)) = current(db, company_id).await? {
+        return Ok((company, run));
     }
     let _one_at_a_time = RECOMPUTE.lock().await;
     // Another request may have recomputed while this one waited.
-    if let Some(run) = current(db, company_id).await? {
-        return Ok(run);
+    let (company, run) = current(db, company_id).await?;
+    match run {
+        Some(run) => Ok((company, run)),
+        None => Ok((company, recompute(db, company_id).await?)),
     }
-    recompute(db, company_id).await
 }
 
-/// The stored run when it is still valid.
-async fn current(db: &Db, company_id: i64) -> ApiResult<Option<ScoreRun>> {
+/// The company, and its stored run when that is still valid (same data version, same day).
+async fn current(db: &Db, company_id: i64) -> ApiResult<(Company, Option<ScoreRun>)> {
     let mut conn = db.read().await?;
-    let version = db::companies::data_version(&mut conn, company_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let Some(run) = db::client_scores::run(&mut conn, company_id).await? else {
-        return Ok(None);
-    };
     let company = super::company(&mut conn, company_id).await?;
-    let valid = run.data_version == version && run.as_of == today(&company);
-    Ok(valid.then_some(run))
+    let run = db::client_scores::run(&mut conn, company_id)
+        .await?
+        .filter(|run| run.data_version == company.data_version && run.as_of == today(&company));
+    Ok((company, run))
 }
 
 fn today(company: &Company) -> NaiveDate {
@@ -166,11 +162,10 @@ fn today(company: &Company) -> NaiveDate {
 /// NOT_FOUND when the company is gone; UNAVAILABLE or INTERNAL from the database.
 pub async fn recompute(db: &Db, company_id: i64) -> ApiResult<ScoreRun> {
     let mut conn = db.read().await?;
-    // Read first: a change committed after this point bumps the version past the stored one.
-    let data_version = db::companies::data_version(&mut conn, company_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    // Read first, with its data version: a change committed after this point bumps the version
+    // past the stored one.
     let company = super::company(&mut conn, company_id).await?;
+    let data_version = company.data_version;
     let as_of = today(&company);
     let parameters = ReportParameters {
         kind: ReportKind::Recommendations,
