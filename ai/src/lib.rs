@@ -4,12 +4,14 @@
 //! - [`customers`]: BG/NBD, Gamma-Gamma and customer lifetime value.
 //! - [`segments`]: RFM scores and segments, cohort retention.
 //! - [`recommend`]: concrete actions ranked by the value at stake, with their evidence.
+//! - [`narrate`]: checks a model's narrative against the figures, dropping unsupported sentences.
 //!
 //! No HTTP, no database, no GraphQL, no async: `api/src/reports` gathers the figures and calls
 //! in here; anything slow is the caller's to run off the async runtime.
 
 pub mod customers;
 pub mod forecast;
+pub mod narrate;
 pub mod recommend;
 pub mod segments;
 
