@@ -143,3 +143,22 @@ pub async fn cancel(
         .map(|n| n > 0)
     })
 }
+
+/// Deletes the company's jobs that ended (done, failed or cancelled) before `before`, with
+/// their stored results; returns how many.
+pub async fn prune(
+    conn: &mut DbConn,
+    company_id: i64,
+    before: NaiveDateTime,
+) -> QueryResult<usize> {
+    with_conn!(conn, c => {
+        diesel::delete(
+            report_jobs::table
+                .filter(report_jobs::company_id.eq(company_id))
+                .filter(report_jobs::state.ne(JobState::Running))
+                .filter(report_jobs::updated_at.lt(before)),
+        )
+        .execute(c)
+        .await
+    })
+}

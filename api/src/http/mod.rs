@@ -72,7 +72,7 @@ impl Api {
         &self,
         principal: Principal,
         request: async_graphql::Request,
-    ) -> impl futures::Stream<Item = Response> + Send + 'static {
+    ) -> impl futures::Stream<Item = Response> + Send + 'static + use<> {
         use futures::StreamExt;
         let company = principal.company().unwrap_or(0);
         let request = request

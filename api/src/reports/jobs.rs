@@ -20,6 +20,9 @@ use crate::events::{ChangeKind, Entity, Event};
 pub const STALE_AFTER: TimeDelta = TimeDelta::minutes(10);
 /// Jobs one company may run at once.
 pub const MAX_RUNNING: i64 = 4;
+/// How long an ended job (and its result) stays readable; older ones are deleted when the
+/// company starts its next job, so the table does not grow with every report viewed.
+pub const KEEP_ENDED: TimeDelta = TimeDelta::hours(24);
 
 /// Where a report run reports its progress; a no-op outside jobs.
 pub struct Progress {
@@ -85,6 +88,7 @@ pub async fn start(
     let json = serde_json::to_string(&parameters).map_err(|e| ApiError::Internal(e.into()))?;
     let now = Utc::now().naive_utc();
     let mut conn = app.db.write().await?;
+    rows::prune(&mut conn, company_id, now - KEEP_ENDED).await?;
     if rows::running(&mut conn, company_id, now - STALE_AFTER).await? >= MAX_RUNNING {
         return Err(ApiError::bad_input(
             "input",

@@ -128,6 +128,45 @@ async fn jobs_report_progress_and_can_be_cancelled(db: TestDb) {
         "nothing to download"
     );
 
+    // Ended jobs are deleted a day after they ended (when the company starts another);
+    // the pruning leaves other companies' jobs and running jobs alone.
+    let company = s.app.clone();
+    let later = chrono::Utc::now().naive_utc() + crm_api::reports::jobs::KEEP_ENDED;
+    let running = s.data(Some(&b), START, year()).await["startReport"]["id"].clone();
+    let mut conn = company.db.write().await.unwrap();
+    let company_of = |token: &str| {
+        let app = company.clone();
+        let token = token.to_owned();
+        async move {
+            app.authenticate(Some(&token))
+                .await
+                .unwrap()
+                .company()
+                .unwrap()
+        }
+    };
+    let (ca, cb) = (company_of(&a).await, company_of(&b).await);
+    assert_eq!(
+        crm_api::db::report_jobs::prune(&mut conn, ca, later)
+            .await
+            .unwrap(),
+        2,
+        "company A's done and cancelled jobs"
+    );
+    assert_eq!(
+        crm_api::db::report_jobs::prune(&mut conn, cb, later)
+            .await
+            .unwrap(),
+        0,
+        "company B's job still runs"
+    );
+    drop(conn);
+    assert_eq!(
+        s.error_code(Some(&a), JOB, json!({ "id": id })).await,
+        "NOT_FOUND"
+    );
+    wait_for(&s, &b, &running, "DONE").await;
+
     // Bad parameters fail at once, not in the background.
     let bad = json!({ "i": { "kind": "GENERAL", "from": "2026-02-01", "to": "2026-01-01" } });
     assert_eq!(s.error_code(Some(&a), START, bad).await, "BAD_USER_INPUT");

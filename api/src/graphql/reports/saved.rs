@@ -43,6 +43,17 @@ impl SavedReportNode {
     async fn author_id(&self) -> Option<ID> {
         self.row.author_id.map(|id| ID(id.to_string()))
     }
+    /// The author's display name; empty once the author's account is gone.
+    async fn author_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let Some(id) = self.row.author_id else {
+            return Ok(None);
+        };
+        let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
+        let user = crate::db::users::by_id(&mut conn, id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(user.map(|u| u.display_name))
+    }
     /// Whether every member of the company sees it.
     async fn shared_with_members(&self) -> bool {
         self.row.shared_with_members
