@@ -1,7 +1,8 @@
 //! Exports of a report, live or saved: the same tables in CSV (`csv`, UTF-8 with a BOM so a
 //! spreadsheet opens Cyrillic correctly) and XLSX (`rust_xlsxwriter`: typed number and date
-//! cells, a native chart per series, one sheet per table) and PDF (`krilla`: the summary, a
-//! chart per series, the tables across pages, page numbers, an embedded Cyrillic font).
+//! cells, a native chart per series, one sheet per table) and PDF (`krilla`: the summary, the
+//! web UI's charts from the same SVG ([`charts`]), the tables across pages, page numbers, an
+//! embedded Cyrillic font).
 //!
 //! [`tables`] turns a report into headed tables once, in English or Russian; each format only
 //! writes them. Text that people or integrators typed (client names) is neutralised in CSV so a
@@ -9,6 +10,7 @@
 //! `@`, tab or carriage return gets a `'` in front); XLSX cells are typed strings, which a
 //! spreadsheet never evaluates.
 
+pub mod charts;
 mod csv;
 mod pdf;
 mod tables;
@@ -18,7 +20,7 @@ use chrono::NaiveDate;
 
 use super::{Report, ReportKind};
 use crate::error::{ApiError, ApiResult};
-pub use tables::tables;
+pub use tables::{segment_name, tables};
 
 /// A file format a report exports to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

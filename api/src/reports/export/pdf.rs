@@ -1,5 +1,6 @@
-//! PDF through `krilla`: A4 pages with the report's title and parameters, its summary, a line
-//! chart per charted table, and every table, broken across pages with the header repeated,
+//! PDF through `krilla`: A4 pages with the report's title and parameters, its summary, the
+//! report's charts (the SVG the web UI shows, from `crm-charts`, drawn by `krilla-svg`) before
+//! the main table, and every table, broken across pages with the header repeated,
 //! and "page n of N" at the foot. One embedded font (DejaVu Sans, which covers Latin and
 //! Cyrillic; licence in `api/assets/fonts/`), subset by krilla.
 //!
@@ -14,8 +15,9 @@ use krilla::page::PageSettings;
 use krilla::paint::Stroke;
 use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
+use krilla_svg::{SurfaceExt, SvgSettings};
 
-use super::{Cell, Lang, Table, plain_text};
+use super::{Lang, Table, plain_text};
 use crate::error::{ApiError, ApiResult};
 use crate::reports::{Report, ReportKind};
 
@@ -39,6 +41,13 @@ enum Op {
         points: Vec<(f32, f32)>,
         width: f32,
         grey: u8,
+    },
+    /// An SVG drawing scaled to `width`, its top left corner at `(x, y)`.
+    Svg {
+        x: f32,
+        y: f32,
+        width: f32,
+        tree: Box<usvg::Tree>,
     },
 }
 
@@ -173,9 +182,15 @@ pub(super) fn write(report: &Report, tables: &[Table], lang: Lang) -> ApiResult<
     layout.paragraph(summary, 10.0);
     layout.y += 10.0;
 
+    let mut charts = Some(super::charts::for_report(report, lang));
     for table in tables {
-        if let Some(columns) = &table.chart {
-            chart(&mut layout, table, columns);
+        // The charts go before the table they draw (the main one).
+        if table.chart.is_some()
+            && let Some(charts) = charts.take()
+        {
+            for c in charts {
+                chart(&mut layout, &c)?;
+            }
         }
         table_ops(&mut layout, table, point);
     }
@@ -183,105 +198,41 @@ pub(super) fn write(report: &Report, tables: &[Table], lang: Lang) -> ApiResult<
     draw(layout.pages, lang)
 }
 
-/// A line chart of `columns` over the table's rows.
-fn chart(layout: &mut Layout, table: &Table, columns: &[usize]) {
-    let series: Vec<Vec<Option<f64>>> = columns
-        .iter()
-        .map(|c| {
-            table
-                .rows
-                .iter()
-                .map(|row| row.get(*c).and_then(number))
-                .collect()
-        })
-        .collect();
-    let values: Vec<f64> = series.iter().flatten().flatten().copied().collect();
-    let (Some(min), Some(max)) = (
-        values.iter().copied().reduce(f64::min),
-        values.iter().copied().reduce(f64::max),
-    ) else {
-        return;
+/// The fonts SVG text is laid out with: the embedded DejaVu Sans only.
+fn svg_options() -> usvg::Options<'static> {
+    let mut fonts = usvg::fontdb::Database::new();
+    fonts.load_font_data(FONT.to_vec());
+    let mut options = usvg::Options {
+        font_family: "DejaVu Sans".to_owned(),
+        ..Default::default()
     };
-    let n = table.rows.len();
-    if n < 2 {
-        return;
-    }
-    // The axis starts at zero: amounts drawn from their minimum exaggerate small changes.
-    let (min, max) = (min.min(0.0), max.max(0.0));
-    let (height, width) = (150.0f32, WIDTH - 2.0 * MARGIN);
-    layout.room(height + 40.0);
-    layout.text(MARGIN, 11.0, table.title.clone());
-    layout.y += 18.0;
-    let (top, left) = (layout.y, MARGIN);
-    let bottom = top + height;
-    layout.line(
-        vec![(left, top), (left, bottom), (left + width, bottom)],
-        0.6,
-        0,
-    );
-    let span = if max > min { max - min } else { 1.0 };
-    let step = width / f32_of(n - 1);
-    for (k, s) in series.iter().enumerate() {
-        let grey = u8::try_from(k * 70).unwrap_or(0).min(160);
-        let points: Vec<(f32, f32)> = s
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| {
-                v.map(|v| {
-                    (
-                        left + step * f32_of(i),
-                        bottom - height * f32_from(((v - min) / span).clamp(0.0, 1.0)),
-                    )
-                })
-            })
-            .collect();
-        if points.len() > 1 {
-            layout.line(points, 1.2, grey);
-        }
-    }
-    let label = |cell: Option<&Cell>| cell.map_or(String::new(), |c| plain_text(c, '.'));
-    layout.y = bottom + 2.0;
-    layout.text(left, 7.0, label(table.rows.first().and_then(|r| r.first())));
-    let last = label(table.rows.last().and_then(|r| r.first()));
-    layout.text(
-        left + width - 7.0 * EM_ADVANCE * f32_of(last.chars().count()),
-        7.0,
-        last,
-    );
-    layout.y = top - 2.0;
-    layout.text(left + 4.0, 7.0, format!("{max:.0}"));
-    layout.y = bottom - 9.0;
-    layout.text(left + 4.0, 7.0, format!("{min:.0}"));
-    layout.y = bottom + 18.0;
+    *options.fontdb_mut() = fonts;
+    options
 }
 
-fn number(cell: &Cell) -> Option<f64> {
-    match cell {
-        Cell::Int(n) => Some(crate::reports::minor_to_f64(*n)),
-        Cell::Float(v) | Cell::Percent(v) => Some(*v),
-        Cell::Money { minor, digits } => {
-            Some(crate::reports::minor_to_f64(*minor) / 10f64.powi(i32::from(*digits)))
-        }
-        _ => None,
-    }
+/// A chart under its title, the width of the text column.
+fn chart(layout: &mut Layout, chart: &super::charts::Chart) -> ApiResult<()> {
+    let tree = usvg::Tree::from_str(&chart.svg, &svg_options())
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("chart SVG: {e}")))?;
+    let width = WIDTH - 2.0 * MARGIN;
+    let size = tree.size();
+    let height = width * size.height() / size.width();
+    layout.room(height + 30.0);
+    layout.text(MARGIN, 11.0, chart.title.clone());
+    layout.y += 18.0;
+    let y = layout.y;
+    layout.page().push(Op::Svg {
+        x: MARGIN,
+        y,
+        width,
+        tree: Box::new(tree),
+    });
+    layout.y += height + 14.0;
+    Ok(())
 }
 
 fn f32_of(n: usize) -> f32 {
     u16::try_from(n).map(f32::from).unwrap_or(f32::MAX)
-}
-
-/// A chart coordinate from a 0..=1 share (f32 precision is plenty for points on a page).
-fn f32_from(share: f64) -> f32 {
-    let per_mille = (share * 1000.0).round();
-    let per_mille = if per_mille.is_finite() {
-        per_mille.clamp(0.0, 1000.0)
-    } else {
-        0.0
-    };
-    u16::try_from(format!("{per_mille:.0}").parse::<u32>().unwrap_or(0))
-        .map(f32::from)
-        .unwrap_or(0.0)
-        / 1000.0
 }
 
 /// Each column's share of the page width: proportional to its longest text (heading or cell),
@@ -380,6 +331,15 @@ fn draw(pages: Vec<Vec<Op>>, lang: Lang) -> ApiResult<Vec<u8>> {
                     width,
                     grey,
                 } => polyline(&mut surface, &points, width, grey),
+                Op::Svg { x, y, width, tree } => {
+                    let size = tree.size();
+                    let height = width * size.height() / size.width();
+                    if let Some(size) = krilla::geom::Size::from_wh(width, height) {
+                        surface.push_transform(&krilla::geom::Transform::from_translate(x, y));
+                        surface.draw_svg(&tree, size, SvgSettings::default());
+                        surface.pop();
+                    }
+                }
             }
         }
         let foot = match lang {
