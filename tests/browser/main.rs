@@ -222,6 +222,9 @@ async fn browser_flow(postgres: bool) {
             .env("CRM_LISTEN", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", &db.url)
             .env("CRM_DATA_DIR", db.dir())
+            // Every step of a report job waits this long, so a general report (seven steps)
+            // runs long enough to show its progress and be cancelled.
+            .env("CRM_FAULT_REPORT_STEP_PAUSE_MS", "700")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -415,8 +418,13 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.go("/reports/new").await;
     f.hydrated().await;
     f.click(".presets a:last-child").await;
+    // A long report shows its progress, then itself.
+    f.find("#report-progress progress").await;
+    f.shot("report-progress").await;
     f.text_contains("#key-figures", "12").await;
     f.find("#chart-periods svg").await;
+    f.text_contains("#chart-buyers svg .legend", "returning")
+        .await;
     f.shot("report-general").await;
     f.find("#report-builder select[name=kind]")
         .await
@@ -490,6 +498,54 @@ async fn steps(f: &mut Flow, backend: &str) {
         .await
         .unwrap_or_else(|e| panic!("shared link: {e}"));
     assert_eq!(got, json!([404, false]), "a revoked link shows nothing");
+
+    // Filters: a client search selects the clients the report counts; the report names them.
+    let today = chrono::Utc::now().date_naive();
+    let year = format!(
+        "/reports/new?kind=general&from={}&to={today}",
+        today - chrono::Days::new(365)
+    );
+    f.go(&year).await;
+    f.find("#key-figures").await;
+    f.type_into("#report-builder input[name=client]", "Покупатель 01")
+        .await;
+    f.click("#report-builder button[type=submit]").await;
+    f.text_contains("#report-clients", "Покупатель 01").await;
+    f.text_contains("#key-figures .figure:nth-child(2) .big", "3")
+        .await;
+    f.shot("report-client-filter").await;
+
+    // Cancel: a running report stops, says so, and runs again on request.
+    f.go(&format!("{year}&granularity=week")).await;
+    f.find("#report-progress").await;
+    f.hydrated().await;
+    f.click("#cancel-report").await;
+    f.text_contains("#report-cancelled", "cancelled").await;
+    f.shot("report-cancelled").await;
+    f.click("#report-cancelled button").await;
+    f.find("#key-figures").await;
+
+    // Phone-sized: the report view and the saved reports stack and scroll.
+    f.browser
+        .set_window_size(390, 844)
+        .await
+        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.find("#chart-periods svg").await;
+    f.browser
+        .execute(
+            "document.querySelector('#key-figures').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("scroll: {e}"));
+    f.shot("phone-report").await;
+    f.go("/reports").await;
+    f.find("#saved-table").await;
+    f.shot("phone-saved-reports").await;
+    f.browser
+        .set_window_size(1280, 900)
+        .await
+        .unwrap_or_else(|e| panic!("resize: {e}"));
 
     // A client: open it from the list, add an interaction.
     f.go("/clients?search=%D0%9F%D0%BE%D0%BA%D1%83%D0%BF%D0%B0%D1%82%D0%B5%D0%BB%D1%8C%2003")

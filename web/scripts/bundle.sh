@@ -24,7 +24,7 @@ cd "$root"
 sources_hash() {
   {
     git ls-files -z --cached --others --exclude-standard -- \
-      Cargo.toml Cargo.lock schema.graphql api web migrations tests/support \
+      Cargo.toml Cargo.lock schema.graphql api ai charts web migrations tests/support \
       | xargs -0 sha256sum 2>/dev/null
     rustc --version
   } | sha256sum | cut -d' ' -f1

@@ -2,6 +2,7 @@
 
 use dioxus::prelude::*;
 
+use crate::api::reports::ReportQuery;
 use crate::components::layout::{Root, Shell};
 use crate::pages::api_keys::ApiKeys;
 use crate::pages::client::ClientPage;
@@ -39,8 +40,8 @@ pub enum Route {
             SavedReports { after: String },
             #[route("/reports/saved/:id")]
             SavedReport { id: String },
-            #[route("/reports/new?:kind&:from&:to&:granularity&:status&:currency&:horizon")]
-            ReportBuilder { kind: String, from: String, to: String, granularity: String, status: String, currency: String, horizon: String },
+            #[route("/reports/new?:kind&:from&:to&:granularity&:status&:currency&:client&:min&:max&:horizon")]
+            ReportBuilder { kind: String, from: String, to: String, granularity: String, status: String, currency: String, client: String, min: String, max: String, horizon: String },
             #[route("/api-keys")]
             ApiKeys {},
         #[end_layout]
@@ -77,14 +78,34 @@ impl Route {
 
     /// The report builder with nothing chosen yet.
     pub fn new_report() -> Route {
+        Route::report(ReportQuery::default())
+    }
+
+    /// The report builder with these parameters (and the report, when they are complete).
+    pub fn report(q: ReportQuery) -> Route {
+        let ReportQuery {
+            kind,
+            from,
+            to,
+            granularity,
+            status,
+            currency,
+            client,
+            min,
+            max,
+            horizon,
+        } = q;
         Route::ReportBuilder {
-            kind: String::new(),
-            from: String::new(),
-            to: String::new(),
-            granularity: String::new(),
-            status: String::new(),
-            currency: String::new(),
-            horizon: String::new(),
+            kind,
+            from,
+            to,
+            granularity,
+            status,
+            currency,
+            client,
+            min,
+            max,
+            horizon,
         }
     }
 
@@ -94,4 +115,11 @@ impl Route {
             more: String::new(),
         }
     }
+}
+
+/// A free-text query parameter as a plain GET form sent it: HTML form encoding writes a space as
+/// `+`, and the router percent-decodes the query before it splits it, so `+` is read as a space
+/// here (a `+` typed into the field arrives as `+` too, and is read the same way).
+pub fn form_text(value: &str) -> String {
+    value.replace('+', " ")
 }

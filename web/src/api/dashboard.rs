@@ -1,4 +1,5 @@
-//! The start screen: this month's figures and the latest sales.
+//! The start screen: this month's figures against last month's, the trend, the top actions and
+//! the latest sales.
 
 use dioxus::prelude::*;
 
@@ -12,20 +13,24 @@ use {
     cynic::QueryBuilder,
 };
 
-/// The current calendar month (UTC) and the five latest sales.
+/// The current calendar month (UTC) so far, the same days of last month (as many days as this
+/// month has had, capped at last month's end), and the five latest sales.
 #[get("/api/dashboard")]
 pub async fn dashboard() -> Result<Dashboard, ServerFnError> {
     let now = Utc::now();
-    let from = Utc
-        .with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0)
-        .single();
+    let month = |year, month| Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).single();
+    let from = month(now.year(), now.month());
+    let previous_from = from.and_then(|f| f.checked_sub_months(chrono::Months::new(1)));
     let to = from.and_then(|f| f.checked_add_months(chrono::Months::new(1)));
-    let (Some(from), Some(to)) = (from, to) else {
+    let (Some(from), Some(to), Some(previous_from)) = (from, to, previous_from) else {
         return Err(internal("bad month"));
     };
+    let previous_to = (previous_from + (now - from)).min(from);
     run_as_user(gql::Dashboard::build(gql::PeriodVariables {
         from: from.into(),
         to: to.into(),
+        previous_from: previous_from.into(),
+        previous_to: previous_to.into(),
     }))
     .await
 }

@@ -1,22 +1,28 @@
-//! Reports: run one from the builder's parameters, and the download address of its exports.
+//! Reports: run one from the builder's parameters as a background job (its progress followed
+//! and cancellable), and the download address of its exports.
 //!
 //! The parameters travel as the builder's URL carries them (`ReportQuery`): the report type
 //! (`general`, `trends`, `recommendations`), the dates (YYYY-MM-DD, both inclusive, in the
 //! company's time zone), the granularity (`day`, `week`, `month`), an optional status and
-//! currency, and the forecast horizon.
+//! currency, a client search, an amount range in the chosen currency, and the forecast horizon.
 
+use dioxus::fullstack::ServerEvents;
 use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::gql::{Report, SavedDetail, SavedPage, SharedDetail};
+use crate::gql::{
+    ApiEnum, JobView, NamedClient, ReportParams, SavedDetail, SavedPage, SharedDetail,
+};
 
 #[cfg(feature = "server")]
 use {
     crate::api::ErrorCode,
-    crate::forms::{form_day, one_of, optional},
+    crate::forms::{form_day, one_of, optional, parse_amount},
     crate::gql::{self, Id},
-    crate::server::executor::{context, error, execute, run_as_user, state},
-    cynic::{MutationBuilder, QueryBuilder},
+    crate::server::executor::{context, error, execute, principal, run_as_user, state, subscribe},
+    cynic::{MutationBuilder, QueryBuilder, SubscriptionBuilder},
+    futures::StreamExt,
+    std::time::Duration,
 };
 
 /// Saved reports per page of the list.
@@ -25,9 +31,17 @@ const SAVED_PAGE: i32 = 25;
 /// Longest name of a saved report, in characters.
 #[cfg(feature = "server")]
 const NAME_MAX: usize = 200;
+/// Most clients a client search may select for a report (one page of the clients list).
+#[cfg(feature = "server")]
+const SEARCH_CLIENTS: i32 = 100;
+/// How long starting a report waits for it to finish before the page shows its progress.
+#[cfg(feature = "server")]
+const WAIT_FOR_REPORT: Duration = Duration::from_secs(2);
 
-/// A report's parameters as the builder's address carries them; empty means the default.
+/// A report's parameters as the builder's address carries them; empty (or absent) means the
+/// default.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReportQuery {
     pub kind: String,
     pub from: String,
@@ -35,6 +49,11 @@ pub struct ReportQuery {
     pub granularity: String,
     pub status: String,
     pub currency: String,
+    /// Clients whose name, e-mail or phone matches (at most 100 of them).
+    pub client: String,
+    /// Smallest and largest sale amount, in the chosen currency ("1 240,50").
+    pub min: String,
+    pub max: String,
     pub horizon: String,
 }
 
@@ -43,35 +62,45 @@ impl ReportQuery {
     pub fn is_complete(&self) -> bool {
         !self.kind.is_empty() && !self.from.is_empty() && !self.to.is_empty()
     }
+}
 
-    /// The address of this report's export in `format` (`pdf`, `csv`, `xlsx`) and `lang`: the
-    /// API's export route, which the web server lets the session cookie open.
-    pub fn export_url(&self, format: &str, lang: &str) -> String {
-        let mut pairs = vec![
-            ("kind", self.kind.to_lowercase()),
-            ("from", self.from.clone()),
-            ("to", self.to.clone()),
-            ("format", format.to_owned()),
-            ("lang", lang.to_owned()),
-        ];
-        if !self.granularity.is_empty() {
-            pairs.push(("granularity", self.granularity.to_lowercase()));
-        }
-        if !self.status.is_empty() {
-            pairs.push(("statuses", self.status.to_lowercase()));
-        }
-        if !self.currency.is_empty() {
-            pairs.push(("currency", self.currency.to_uppercase()));
-        }
-        if !self.horizon.is_empty() {
-            pairs.push(("horizon", self.horizon.clone()));
-        }
-        let query: Vec<String> = pairs
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", encode(&v)))
-            .collect();
-        format!("/reports/export?{}", query.join("&"))
+/// The address of a computed report's export in `format` (`pdf`, `csv`, `xlsx`) and `lang`:
+/// the API's export route (which the web server lets the session cookie open), with the
+/// parameters as the API resolved them (the client search as client ids, amounts in minor
+/// units).
+pub fn export_url(p: &ReportParams, format: &str, lang: &str) -> String {
+    let mut pairs = vec![
+        ("kind", p.kind.name().to_lowercase()),
+        ("from", p.from.0.clone()),
+        ("to", p.to.0.clone()),
+        ("format", format.to_owned()),
+        ("lang", lang.to_owned()),
+        ("granularity", p.granularity.name().to_lowercase()),
+        ("horizon", p.horizon.to_string()),
+    ];
+    let f = &p.filters;
+    if !f.statuses.is_empty() {
+        let statuses: Vec<String> = f.statuses.iter().map(|s| s.name().to_lowercase()).collect();
+        pairs.push(("statuses", statuses.join(",")));
     }
+    if let Some(c) = &f.currency {
+        pairs.push(("currency", c.clone()));
+    }
+    if !f.client_ids.is_empty() {
+        let ids: Vec<&str> = f.client_ids.iter().map(|i| i.as_str()).collect();
+        pairs.push(("clientIds", ids.join(",")));
+    }
+    if let Some(m) = &f.amount_min {
+        pairs.push(("amountMin", m.0.to_string()));
+    }
+    if let Some(m) = &f.amount_max {
+        pairs.push(("amountMax", m.0.to_string()));
+    }
+    let query: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", encode(&v)))
+        .collect();
+    format!("/reports/export?{}", query.join("&"))
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay).
@@ -87,75 +116,184 @@ fn encode(value: &str) -> String {
     out
 }
 
-/// Runs a report now, as the signed-in user.
-#[get("/api/report?kind&from&to&granularity&status&currency&horizon")]
-pub async fn report(
-    kind: String,
-    from: String,
-    to: String,
-    granularity: String,
-    status: String,
-    currency: String,
-    horizon: String,
-) -> Result<Report, ServerFnError> {
-    let q = ReportQuery {
-        kind,
-        from,
-        to,
-        granularity,
-        status,
-        currency,
-        horizon,
-    };
-    run_as_user(gql::RunReport::build(gql::ReportVariables {
-        input: input_of(&q)?,
-    }))
-    .await
-    .map(|d| d.report)
+/// A report started from the builder: its job (with the report when it finished quickly) and
+/// the clients the client search selected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartedReport {
+    pub job: JobView,
+    pub clients: Vec<NamedClient>,
 }
 
-/// The API's report input from the builder's parameters; coded errors name the field.
+/// Starts the report as a background job of the signed-in user's company and waits up to two
+/// seconds for it: a quick report comes back done, a long one running (follow it with
+/// [`report_progress`], stop it with [`cancel_report`]).
+///
+/// Errors: BAD_USER_INPUT naming the field (`kind`, `from`, `to`, `granularity`, `status`,
+/// `client` — nothing or more than 100 clients match —, `min`, `max`, `horizon`), or when the
+/// company already runs four reports.
+#[post("/api/report/start")]
+pub async fn start_report(query: ReportQuery) -> Result<StartedReport, ServerFnError> {
+    let clients = search_clients(&query.client).await?;
+    let ids = clients.iter().map(|c| c.id.clone()).collect();
+    let input = input_of(&query, ids)?;
+    let started = run_as_user(gql::StartReport::build(gql::ReportVariables { input })).await?;
+    let mut job = started.start_report;
+    let id = job.id.0.clone();
+    let mut changes = std::pin::pin!(job_changes(id).await?);
+    let deadline = tokio::time::sleep(WAIT_FOR_REPORT);
+    tokio::pin!(deadline);
+    while job.state == gql::JobState::Running {
+        tokio::select! {
+            next = changes.next() => match next {
+                Some(Ok(j)) => job = j,
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            () = &mut deadline => break,
+        }
+    }
+    Ok(StartedReport { job, clients })
+}
+
+/// A job's changes as the API's `reportJobChanged` subscription sends them: the job as it
+/// stands, then after each step, ending once it is done, failed or cancelled.
 #[cfg(feature = "server")]
-fn input_of(q: &ReportQuery) -> Result<gql::ReportInput, ServerFnError> {
-    let ReportQuery {
-        kind,
-        from,
-        to,
-        granularity,
-        status,
-        currency,
-        horizon,
-    } = q;
+async fn job_changes(
+    id: String,
+) -> Result<
+    impl futures::Stream<Item = Result<JobView, ServerFnError>> + Send + 'static,
+    ServerFnError,
+> {
+    let ctx = context()?;
+    let st = state(&ctx)?;
+    let principal = principal(&ctx, &st.api).await?;
+    let operation = gql::ReportJobChanged::build(gql::IdVariables { id: Id(id) });
+    Ok(subscribe(&st.api, principal, operation).map(|r| r.map(|d| d.report_job_changed)))
+}
+
+/// The running report's progress, as server-sent events: the job as it stands, then after
+/// each step, ending once it is done (the last event carries the report), failed or cancelled.
+#[get("/api/report/progress?id")]
+pub async fn report_progress(id: String) -> Result<ServerEvents<JobView>, ServerFnError> {
+    let changes = job_changes(id).await?.filter_map(|r| async move {
+        match r {
+            Ok(job) => Some(Ok::<_, axum::BoxError>(job)),
+            Err(e) => {
+                tracing::warn!("report progress: {e}");
+                None
+            }
+        }
+    });
+    Ok(ServerEvents::from_stream(changes))
+}
+
+/// Cancels a running report of the company; it stops at its next step.
+#[post("/api/report/cancel")]
+pub async fn cancel_report(id: String) -> Result<JobView, ServerFnError> {
+    run_as_user(gql::CancelReportJob::build(gql::IdVariables { id: Id(id) }))
+        .await
+        .map(|d| d.cancel_report_job)
+}
+
+/// The clients a report's client search selects: none for an empty search.
+///
+/// Errors: BAD_USER_INPUT on `client` when nothing or more than [`SEARCH_CLIENTS`] match.
+#[cfg(feature = "server")]
+async fn search_clients(search: &str) -> Result<Vec<NamedClient>, ServerFnError> {
+    let Some(search) = optional(search) else {
+        return Ok(Vec::new());
+    };
+    let variables = gql::ClientsVariables {
+        first: Some(SEARCH_CLIENTS),
+        after: None,
+        filter: Some(gql::ClientFilterInput {
+            search: Some(search.clone()),
+        }),
+        sort: Some(gql::ClientSortInput {
+            field: gql::ClientSortField::Name,
+            direction: gql::SortDirection::Asc,
+        }),
+    };
+    let page = run_as_user(gql::Clients::build(variables)).await?.clients;
+    if page.edges.is_empty() {
+        return Err(error(
+            ErrorCode::BadUserInput,
+            Some("client"),
+            &format!("no client matches “{search}”"),
+        ));
+    }
+    if page.page_info.has_next_page {
+        return Err(error(
+            ErrorCode::BadUserInput,
+            Some("client"),
+            &format!(
+                "{} clients match; narrow the search to at most {SEARCH_CLIENTS}",
+                page.total_count
+            ),
+        ));
+    }
+    Ok(page
+        .edges
+        .into_iter()
+        .map(|e| NamedClient {
+            id: e.node.id,
+            name: e.node.name,
+        })
+        .collect())
+}
+
+/// The API's report input from the builder's parameters and the selected clients; coded
+/// errors name the field.
+#[cfg(feature = "server")]
+fn input_of(q: &ReportQuery, client_ids: Vec<Id>) -> Result<gql::ReportInput, ServerFnError> {
     let required =
         |field: &str, message: &str| error(ErrorCode::BadUserInput, Some(field), message);
-    let kind = one_of::<gql::ReportKind>("kind", &kind.trim().to_uppercase())?;
-    let from = form_day("from", from)?.ok_or_else(|| required("from", "choose a start date"))?;
-    let to = form_day("to", to)?.ok_or_else(|| required("to", "choose an end date"))?;
-    let granularity = match granularity.trim() {
+    let kind = one_of::<gql::ReportKind>("kind", &q.kind.trim().to_uppercase())?;
+    let from = form_day("from", &q.from)?.ok_or_else(|| required("from", "choose a start date"))?;
+    let to = form_day("to", &q.to)?.ok_or_else(|| required("to", "choose an end date"))?;
+    let granularity = match q.granularity.trim() {
         "" => gql::Granularity::Month,
         g => one_of("granularity", &g.to_uppercase())?,
     };
-    let statuses = match status.trim() {
+    let statuses = match q.status.trim() {
         "" => Vec::new(),
         s => vec![one_of::<gql::SaleStatus>("status", &s.to_uppercase())?],
     };
-    let horizon = match horizon.trim() {
+    let horizon = match q.horizon.trim() {
         "" => 3,
         h => h
             .parse()
             .map_err(|_| required("horizon", "a whole number of periods"))?,
     };
+    let currency = optional(&q.currency).map(|c| c.to_uppercase());
+    let amount = |field: &str, text: &str| -> Result<Option<gql::Minor>, ServerFnError> {
+        let Some(text) = optional(text) else {
+            return Ok(None);
+        };
+        let Some(currency) = &currency else {
+            return Err(required(field, "choose a currency to filter by amount"));
+        };
+        parse_amount(&text, currency)
+            .map(|m| Some(gql::Minor(m)))
+            .map_err(|e| required(field, &e))
+    };
+    let (amount_min, amount_max) = (amount("min", &q.min)?, amount("max", &q.max)?);
+    if let (Some(lo), Some(hi)) = (&amount_min, &amount_max)
+        && lo.0 > hi.0
+    {
+        return Err(required("max", "the largest amount is below the smallest"));
+    }
     Ok(gql::ReportInput {
         kind,
         from: gql::NaiveDate(from.to_string()),
         to: gql::NaiveDate(to.to_string()),
         granularity,
         filters: Some(gql::ReportFiltersInput {
-            client_ids: Vec::new(),
+            client_ids,
             statuses,
-            currency: optional(currency).map(|c| c.to_uppercase()),
-            amount_min: None,
-            amount_max: None,
+            currency,
+            amount_min,
+            amount_max,
         }),
         horizon,
     })
@@ -166,7 +304,12 @@ fn input_of(q: &ReportQuery) -> Result<gql::ReportInput, ServerFnError> {
 #[post("/api/reports/save")]
 pub async fn save_report(query: ReportQuery, name: String) -> Result<String, ServerFnError> {
     let name = saved_name(&name)?;
-    let input = input_of(&query)?;
+    let ids = search_clients(&query.client)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let input = input_of(&query, ids)?;
     run_as_user(gql::SaveReport::build(gql::SaveReportVariables {
         name,
         input,
@@ -269,21 +412,27 @@ pub async fn shared_report(token: String) -> Result<SharedDetail, ServerFnError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gql::{self, Id};
 
     #[test]
-    fn export_addresses_carry_the_parameters() {
-        let q = ReportQuery {
-            kind: "TRENDS".into(),
-            from: "2026-01-01".into(),
-            to: "2026-12-31".into(),
-            granularity: "WEEK".into(),
-            status: String::new(),
-            currency: "rub".into(),
-            horizon: "6".into(),
+    fn export_addresses_carry_the_resolved_parameters() {
+        let p = ReportParams {
+            kind: gql::ReportKind::Trends,
+            from: gql::NaiveDate("2026-01-01".into()),
+            to: gql::NaiveDate("2026-12-31".into()),
+            granularity: gql::Granularity::Week,
+            filters: gql::ReportFilters {
+                client_ids: vec![Id("7".into()), Id("9".into())],
+                statuses: vec![gql::SaleStatus::Pending],
+                currency: Some("RUB".into()),
+                amount_min: Some(gql::Minor(10_000)),
+                amount_max: None,
+            },
+            horizon: 6,
         };
         assert_eq!(
-            q.export_url("pdf", "ru"),
-            "/reports/export?kind=trends&from=2026-01-01&to=2026-12-31&format=pdf&lang=ru&granularity=week&currency=RUB&horizon=6"
+            export_url(&p, "pdf", "ru"),
+            "/reports/export?kind=trends&from=2026-01-01&to=2026-12-31&format=pdf&lang=ru&granularity=week&horizon=6&statuses=pending&currency=RUB&clientIds=7%2C9&amountMin=10000"
         );
         assert_eq!(encode("a b&c"), "a%20b%26c");
     }

@@ -12,8 +12,7 @@ use {
     super::PAGE_SIZE,
     crate::forms::{day_start, one_of, optional, sale_fields},
     crate::gql::{self, Id},
-    crate::server::executor::{context, principal, run_as_user, state},
-    async_graphql::Request,
+    crate::server::executor::{context, principal, run_as_user, state, subscribe},
     cynic::{MutationBuilder, QueryBuilder, SubscriptionBuilder},
 };
 
@@ -118,18 +117,16 @@ pub async fn live_sales() -> Result<ServerEvents<SaleChange>, ServerFnError> {
     let ctx = context()?;
     let st = state(&ctx)?;
     let principal = principal(&ctx, &st.api).await?;
-    let operation = gql::SaleChanged::build(());
-    let changes = st
-        .api
-        .subscribe(principal, Request::new(operation.query()))
-        .filter_map(|response| async move {
-            if let Some(e) = response.errors.first() {
-                tracing::warn!("live sales: {}", e.message);
-                return None;
+    let changes = subscribe(&st.api, principal, gql::SaleChanged::build(())).filter_map(
+        |change| async move {
+            match change {
+                Ok(c) => Some(Ok::<_, axum::BoxError>(c.sale_changed)),
+                Err(e) => {
+                    tracing::warn!("live sales: {e}");
+                    None
+                }
             }
-            let data = response.data.into_json().ok()?;
-            let change: gql::SaleChanged = serde_json::from_value(data).ok()?;
-            Some(Ok::<_, axum::BoxError>(change.sale_changed))
-        });
+        },
+    );
     Ok(ServerEvents::from_stream(changes))
 }

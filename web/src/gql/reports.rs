@@ -197,8 +197,21 @@ pub struct ForecastAccuracy {
     pub origins: i32,
 }
 
+api_enum!(ForecastNoteKind {
+    NoHistory = "NO_HISTORY",
+    TooShortToForecast = "TOO_SHORT_TO_FORECAST",
+    AllZero = "ALL_ZERO",
+    ShortForSeason = "SHORT_FOR_SEASON",
+    TooShortToBacktest = "TOO_SHORT_TO_BACKTEST",
+    CandidateFailed = "CANDIDATE_FAILED",
+    PartialPeriodsLeftOut = "PARTIAL_PERIODS_LEFT_OUT",
+    MissingRates = "MISSING_RATES",
+});
+
+/// Why the forecast is as it is: the kind (translated by the UI) and the API's English detail.
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
 pub struct ForecastNote {
+    pub kind: ForecastNoteKind,
     pub detail: String,
 }
 
@@ -279,6 +292,50 @@ pub struct RunReport {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Report jobs: a report computed in the background, watched and cancelled
+
+api_enum!(JobState {
+    Running = "RUNNING",
+    Done = "DONE",
+    Failed = "FAILED",
+    Cancelled = "CANCELLED",
+});
+
+/// A report job as the report view follows it: progress 0..=100, the step it is on (a key:
+/// `periods`, `forecast`, …), and the report once done.
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[cynic(graphql_type = "ReportJob")]
+pub struct JobView {
+    pub id: Id,
+    pub state: JobState,
+    pub progress: i32,
+    pub step: String,
+    pub error: Option<String>,
+    pub report: Option<Report>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "ReportVariables")]
+pub struct StartReport {
+    #[arguments(input: $input)]
+    pub start_report: JobView,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "super::IdVariables")]
+pub struct CancelReportJob {
+    #[arguments(id: $id)]
+    pub cancel_report_job: JobView,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "SubscriptionRoot", variables = "super::IdVariables")]
+pub struct ReportJobChanged {
+    #[arguments(id: $id)]
+    pub report_job_changed: JobView,
+}
+
+// ---------------------------------------------------------------------------------------------
 // Saved reports and read-only links
 
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
@@ -288,6 +345,19 @@ pub struct ReportParams {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub granularity: Granularity,
+    pub filters: ReportFilters,
+    pub horizon: i32,
+}
+
+/// Which sales a report counted, as the API resolved the builder's filters.
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportFilters {
+    pub client_ids: Vec<Id>,
+    pub statuses: Vec<SaleStatus>,
+    pub currency: Option<String>,
+    pub amount_min: Option<Minor>,
+    pub amount_max: Option<Minor>,
 }
 
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
@@ -311,6 +381,7 @@ pub struct SavedRow {
     pub shared_with_members: bool,
     pub can_change: bool,
     pub updated_at: DateTime,
+    pub author_name: Option<String>,
 }
 
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]

@@ -96,39 +96,28 @@ pub fn percent(locale: Locale, p: f64) -> String {
 
 /// A decimal with `digits` after the point: `1.25` / `1,25`.
 pub fn decimal(locale: Locale, v: f64, digits: usize) -> String {
-    let text = format!("{v:.digits$}");
+    crm_charts::decimal(chart_lang(locale), v, digits)
+}
+
+/// The charts' name for the interface language.
+pub fn chart_lang(locale: Locale) -> crm_charts::Lang {
     match locale {
-        Locale::En => text,
-        Locale::Ru => text.replace('.', ","),
+        Locale::En => crm_charts::Lang::En,
+        Locale::Ru => crm_charts::Lang::Ru,
     }
 }
 
 /// A money value in major units, short for chart axes: `₽1.2M`, `1,2 млн ₽`, `₽350K`,
-/// `350 тыс. ₽`; below a thousand in full.
+/// `350 тыс. ₽`; below a thousand in full (the number as `crm_charts::compact_number` writes it).
 pub fn compact(locale: Locale, v: f64, currency: &str) -> String {
-    let (scaled, en, ru) = if v.abs() >= 1e9 {
-        (v / 1e9, "B", "млрд")
-    } else if v.abs() >= 1e6 {
-        (v / 1e6, "M", "млн")
-    } else if v.abs() >= 1e3 {
-        (v / 1e3, "K", "тыс.")
-    } else {
-        (v, "", "")
-    };
-    let digits = if en.is_empty() || scaled.fract().abs() < 0.05 || scaled.abs() >= 100.0 {
-        0
-    } else {
-        1
-    };
-    let number = decimal(locale, scaled, digits);
+    let number = crm_charts::compact_number(chart_lang(locale), v);
     let symbol = super::money(locale, "0", currency)
         .replace('0', "")
         .trim()
         .to_owned();
     match locale {
-        Locale::En => format!("{symbol}{number}{en}"),
-        Locale::Ru if ru.is_empty() => format!("{number}\u{a0}{symbol}"),
-        Locale::Ru => format!("{number}\u{a0}{ru}\u{a0}{symbol}"),
+        Locale::En => format!("{symbol}{number}"),
+        Locale::Ru => format!("{number}\u{a0}{symbol}"),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The report screens' words in English and Russian, and the labels of report periods.
 
 use super::Locale;
-use crate::gql::{Granularity, ReportKind};
+use crate::gql::{ForecastNote, ForecastNoteKind, Granularity, ReportKind};
 
 pub struct ReportTexts {
     pub reports: &'static str,
@@ -89,11 +89,34 @@ pub struct ReportTexts {
     pub read_only: &'static str,
     pub link_gone_title: &'static str,
     pub link_gone: &'static str,
+    pub client_search: &'static str,
+    pub client_hint: &'static str,
+    pub amount_from: &'static str,
+    pub amount_to: &'static str,
+    pub amount_hint: &'static str,
+    pub selected_clients: &'static str,
+    pub running: &'static str,
+    pub cancel_report: &'static str,
+    pub cancelled: &'static str,
+    pub failed: &'static str,
+    pub run_again: &'static str,
+    pub new_and_returning: &'static str,
+    pub author: &'static str,
+    /// The report steps' names, by the key the API reports (`periods`, `forecast`, …).
+    steps: &'static [(&'static str, &'static str)],
     kinds: [&'static str; 3],
     granularities: [&'static str; 3],
 }
 
 impl ReportTexts {
+    /// The name of a report step the API reports by key; the key itself when unknown.
+    pub fn step<'a>(&self, key: &'a str) -> &'a str {
+        self.steps
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(key, |(_, name)| name)
+    }
+
     pub fn kind(&self, k: ReportKind) -> &'static str {
         let i = match k {
             ReportKind::General => 0,
@@ -122,29 +145,41 @@ impl Locale {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const MONTHS_RU: [&str; 12] = [
-    "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
-];
-
 /// A period's label from its first day (`YYYY-MM-DD`): `Mar 2026` / `мар 2026` for months,
-/// `Mar 2` / `02.03` for days and weeks.
+/// `Mar 2` / `02.03` for days and weeks (as the charts write them).
 pub fn period_label(locale: Locale, start: &str, granularity: Granularity) -> String {
-    let Ok(d) = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d") else {
-        return start.to_owned();
+    let by = match granularity {
+        Granularity::Day => crm_charts::Granularity::Day,
+        Granularity::Week => crm_charts::Granularity::Week,
+        Granularity::Month => crm_charts::Granularity::Month,
     };
-    use chrono::Datelike;
-    let m = usize::try_from(d.month0()).unwrap_or(0);
-    let en = MONTHS_EN.get(m).copied().unwrap_or_default();
-    let ru = MONTHS_RU.get(m).copied().unwrap_or_default();
-    match (granularity, locale) {
-        (Granularity::Month, Locale::En) => format!("{en} {}", d.year()),
-        (Granularity::Month, Locale::Ru) => format!("{ru} {}", d.year()),
-        (_, Locale::En) => format!("{en} {}", d.day()),
-        (_, Locale::Ru) => d.format("%d.%m").to_string(),
+    crm_charts::period_label(super::analytics::chart_lang(locale), start, by)
+}
+
+/// A forecast note in the interface language: the API's own detail in English (it carries the
+/// figures), a sentence per kind in Russian.
+pub fn forecast_note(locale: Locale, note: &ForecastNote) -> String {
+    use ForecastNoteKind as K;
+    if locale == Locale::En {
+        return note.detail.clone();
     }
+    match note.kind {
+        K::NoHistory => "Продаж за период нет — прогнозировать не из чего.",
+        K::TooShortToForecast => "История слишком короткая для прогноза: нужно больше периодов.",
+        K::AllZero => "Все значения в истории нулевые, поэтому прогноз тоже нулевой.",
+        K::ShortForSeason => {
+            "История короче двух сезонов, поэтому сезонность в прогнозе не учитывается."
+        }
+        K::TooShortToBacktest => {
+            "История слишком короткая, чтобы проверить точность прогноза на прошлых периодах."
+        }
+        K::CandidateFailed => "Один из методов прогноза не сработал; выбран лучший из остальных.",
+        K::PartialPeriodsLeftOut => {
+            "Неполные периоды в начале и конце диапазона не вошли в историю модели."
+        }
+        K::MissingRates => "Периоды без курса валюты не вошли в историю модели.",
+    }
+    .to_owned()
 }
 
 /// A signed percentage change: `+12.5%` / `+12,5 %`; `—` when there is none.
@@ -252,6 +287,30 @@ static EN: ReportTexts = ReportTexts {
     read_only: "A read-only copy of a saved report.",
     link_gone_title: "This link no longer works",
     link_gone: "The link has expired or was revoked. Ask whoever sent it for a new one.",
+    client_search: "Clients",
+    client_hint: "Name, e-mail or phone; the report counts the matching clients (at most 100).",
+    amount_from: "Amount from",
+    amount_to: "to",
+    amount_hint: "Sale amounts in the chosen currency.",
+    selected_clients: "Clients in this report",
+    running: "Computing the report",
+    cancel_report: "Cancel",
+    cancelled: "The report was cancelled.",
+    failed: "The report could not be computed:",
+    run_again: "Run it again",
+    new_and_returning: "New and returning buyers",
+    author: "Author",
+    steps: &[
+        ("periods", "sales by period"),
+        ("previous period", "the previous period"),
+        ("totals", "totals"),
+        ("top clients", "top clients"),
+        ("segments", "customer segments"),
+        ("cohorts", "cohorts"),
+        ("forecast", "the forecast"),
+        ("customer models", "customer models"),
+        ("recent revenue", "recent revenue"),
+    ],
     kinds: [
         "General sales report",
         "Sales trends",
@@ -346,6 +405,30 @@ static RU: ReportTexts = ReportTexts {
     read_only: "Копия сохранённого отчёта только для просмотра.",
     link_gone_title: "Ссылка больше не работает",
     link_gone: "Срок ссылки истёк, или её отозвали. Попросите новую у того, кто её прислал.",
+    client_search: "Клиенты",
+    client_hint: "Имя, e-mail или телефон; в отчёт войдут найденные клиенты (не больше 100).",
+    amount_from: "Сумма от",
+    amount_to: "до",
+    amount_hint: "Суммы продаж в выбранной валюте.",
+    selected_clients: "Клиенты в отчёте",
+    running: "Строим отчёт",
+    cancel_report: "Отменить",
+    cancelled: "Построение отчёта отменено.",
+    failed: "Не удалось построить отчёт:",
+    run_again: "Построить снова",
+    new_and_returning: "Новые и повторные покупатели",
+    author: "Автор",
+    steps: &[
+        ("periods", "продажи по периодам"),
+        ("previous period", "предыдущий период"),
+        ("totals", "итоги"),
+        ("top clients", "лучшие клиенты"),
+        ("segments", "сегменты клиентов"),
+        ("cohorts", "когорты"),
+        ("forecast", "прогноз"),
+        ("customer models", "модели клиентов"),
+        ("recent revenue", "недавняя выручка"),
+    ],
     kinds: [
         "Общий отчёт о продажах",
         "Тренды продаж",

@@ -10,6 +10,7 @@ use crate::routes::Route;
 
 #[component]
 pub fn Clients(search: String, sort: String, after: String) -> Element {
+    let search = crate::routes::form_text(&search);
     // A new address is a new list: keyed, the view loads again.
     rsx! { ClientList { key: "{search}|{sort}|{after}", search, sort, after } }
 }

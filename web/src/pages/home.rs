@@ -1,4 +1,5 @@
-//! The start screen: this month's key figures and the latest sales.
+//! The start screen: this month's key figures against the same days of last month, the revenue
+//! trend with its forecast, the top recommended actions and the latest sales.
 
 use dioxus::prelude::*;
 
@@ -6,6 +7,8 @@ use crate::api::dashboard;
 use crate::components::analytics::{RevenueTrend, TopActions};
 use crate::components::sale_table::SaleTable;
 use crate::components::status::{loaded, not_loaded};
+use crate::gql::Money;
+use crate::i18n::reports::change;
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
 
@@ -41,10 +44,19 @@ pub fn Home() -> Element {
                 }
                 for m in d.sales_summary.revenue.iter() {
                     p { class: "big", "{i18n::money(l, &m.amount, &m.currency)}" }
+                    p { class: "muted small", "{change(l, revenue_change(m, &d.previous.revenue))} {t.vs_last_month}" }
                 }
             }
-            div { class: "figure", h2 { "{t.sales_count}" } p { class: "big", "{sales_label}" } }
-            div { class: "figure", h2 { "{t.new_clients}" } p { class: "big", "{clients_label}" } }
+            div { class: "figure",
+                h2 { "{t.sales_count}" }
+                p { class: "big", "{sales_label}" }
+                p { class: "muted small", "{change(l, percent_change(f64::from(d.sales_summary.sales_count), f64::from(d.previous.sales_count)))} {t.vs_last_month}" }
+            }
+            div { class: "figure",
+                h2 { "{t.new_clients}" }
+                p { class: "big", "{clients_label}" }
+                p { class: "muted small", "{change(l, percent_change(f64::from(d.sales_summary.new_clients), f64::from(d.previous.new_clients)))} {t.vs_last_month}" }
+            }
         }
         div { class: "columns",
             RevenueTrend {}
@@ -61,5 +73,40 @@ pub fn Home() -> Element {
         } else {
             SaleTable { id: "latest-sales", rows: d.sales.edges.iter().map(|e| e.node.clone()).collect::<Vec<_>>() }
         }
+    }
+}
+
+/// The change from `before` to `now` in percent; none when there was nothing before.
+fn percent_change(now: f64, before: f64) -> Option<f64> {
+    (before > 0.0).then(|| (now - before) / before * 100.0)
+}
+
+/// This month's revenue in one currency against last month's in the same currency.
+fn revenue_change(now: &Money, before: &[Money]) -> Option<f64> {
+    let amount = |m: &Money| m.amount.parse::<f64>().ok();
+    let before = before.iter().find(|b| b.currency == now.currency)?;
+    percent_change(amount(now)?, amount(before)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_compare_like_with_like() {
+        assert_eq!(percent_change(150.0, 100.0), Some(50.0));
+        assert_eq!(percent_change(5.0, 0.0), None);
+        let m = |a: &str, c: &str| Money {
+            amount: a.into(),
+            currency: c.into(),
+        };
+        assert_eq!(
+            revenue_change(&m("50.00", "RUB"), &[m("10.00", "USD"), m("100.00", "RUB")]),
+            Some(-50.0)
+        );
+        assert_eq!(
+            revenue_change(&m("50.00", "EUR"), &[m("10.00", "USD")]),
+            None
+        );
     }
 }

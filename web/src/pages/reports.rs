@@ -11,17 +11,19 @@ use crate::api::UiError;
 use crate::api::reports::{self, ReportQuery};
 use crate::components::analytics::ActionCard;
 use crate::components::chart::{BarChart, LineChart, major, trend_legend, trend_points};
-use crate::components::status::{field_error, form_error, loaded, not_loaded};
+use crate::components::status::{field_error, form_error, loaded, not_loaded, pause_ms};
 use crate::gql::{
-    ApiEnum, ClientScoreRow, Figures, GeneralReport, Granularity, Money, RecommendationsReport,
-    Report, ReportBody, ReportKind, SaleStatus, SegmentFigures, TrendsReport,
+    ApiEnum, ClientScoreRow, Figures, GeneralReport, Granularity, JobState, JobView, Money,
+    RecommendationsReport, Report, ReportBody, ReportKind, SaleStatus, SegmentFigures,
+    TrendsReport,
 };
 use crate::i18n::analytics::{decimal, percent};
-use crate::i18n::reports::{change, period_label};
+use crate::i18n::reports::{change, forecast_note, period_label};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
 
 #[component]
+#[allow(clippy::too_many_arguments)] // one per parameter of the address
 pub fn ReportBuilder(
     kind: String,
     from: String,
@@ -29,6 +31,9 @@ pub fn ReportBuilder(
     granularity: String,
     status: String,
     currency: String,
+    client: String,
+    min: String,
+    max: String,
     horizon: String,
 ) -> Element {
     let locale: Signal<Locale> = use_context();
@@ -42,6 +47,9 @@ pub fn ReportBuilder(
         granularity,
         status,
         currency,
+        client: crate::routes::form_text(&client),
+        min,
+        max,
         horizon,
     };
     let key = format!("{q:?}");
@@ -80,9 +88,21 @@ pub fn ReportBuilder(
                     }
                 }
             }
+            label { title: "{r.client_hint}",
+                span { "{r.client_search} " }
+                input { r#type: "search", name: "client", value: "{q.client}", maxlength: 100, placeholder: "{t.search}" }
+            }
             label {
                 span { "{t.currency} " }
                 input { name: "currency", value: "{q.currency}", maxlength: 3, size: 4, placeholder: "{r.any_currency}" }
+            }
+            label { title: "{r.amount_hint}",
+                span { "{r.amount_from} " }
+                input { name: "min", value: "{q.min}", inputmode: "decimal", size: 8 }
+            }
+            label { title: "{r.amount_hint}",
+                span { "{r.amount_to} " }
+                input { name: "max", value: "{q.max}", inputmode: "decimal", size: 8 }
             }
             label { title: "{r.horizon_hint}",
                 span { "{r.horizon} " }
@@ -115,19 +135,17 @@ fn Presets(query: ReportQuery) -> Element {
     let year_ago = month_start
         .checked_sub_months(Months::new(11))
         .unwrap_or(month_start);
-    let kind = if query.kind.is_empty() {
-        "general".to_owned()
-    } else {
-        query.kind.clone()
-    };
-    let to_route = move |from: NaiveDate, to: NaiveDate| Route::ReportBuilder {
-        kind: kind.clone(),
-        from: from.to_string(),
-        to: to.to_string(),
-        granularity: query.granularity.clone(),
-        status: query.status.clone(),
-        currency: query.currency.clone(),
-        horizon: query.horizon.clone(),
+    let to_route = move |from: NaiveDate, to: NaiveDate| {
+        Route::report(ReportQuery {
+            kind: if query.kind.is_empty() {
+                "general".to_owned()
+            } else {
+                query.kind.clone()
+            },
+            from: from.to_string(),
+            to: to.to_string(),
+            ..query.clone()
+        })
     };
     rsx! {
         nav { class: "presets", "aria-label": "{r.presets}",
@@ -139,36 +157,117 @@ fn Presets(query: ReportQuery) -> Element {
     }
 }
 
+/// Clients named in a report's filter, as many as fit on a line.
+const CLIENTS_SHOWN: usize = 10;
+
+/// Runs the report as a job: a quick one shows at once; a long one shows its progress (from
+/// the job's change events, after the page is interactive) with Cancel, then the report.
 #[component]
 fn ReportResult(query: ReportQuery) -> Element {
     let locale: Signal<Locale> = use_context();
     let q = query.clone();
-    let data = use_server_future(move || {
-        let q = q.clone();
-        reports::report(
-            q.kind,
-            q.from,
-            q.to,
-            q.granularity,
-            q.status,
-            q.currency,
-            q.horizon,
-        )
-    })?;
+    let mut started = use_server_future(move || reports::start_report(q.clone()))?;
+    let mut live = use_signal(|| None::<JobView>);
+    let mut cancel_error = use_signal(|| None::<UiError>);
+    // Once the start answers with a running job, the browser follows it until it ends
+    // (effects run only in the browser, after hydration or a client-side navigation).
+    use_effect(move || {
+        let job = match &*started.read() {
+            Some(Ok(s)) if s.job.state == JobState::Running => s.job.id.to_string(),
+            _ => return,
+        };
+        spawn(async move {
+            // A dropped connection is taken up again: its first event is the job as it stands.
+            for _ in 0..20 {
+                if let Ok(mut events) = reports::report_progress(job.clone()).await {
+                    while let Some(Ok(j)) = events.recv().await {
+                        let done = j.state != JobState::Running;
+                        live.set(Some(j));
+                        if done {
+                            return;
+                        }
+                    }
+                }
+                if live
+                    .peek()
+                    .as_ref()
+                    .is_some_and(|j| j.state != JobState::Running)
+                    || !pause_ms(1000).await
+                {
+                    return;
+                }
+            }
+        });
+    });
     let l = locale();
     let r = l.reports();
-    let report = match loaded(&data) {
+    let started_value = match loaded(&started) {
         Ok(v) => v,
         Err(None) => return rsx! { p { class: "loading", role: "status", "{r.computing}" } },
         Err(state) => return not_loaded(state),
     };
-    let lang = l.code();
-    let exports = ["pdf", "csv", "xlsx"]
-        .map(|f| query.export_url(f, lang))
-        .to_vec();
-    rsx! {
-        SaveReport { query: query.clone() }
-        ReportDocument { report, exports }
+    let job = live().unwrap_or(started_value.job.clone());
+    let clients = started_value.clients.clone();
+    let mut restart = move || {
+        live.set(None);
+        started.restart();
+    };
+    match (job.state, job.report.clone()) {
+        (JobState::Done, Some(report)) => {
+            let lang = l.code();
+            let exports = ["pdf", "csv", "xlsx"]
+                .map(|f| reports::export_url(&report.parameters, f, lang))
+                .to_vec();
+            let more = clients.len().saturating_sub(CLIENTS_SHOWN);
+            rsx! {
+                if !clients.is_empty() {
+                    p { class: "muted", id: "report-clients",
+                        "{r.selected_clients}: "
+                        for (i, c) in clients.iter().take(CLIENTS_SHOWN).enumerate() {
+                            if i > 0 { ", " }
+                            Link { to: Route::client(c.id.to_string()), "{c.name}" }
+                        }
+                        if more > 0 { " +{more}" }
+                    }
+                }
+                SaveReport { query: query.clone() }
+                ReportDocument { report, exports }
+            }
+        }
+        (JobState::Running, _) => {
+            let id = job.id.to_string();
+            rsx! {
+                section { class: "report-running", id: "report-progress", role: "status",
+                    h2 { "{r.running}…" }
+                    progress { class: "report-progress", max: 100, value: job.progress, "{job.progress} %" }
+                    p { class: "muted", "{job.progress} % · {r.step(&job.step)}" }
+                    button { r#type: "button", id: "cancel-report",
+                        onclick: move |_| {
+                            let id = id.clone();
+                            async move {
+                                match reports::cancel_report(id).await {
+                                    Ok(j) => live.set(Some(j)),
+                                    Err(e) => cancel_error.set(Some(UiError::from(&e))),
+                                }
+                            }
+                        },
+                        "{r.cancel_report}"
+                    }
+                    if let Some(message) = form_error(&cancel_error(), &[]) { p { class: "error", role: "alert", "{message}" } }
+                }
+            }
+        }
+        (JobState::Cancelled, _) => rsx! {
+            p { class: "empty", id: "report-cancelled", role: "status", "{r.cancelled} "
+                button { r#type: "button", class: "link", onclick: move |_| restart(), "{r.run_again}" }
+            }
+        },
+        _ => rsx! {
+            p { class: "error", id: "report-failed", role: "alert",
+                "{r.failed} {job.error.clone().unwrap_or_default()} "
+                button { r#type: "button", class: "link", onclick: move |_| restart(), "{r.run_again}" }
+            }
+        },
     }
 }
 
@@ -318,13 +417,26 @@ fn General(report: GeneralReport, granularity: Granularity, base: String) -> Ele
     if g.totals.sales_count == 0 {
         return rsx! { p { class: "empty", id: "report-no-sales", "{r.no_sales}" } };
     }
-    let bars: Vec<(String, f64)> = g
+    let bars: Vec<(String, Vec<f64>)> = g
         .periods
         .iter()
         .map(|p| {
             (
                 period_label(l, &p.start, granularity),
-                major(&p.figures.revenue_in_base).unwrap_or(0.0),
+                vec![major(&p.figures.revenue_in_base).unwrap_or(0.0)],
+            )
+        })
+        .collect();
+    let buyers: Vec<(String, Vec<f64>)> = g
+        .periods
+        .iter()
+        .map(|p| {
+            (
+                period_label(l, &p.start, granularity),
+                vec![
+                    f64::from(p.figures.new_buyers),
+                    f64::from(p.figures.returning_buyers),
+                ],
             )
         })
         .collect();
@@ -337,10 +449,12 @@ fn General(report: GeneralReport, granularity: Granularity, base: String) -> Ele
     rsx! {
         KeyFigures { totals: g.totals.clone(), change_of: g.change.clone() }
         h2 { "{r.by_period}" }
-        BarChart { id: "chart-periods", title: "{r.revenue} — {r.by_period}", bars, legend: "{r.revenue}", currency: "{base}" }
+        BarChart { id: "chart-periods", title: "{r.revenue} — {r.by_period}", bars, legend: vec![r.revenue.to_owned()], currency: "{base}" }
+        h2 { "{r.new_and_returning}" }
+        BarChart { id: "chart-buyers", title: "{r.new_and_returning}", bars: buyers, legend: vec![r.new_buyers.to_owned(), r.returning_buyers.to_owned()], currency: "" }
         div { class: "scroll",
             table { class: "list", id: "table-periods",
-                thead { tr { th { "{r.period}" } th { class: "num", "{r.revenue}" } th { class: "num", "{r.sales}" } th { class: "num", "{r.buyers}" } } }
+                thead { tr { th { "{r.period}" } th { class: "num", "{r.revenue}" } th { class: "num", "{r.sales}" } th { class: "num", "{r.buyers}" } th { class: "num", "{r.new_buyers}" } th { class: "num", "{r.returning_buyers}" } } }
                 tbody {
                     for p in g.periods.iter() {
                         tr {
@@ -348,6 +462,8 @@ fn General(report: GeneralReport, granularity: Granularity, base: String) -> Ele
                             td { class: "num", "{money(l, &p.figures.revenue_in_base)}" }
                             td { class: "num", "{p.figures.sales_count}" }
                             td { class: "num", "{p.figures.buyers}" }
+                            td { class: "num", "{p.figures.new_buyers}" }
+                            td { class: "num", "{p.figures.returning_buyers}" }
                         }
                     }
                 }
@@ -503,7 +619,7 @@ fn Trends(report: TrendsReport, granularity: Granularity, base: String) -> Eleme
         }
         LineChart { id: "chart-trend", title: "{r.actual} / {r.forecast}", points, legend, currency: "{base}" }
         for n in tr_.forecast.notes.iter() {
-            p { class: "muted small note", "{n.detail}" }
+            p { class: "muted small note", "{forecast_note(l, n)}" }
         }
         div { class: "scroll",
             table { class: "list", id: "table-series",
@@ -575,13 +691,13 @@ fn Recommendations(report: RecommendationsReport, base: String) -> Element {
     if rec.model.clients == 0 {
         return rsx! { p { class: "empty", id: "report-no-sales", "{r.no_sales}" } };
     }
-    let bars: Vec<(String, f64)> = rec
+    let bars: Vec<(String, Vec<f64>)> = rec
         .segments
         .iter()
         .map(|s| {
             (
                 a.segment(s.segment).to_owned(),
-                major(&s.revenue_in_base).unwrap_or(0.0),
+                vec![major(&s.revenue_in_base).unwrap_or(0.0)],
             )
         })
         .collect();
@@ -608,7 +724,7 @@ fn Recommendations(report: RecommendationsReport, base: String) -> Element {
         }
         if !bars.is_empty() {
             h2 { "{r.segments}" }
-            BarChart { id: "chart-segments", title: "{r.segments}", bars, legend: "{r.revenue}", currency: "{base}" }
+            BarChart { id: "chart-segments", title: "{r.segments}", bars, legend: vec![r.revenue.to_owned()], currency: "{base}" }
         }
         Segments { segments: rec.segments.clone() }
     }

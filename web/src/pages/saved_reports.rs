@@ -1,4 +1,4 @@
-//! Saved reports: the list (`/reports`: name, type, period, shared state; open, rename,
+//! Saved reports: the list (`/reports`: name, type, period, author, shared state; open, rename,
 //! delete with confirmation), one saved report (`/reports/saved/:id`: its snapshot, sharing
 //! with the company's members, read-only links with an expiry, copied and revoked), and the
 //! read-only view a link opens (`/shared/:token`: the snapshot alone, without the app's
@@ -43,7 +43,7 @@ fn SavedList(after: String) -> Element {
                 table { class: "list", id: "saved-table",
                     thead { tr {
                         th { "{r.name}" } th { "{r.report_type}" } th { "{r.period}" }
-                        th { "{r.shared}" } th { "{l.texts().updated}" } th {}
+                        th { "{r.author}" } th { "{r.shared}" } th { "{l.texts().updated}" } th {}
                     } }
                     tbody {
                         for e in page.edges.iter() {
@@ -98,6 +98,7 @@ fn SavedLine(row: SavedRow, on_changed: EventHandler<()>) -> Element {
             }
             td { "{r.kind(p.kind)}" }
             td { "{&*p.from} — {&*p.to}" }
+            td { {row.author_name.clone().unwrap_or_else(|| "—".to_owned())} }
             td { if row.shared_with_members { "{r.shared_yes}" } else { "—" } }
             td { "{i18n::date(l, &row.updated_at)}" }
             td { class: "actions",
@@ -178,7 +179,7 @@ fn Sharing(
     rsx! {
         section { class: "panel", id: "sharing",
             h2 { "{r.sharing}" }
-            label {
+            label { class: "check",
                 input { r#type: "checkbox", id: "share-members", checked: shared,
                     onchange: move |_| {
                         let id = share_id.clone();
@@ -190,7 +191,7 @@ fn Sharing(
                         }
                     },
                 }
-                " {r.share_members}"
+                "{r.share_members}"
             }
             form { class: "toolbar", id: "create-link",
                 onsubmit: move |e: FormEvent| {

@@ -66,18 +66,20 @@ pub async fn execute<Q: DeserializeOwned, V: Serialize>(
     let variables = serde_json::to_value(&operation.variables)
         .map_err(|e| internal(&format!("variables: {e}")))?;
     let request = Request::new(operation.query).variables(Variables::from_json(variables));
-    let response = api.execute(principal, request, client_addr(ctx)).await;
+    data_of(api.execute(principal, request, client_addr(ctx)).await)
+}
+
+/// A response's data, or its first error with the API's code and field.
+fn data_of<Q: DeserializeOwned>(response: async_graphql::Response) -> Result<Q, ServerFnError> {
     if let Some(e) = response.errors.first() {
         let ext = e.extensions.as_ref();
-        let code = ext
-            .and_then(|x| x.get("code"))
-            .map(|v| v.to_string().trim_matches('"').to_owned());
-        let field = ext
-            .and_then(|x| x.get("field"))
-            .map(|v| v.to_string().trim_matches('"').to_owned());
+        let text = |key: &str| {
+            ext.and_then(|x| x.get(key))
+                .map(|v| v.to_string().trim_matches('"').to_owned())
+        };
         return Err(error(
-            ErrorCode::parse(code.as_deref().unwrap_or_default()),
-            field.as_deref(),
+            ErrorCode::parse(text("code").as_deref().unwrap_or_default()),
+            text("field").as_deref(),
             &e.message,
         ));
     }
@@ -86,6 +88,22 @@ pub async fn execute<Q: DeserializeOwned, V: Serialize>(
         .into_json()
         .map_err(|_| internal("GraphQL data is not JSON"))?;
     serde_json::from_value(data).map_err(|e| internal(&format!("unexpected GraphQL data: {e}")))
+}
+
+/// Runs a typed subscription as `principal`: one item per event (an error item when the API
+/// answers an event with an error), until the caller drops the stream.
+pub fn subscribe<Q: DeserializeOwned + 'static, V: Serialize>(
+    api: &Api,
+    principal: Principal,
+    operation: cynic::StreamingOperation<Q, V>,
+) -> impl futures::Stream<Item = Result<Q, ServerFnError>> + Send + 'static + use<Q, V> {
+    use futures::StreamExt;
+    // The operation serialises as the GraphQL request body: `query` and `variables`.
+    let body = serde_json::to_value(&operation).unwrap_or_default();
+    let query = body["query"].as_str().unwrap_or_default();
+    let variables = body.get("variables").cloned().unwrap_or_default();
+    let request = Request::new(query).variables(Variables::from_json(variables));
+    api.subscribe(principal, request).map(data_of)
 }
 
 /// The principal of the session cookie, refreshing the access token when it expired.

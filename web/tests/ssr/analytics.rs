@@ -122,6 +122,12 @@ async fn analytics(w: Web) {
     assert_eq!(section.matches("class=\"action\"").count(), 3, "{section}");
     assert_eq!(section.matches("Value at stake").count(), 3, "{section}");
     assert!(section.contains("href=\"/clients/"), "{section}");
+    // This month's figures, each against the same days of last month.
+    let figures = between(&body, "id=\"figures\"", "</section>");
+    assert!(
+        figures.matches("vs the same days of last month").count() >= 2,
+        "sales and new clients at least (revenue when this month has any): {figures}"
+    );
     // And the year's revenue with its forecast.
     let trend = between(&body, "id=\"revenue-trend\"", "</section>");
     assert!(
@@ -181,6 +187,7 @@ async fn reports(w: &Web, session: &str) {
     for id in [
         "key-figures",
         "chart-periods",
+        "chart-buyers",
         "table-periods",
         "table-top-clients",
         "table-cohorts",
@@ -205,6 +212,45 @@ async fn reports(w: &Web, session: &str) {
     ] {
         assert!(body.contains(&format!("id=\"{id}\"")), "{id}: {body}");
     }
+
+    // A client search narrows the report to the clients it finds, and the page names them;
+    // a search that finds nobody, or an amount without a currency, is an error that says so.
+    let (_, body) = w
+        .page(
+            &format!("{general}&client=%D0%9A%D0%BB%D0%B8%D0%B5%D0%BD%D1%82%2001"),
+            &ru,
+        )
+        .await;
+    let named = between(&body, "id=\"report-clients\"", "</p>");
+    assert!(
+        named.contains("Клиент 01") && !named.contains("Клиент 02"),
+        "{named}"
+    );
+    let csv = between(&body, "id=\"export-csv\" href=\"", "\"").replace("&#38;", "&");
+    assert!(
+        csv.contains("clientIds="),
+        "the export counts the same clients: {csv}"
+    );
+    let (_, body) = w
+        .page(&format!("{general}&client=nobody-at-all"), session)
+        .await;
+    assert!(
+        body.contains("class=\"error\"") && body.contains("no client matches"),
+        "{body}"
+    );
+    let (_, body) = w.page(&format!("{general}&min=100"), session).await;
+    assert!(body.contains("choose a currency"), "{body}");
+    let (_, body) = w
+        .page(&format!("{general}&currency=RUB&min=100&max=10"), session)
+        .await;
+    assert!(body.contains("below the smallest"), "{body}");
+    let (_, body) = w
+        .page(&format!("{general}&currency=RUB&min=1000000000"), session)
+        .await;
+    assert!(
+        body.contains("id=\"report-no-sales\""),
+        "no sale is that large: {body}"
+    );
 
     // A period without sales says so instead of drawing empty charts.
     let (_, body) = w
@@ -285,6 +331,8 @@ async fn saved_and_shared(w: &Web, session: &str, from: &str, to: &str) {
         body.contains("id=\"saved-table\"") && body.contains("Год продаж"),
         "{body}"
     );
+    let table = between(&body, "id=\"saved-table\"", "</table>");
+    assert!(table.contains("Анна"), "the author's name: {table}");
     let (status, body) = w
         .page(
             &format!("/reports/saved/{id}"),

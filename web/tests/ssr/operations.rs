@@ -90,7 +90,11 @@ async fn operations_match_the_schema() {
         text(Dashboard::build(PeriodVariables {
             from: at(),
             to: at(),
+            previous_from: at(),
+            previous_to: at(),
         })),
+        text(StartReport::build(ReportVariables { input: input() })),
+        text(CancelReportJob::build(IdVariables { id: id() })),
         text(Clients::build(ClientsVariables {
             first: Some(25),
             after: Some("cursor".into()),
@@ -190,16 +194,21 @@ async fn operations_match_the_schema() {
             assert!(fine, "{query}\n  {code} {}", e.message);
         }
     }
-    // The subscription the live sales list runs.
-    let subscription = SaleChanged::build(());
-    let mut stream =
-        Box::pin(api.subscribe(Principal::Anonymous, Request::new(subscription.query())));
-    let first = futures::StreamExt::next(&mut stream).await.unwrap();
-    for e in &first.errors {
-        assert!(
-            e.message.contains("authentication required"),
-            "{}",
-            e.message
-        );
+    // The subscriptions: the live sales list's and the report progress'.
+    let sales = serde_json::to_value(SaleChanged::build(())).unwrap();
+    let job = serde_json::to_value(ReportJobChanged::build(IdVariables { id: id() })).unwrap();
+    for body in [sales, job] {
+        let request = Request::new(body["query"].as_str().unwrap())
+            .variables(Variables::from_json(body["variables"].clone()));
+        let mut stream = Box::pin(api.subscribe(Principal::Anonymous, request));
+        let first = futures::StreamExt::next(&mut stream).await.unwrap();
+        assert!(!first.errors.is_empty(), "{body}");
+        for e in &first.errors {
+            assert!(
+                e.message.contains("authentication required"),
+                "{body}: {}",
+                e.message
+            );
+        }
     }
 }

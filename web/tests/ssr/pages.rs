@@ -119,6 +119,17 @@ async fn pages(w: Web) {
         body.contains("1 client") && body.contains("Клиент 29"),
         "{body}"
     );
+    // As the search form itself sends it (a space as `+`).
+    let (_, body) = w
+        .page(
+            "/clients?search=%D0%BA%D0%BB%D0%B8%D0%B5%D0%BD%D1%82+29",
+            &session,
+        )
+        .await;
+    assert!(
+        body.contains("1 client") && body.contains("Клиент 29"),
+        "{body}"
+    );
     let (_, body) = w.page("/", &session).await;
     assert!(
         body.contains("₽1,240,000.00") && body.contains("1 sale"),
