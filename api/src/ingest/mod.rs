@@ -249,6 +249,11 @@ pub async fn run<U: Upsert>(app: &App, company_id: i64, rows: &[U::Row]) -> ApiR
             other => break other?,
         }
     };
+    // Fresh statistics for the reports over what was just written (after the commit: the
+    // batch's answer does not wait on a failed ANALYZE).
+    if let Err(e) = conn.analyze_if_stale(U::TABLES).await {
+        tracing::warn!(error = %e, "could not analyze after a batch");
+    }
     drop(conn);
     let mut created = Vec::new();
     let mut updated = Vec::new();

@@ -267,3 +267,46 @@ async fn stale_statistics_are_noticed_on_postgres() {
         "analyzed again"
     );
 }
+
+/// A batch leaves the written tables analyzed on PostgreSQL (where autovacuum may be off, late
+/// or not yet due): the reports over a fresh import are planned with statistics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_leave_statistics_fresh_on_postgres() {
+    let s = Server::start(TestDb::new(crate::harness::Backend::Postgres).await).await;
+    let (token, _) = s.register("stats@example.com", "Stats").await;
+    let mut conn = s.app.db.write().await.unwrap();
+    // A table that was never analyzed counts as stale.
+    assert!(
+        conn.analyze_if_stale(&["sales"]).await.unwrap(),
+        "never analyzed"
+    );
+    assert!(
+        !conn.analyze_if_stale(&["sales"]).await.unwrap(),
+        "just analyzed"
+    );
+    drop(conn);
+    s.data(
+        Some(&token),
+        UPSERT_CLIENTS,
+        serde_json::json!({ "rows": [{ "externalId": "c0", "name": "Client" }] }),
+    )
+    .await;
+    let sales: Vec<serde_json::Value> = (0..2_000)
+        .map(|i| {
+            serde_json::json!({ "externalId": format!("s{i}"), "clientExternalId": "c0",
+                "amountMinor": 100 + i, "currency": "RUB", "soldAt": "2026-03-10T10:00:00Z" })
+        })
+        .collect();
+    s.data(
+        Some(&token),
+        UPSERT_SALES,
+        serde_json::json!({ "rows": sales }),
+    )
+    .await;
+    // The batch grew the table far past double its analyzed size and analyzed it again.
+    let mut conn = s.app.db.write().await.unwrap();
+    assert!(
+        !conn.analyze_if_stale(&["clients", "sales"]).await.unwrap(),
+        "the batch left fresh statistics"
+    );
+}
