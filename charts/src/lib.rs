@@ -537,7 +537,12 @@ pub fn bars(chart: &Bars<'_>) -> String {
             );
         }
         if i % step == 0 {
-            label(&mut out, scale.left + slot * (i as f64 + 0.5), "middle", name);
+            label(
+                &mut out,
+                scale.left + slot * (i as f64 + 0.5),
+                "middle",
+                name,
+            );
         }
         out.push_str("</g>");
     }
@@ -568,7 +573,11 @@ mod tests {
         let t = ticks(0.0, 1_234_567.0, 5, false);
         assert_eq!(t.first(), Some(&0.0));
         assert!(*t.last().unwrap() >= 1_234_567.0 && t.len() <= 8, "{t:?}");
-        assert_eq!(ticks(5.0, 5.0, 5, false).first(), Some(&5.0), "a flat series");
+        assert_eq!(
+            ticks(5.0, 5.0, 5, false).first(),
+            Some(&5.0),
+            "a flat series"
+        );
         assert_eq!(ticks(0.0, 2.0, 5, false), vec![0.0, 0.5, 1.0, 1.5, 2.0]);
         assert_eq!(ticks(0.0, 2.0, 5, true), vec![0.0, 1.0, 2.0], "counts");
     }

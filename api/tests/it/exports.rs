@@ -340,7 +340,8 @@ async fn exports_hold_the_reports_figures(db: TestDb) {
     // The charts are the web UI's SVG, text and all (placed glyph by glyph, so the extracted
     // text is spaced out): period labels, value ticks, the legend.
     let packed: String = text.split_whitespace().collect();
-    for expected in ["янв2025", "ноя2025", "0RUB", "Выручка", "новыеповторные"] {
+    for expected in ["янв2025", "ноя2025", "0RUB", "Выручка", "новыеповторные"]
+    {
         assert!(
             packed.contains(expected),
             "{expected:?} missing from the PDF's charts:\n{text}"
