@@ -100,7 +100,10 @@ pub fn subscribe<Q: DeserializeOwned + 'static, V: Serialize>(
     use futures::StreamExt;
     // The operation serialises as the GraphQL request body: `query` and `variables`.
     let body = serde_json::to_value(&operation).unwrap_or_default();
-    let query = body["query"].as_str().unwrap_or_default();
+    let query = body
+        .get("query")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
     let variables = body.get("variables").cloned().unwrap_or_default();
     let request = Request::new(query).variables(Variables::from_json(variables));
     api.subscribe(principal, request).map(data_of)

@@ -60,9 +60,10 @@ pub fn for_report(report: &Report, lang: Lang) -> Vec<Chart> {
                 .iter()
                 .map(|p| {
                     let f = &p.figures;
-                    // Counts of buyers are far below 2^53: exact as f64.
-                    #[allow(clippy::cast_precision_loss)]
-                    let pair = vec![f.new_buyers as f64, f.returning_buyers as f64];
+                    let pair = vec![
+                        crate::reports::minor_to_f64(f.new_buyers),
+                        crate::reports::minor_to_f64(f.returning_buyers),
+                    ];
                     (label(p.start), pair)
                 })
                 .collect();
