@@ -106,15 +106,17 @@ impl Client {
         Ok(body["data"].clone())
     }
 
-    /// One page as the signed-in browser gets it (Russian).
-    async fn get(&self, path: &str) -> Result<Vec<u8>> {
-        let response = self
-            .http
+    /// A GET as the signed-in browser sends it (in Russian).
+    fn browser_get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
             .get(format!("{}{path}", self.base))
             .header("cookie", &self.cookie)
             .header("accept-language", "ru")
-            .send()
-            .await?;
+    }
+
+    /// One page as the signed-in browser gets it.
+    async fn get(&self, path: &str) -> Result<Vec<u8>> {
+        let response = self.browser_get(path).send().await?;
         ensure!(
             response.status().is_success(),
             "{path}: {}",
@@ -126,13 +128,7 @@ impl Client {
     /// Times one GET as the signed-in browser; checks the answer with `ok`.
     async fn timed_get(&self, path: &str, ok: impl Fn(&[u8]) -> bool) -> Result<Duration> {
         let started = Instant::now();
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("cookie", &self.cookie)
-            .header("accept-language", "ru")
-            .send()
-            .await?;
+        let response = self.browser_get(path).send().await?;
         let status = response.status();
         let body = response.bytes().await?;
         let took = started.elapsed();
@@ -351,15 +347,7 @@ async fn main() -> Result<()> {
             );
         }
         times.sort();
-        let size = c
-            .http
-            .get(format!("{}{path}", c.base))
-            .header("cookie", &c.cookie)
-            .send()
-            .await?
-            .bytes()
-            .await?
-            .len();
+        let size = c.get(&path).await?.len();
         println!(
             "{format:<20} {:>8.1} {:>9.1} {size:>8}",
             ms(percentile(&times, 50)),

@@ -443,17 +443,10 @@ mod tests {
 
     #[test]
     fn period_labels_and_changes() {
-        assert_eq!(
-            period_label(Locale::En, "2026-03-01", Granularity::Month),
-            "Mar 2026"
-        );
+        // The labels are the charts' (crm_charts tests them); the locale maps to its language.
         assert_eq!(
             period_label(Locale::Ru, "2026-03-01", Granularity::Month),
             "мар 2026"
-        );
-        assert_eq!(
-            period_label(Locale::Ru, "2026-03-02", Granularity::Day),
-            "02.03"
         );
         assert_eq!(change(Locale::Ru, Some(-12.54)), "−12,5\u{a0}%");
         assert_eq!(change(Locale::En, Some(3.0)), "+3.0%");
