@@ -153,6 +153,27 @@ impl Flow {
         }
     }
 
+    /// The file behind a download link, fetched by the page (its session cookie) with the
+    /// link's language switched to Russian.
+    async fn download(&self, link: &str) -> Vec<u8> {
+        let script = format!(
+            "fetch(document.querySelector('{link}').href.replace('lang=en', 'lang=ru'))
+               .then(r => r.ok ? r.arrayBuffer() : Promise.reject(r.status))
+               .then(b => {{ let s = ''; new Uint8Array(b).forEach(c => s += String.fromCharCode(c)); arguments[0](btoa(s)); }})
+               .catch(e => arguments[0]('failed: ' + e));"
+        );
+        let got = self
+            .browser
+            .execute_async(&script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("download {link}: {e}"));
+        let text = got.as_str().unwrap_or_default();
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .unwrap_or_else(|e| panic!("download {link}: {text}: {e}"))
+    }
+
     async fn type_into(&self, css: &str, text: &str) {
         let field = self.find(css).await;
         field
@@ -435,29 +456,34 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.find("#chart-trend svg").await;
     f.find("#table-series").await;
     f.shot("report-trends").await;
-    for (link, starts) in [
-        ("#export-csv", "\u{feff}"),
-        ("#export-pdf", "%PDF"),
-        ("#export-xlsx", "PK"),
-    ] {
-        let got = f
-            .browser
-            .execute_async(
-                &format!(
-                    "fetch(document.querySelector('{link}').href)
-                       .then(r => r.arrayBuffer().then(b => arguments[0]([r.status, new TextDecoder('utf-8', {{ ignoreBOM: true }}).decode(b.slice(0, 8))])))
-                       .catch(e => arguments[0]([0, String(e)]));"
-                ),
-                vec![],
-            )
-            .await
-            .unwrap_or_else(|e| panic!("download {link}: {e}"));
-        assert_eq!(got[0], json!(200), "{link}: {got}");
-        assert!(
-            got[1].as_str().unwrap_or_default().starts_with(starts),
-            "{link}: {got}"
-        );
-    }
+    // Each download, as the browser gets it with its session cookie, in Russian: opened and
+    // read — a year by month and three forecast months under Russian headings.
+    let rows = 1 + 12 + 3;
+    let csv = String::from_utf8(f.download("#export-csv").await).unwrap_or_default();
+    assert!(csv.starts_with('\u{feff}'), "a BOM for spreadsheets: {csv}");
+    assert_eq!(csv.lines().count(), rows, "{csv}");
+    assert!(
+        csv.lines().next().unwrap_or_default().contains("Период"),
+        "{csv}"
+    );
+    let xlsx = f.download("#export-xlsx").await;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(xlsx))
+        .unwrap_or_else(|e| panic!("the XLSX opens: {e}"));
+    use calamine::Reader;
+    let sheet = book
+        .worksheet_range("Выручка")
+        .unwrap_or_else(|e| panic!("the revenue sheet: {e}"));
+    assert_eq!(sheet.rows().count(), rows);
+    assert_eq!(
+        sheet.get((0, 0)).map(ToString::to_string).as_deref(),
+        Some("Период")
+    );
+    let pdf = f.download("#export-pdf").await;
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap_or_else(|e| panic!("PDF: {e}"));
+    assert!(
+        text.contains("Тренды продаж") && text.contains("Период"),
+        "{text}"
+    );
 
     // Save it, share it through a read-only link, open the link without the session (as a
     // stranger's browser would), revoke it: the link is refused.
