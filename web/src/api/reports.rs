@@ -133,9 +133,7 @@ pub struct StartedReport {
 /// company already runs four reports.
 #[post("/api/report/start")]
 pub async fn start_report(query: ReportQuery) -> Result<StartedReport, ServerFnError> {
-    let clients = search_clients(&query.client).await?;
-    let ids = clients.iter().map(|c| c.id.clone()).collect();
-    let input = input_of(&query, ids)?;
+    let (input, clients) = resolved_input(&query).await?;
     let started = run_as_user(gql::StartReport::build(gql::ReportVariables { input })).await?;
     let mut job = started.start_report;
     let id = job.id.0.clone();
@@ -193,6 +191,17 @@ pub async fn cancel_report(id: String) -> Result<JobView, ServerFnError> {
     run_as_user(gql::CancelReportJob::build(gql::IdVariables { id: Id(id) }))
         .await
         .map(|d| d.cancel_report_job)
+}
+
+/// The API's report input from the builder's parameters, with the clients its client search
+/// selected (their ids in the input's filter).
+#[cfg(feature = "server")]
+async fn resolved_input(
+    q: &ReportQuery,
+) -> Result<(gql::ReportInput, Vec<NamedClient>), ServerFnError> {
+    let clients = search_clients(&q.client).await?;
+    let ids = clients.iter().map(|c| c.id.clone()).collect();
+    Ok((input_of(q, ids)?, clients))
 }
 
 /// The clients a report's client search selects: none for an empty search.
@@ -304,12 +313,7 @@ fn input_of(q: &ReportQuery, client_ids: Vec<Id>) -> Result<gql::ReportInput, Se
 #[post("/api/reports/save")]
 pub async fn save_report(query: ReportQuery, name: String) -> Result<String, ServerFnError> {
     let name = saved_name(&name)?;
-    let ids = search_clients(&query.client)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
-    let input = input_of(&query, ids)?;
+    let (input, _) = resolved_input(&query).await?;
     run_as_user(gql::SaveReport::build(gql::SaveReportVariables {
         name,
         input,

@@ -183,13 +183,15 @@ pub(super) fn write(report: &Report, tables: &[Table], lang: Lang) -> ApiResult<
     layout.y += 10.0;
 
     let mut charts = Some(super::charts::for_report(report, lang));
+    // Built once per document: it parses the embedded font.
+    let options = svg_options();
     for table in tables {
         // The charts go before the table they draw (the main one).
         if table.chart.is_some()
             && let Some(charts) = charts.take()
         {
             for c in charts {
-                chart(&mut layout, &c)?;
+                chart(&mut layout, &c, &options)?;
             }
         }
         table_ops(&mut layout, table, point);
@@ -211,8 +213,12 @@ fn svg_options() -> usvg::Options<'static> {
 }
 
 /// A chart under its title, the width of the text column.
-fn chart(layout: &mut Layout, chart: &super::charts::Chart) -> ApiResult<()> {
-    let tree = usvg::Tree::from_str(&chart.svg, &svg_options())
+fn chart(
+    layout: &mut Layout,
+    chart: &super::charts::Chart,
+    options: &usvg::Options<'_>,
+) -> ApiResult<()> {
+    let tree = usvg::Tree::from_str(&chart.svg, options)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("chart SVG: {e}")))?;
     let width = WIDTH - 2.0 * MARGIN;
     let size = tree.size();
