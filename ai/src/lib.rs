@@ -5,12 +5,15 @@
 //! - [`segments`]: RFM scores and segments, cohort retention.
 //! - [`recommend`]: concrete actions ranked by the value at stake, with their evidence.
 //! - [`narrate`]: checks a model's narrative against the figures, dropping unsupported sentences.
+//! - [`llm`]: a small local language model (GGUF on candle, CPU) on its own worker thread.
 //!
-//! No HTTP, no database, no GraphQL, no async: `api/src/reports` gathers the figures and calls
-//! in here; anything slow is the caller's to run off the async runtime.
+//! No HTTP, no database, no GraphQL, no async runtime: `api/src/reports` gathers the figures and
+//! calls in here; anything slow is the caller's to run off the async runtime (the model's worker
+//! answers through a channel any runtime can read).
 
 pub mod customers;
 pub mod forecast;
+pub mod llm;
 pub mod narrate;
 pub mod recommend;
 pub mod segments;

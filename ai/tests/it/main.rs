@@ -6,3 +6,5 @@
 mod customers;
 mod fixtures;
 mod forecast;
+mod llm;
+mod llm_model;

@@ -4,6 +4,7 @@
 //! Test databases are named `crm_test_…`, so a crashed run's leftovers are easy to find.
 
 pub mod buyers;
+pub mod tiny_model;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
