@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::assistant::Assistant;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::JwtKeys;
 use crate::auth::{self, Principal, Role, Scope};
@@ -20,6 +21,7 @@ pub struct App {
     pub jwt: JwtKeys,
     pub login_limiter: RateLimiter,
     pub api_key_limiter: RateLimiter,
+    pub assistant: Arc<Assistant>,
 }
 
 /// `last_used_at` of an API key is written at most this often, not on every request.
@@ -55,7 +57,9 @@ impl App {
             }
         };
         let events = Events::start(&db);
+        let assistant = Assistant::start(config.assistant.clone());
         Ok(Arc::new(App {
+            assistant,
             login_limiter: RateLimiter::new(config.login_rate_per_min),
             api_key_limiter: RateLimiter::new(config.api_key_rate_per_min),
             jwt: JwtKeys::new(jwt_secret.as_bytes()),

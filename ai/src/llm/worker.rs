@@ -185,13 +185,14 @@ impl Worker {
             input = vec![next];
             // Decode everything so far and send what is new, once it ends on a whole character.
             let text = self.tokenizer.decode(&generated)?;
-            if !text.ends_with('\u{FFFD}') {
-                if let Some(piece) = text.get(emitted..).filter(|p| !p.is_empty()) {
-                    if job.events.try_send(Event::Text(piece.to_owned())).is_err() {
-                        return Ok(None);
-                    }
-                    emitted = text.len();
+            if let Some(piece) = text
+                .get(emitted..)
+                .filter(|p| !p.is_empty() && !text.ends_with('\u{FFFD}'))
+            {
+                if job.events.try_send(Event::Text(piece.to_owned())).is_err() {
+                    return Ok(None);
                 }
+                emitted = text.len();
             }
         }
         let generation_time = started.elapsed().saturating_sub(prompt_time);

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod assistant;
 pub mod clients;
 pub mod integrations;
 pub mod interactions;
@@ -22,6 +23,7 @@ use crate::auth::Principal;
 pub struct QueryRoot(
     accounts::AccountQuery,
     api_keys::ApiKeyQuery,
+    assistant::AssistantQuery,
     clients::ClientQuery,
     sales::SaleQuery,
     interactions::InteractionQuery,

@@ -10,6 +10,7 @@
 )]
 
 mod accounts;
+mod assistant;
 mod bad_input;
 mod batches;
 mod client_scores;
