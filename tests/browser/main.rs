@@ -246,6 +246,7 @@ async fn browser_flow(postgres: bool) {
             // Every step of a report job waits this long, so a general report (seven steps)
             // runs long enough to show its progress and be cancelled.
             .env("CRM_FAULT_REPORT_STEP_PAUSE_MS", "700")
+            .env("CRM_MODEL", "off")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()

@@ -49,6 +49,8 @@ impl Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_crm"));
         cmd.env("CRM_LISTEN", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
+            // The assistant's model has tests of its own; these servers answer without one.
+            .env("CRM_MODEL", "off")
             .stdout(Stdio::null())
             .stderr(log);
         for (k, v) in &storage.env {

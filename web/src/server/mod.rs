@@ -24,7 +24,10 @@ pub(crate) struct WebState {
 }
 
 /// The binary's entry point: configuration from the environment, then serve until stopped.
+#[allow(unsafe_code)]
 pub fn main() {
+    // SAFETY: called first in the process's `main`; no other thread exists yet.
+    unsafe { crm_api::assistant::set_model_threads() };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
