@@ -19,6 +19,7 @@ use dioxus::prelude::ServerFnError;
 use serde::{Deserialize, Serialize};
 
 pub mod api_keys;
+pub mod assistant;
 pub mod clients;
 pub mod dashboard;
 pub mod reports;

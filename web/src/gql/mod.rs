@@ -109,7 +109,9 @@ macro_rules! api_enum {
 
 // Declared after `api_enum!`, which they use.
 mod analytics;
+mod assistant;
 mod reports;
+pub use assistant::*;
 pub use reports::*;
 
 api_enum!(SaleStatus {

@@ -1,7 +1,9 @@
 //! The report screens' words in English and Russian, and the labels of report periods.
 
 use super::Locale;
-use crate::gql::{ForecastNote, ForecastNoteKind, Granularity, ReportKind};
+use crate::gql::{
+    AssistantModel, ForecastNote, ForecastNoteKind, Granularity, ModelPhase, ReportKind,
+};
 
 pub struct ReportTexts {
     pub reports: &'static str,
@@ -23,7 +25,6 @@ pub struct ReportTexts {
     pub computing: &'static str,
     pub export: &'static str,
     pub commentary: &'static str,
-    pub commentary_hint: &'static str,
     pub generated: &'static str,
     pub time_zone: &'static str,
     pub missing_rates: &'static str,
@@ -183,6 +184,45 @@ pub fn forecast_note(locale: Locale, note: &ForecastNote) -> String {
 }
 
 /// A signed percentage change: `+12.5%` / `+12,5 %`; `—` when there is none.
+/// One line on the assistant's model under the report's summary.
+pub fn model_state(locale: Locale, m: &AssistantModel) -> String {
+    let name = &m.model;
+    let reason = m.reason.as_deref().unwrap_or_default();
+    match (locale, m.phase) {
+        (Locale::En, ModelPhase::Off) => {
+            "The assistant's language model is off: the summary is written from the figures."
+                .to_owned()
+        }
+        (Locale::Ru, ModelPhase::Off) => {
+            "Языковая модель ассистента отключена: резюме составлено по цифрам.".to_owned()
+        }
+        (Locale::En, ModelPhase::Downloading) => match m.progress {
+            Some(p) => format!("Downloading the assistant's language model ({name}): {p}%."),
+            None => format!("Downloading the assistant's language model ({name})."),
+        },
+        (Locale::Ru, ModelPhase::Downloading) => match m.progress {
+            Some(p) => format!("Загружается языковая модель ассистента ({name}): {p} %."),
+            None => format!("Загружается языковая модель ассистента ({name})."),
+        },
+        (Locale::En, ModelPhase::Loading) => {
+            format!("Starting the assistant's language model ({name})…")
+        }
+        (Locale::Ru, ModelPhase::Loading) => {
+            format!("Запускается языковая модель ассистента ({name})…")
+        }
+        (Locale::En, ModelPhase::Ready) => {
+            format!("The assistant's language model is ready: {name}.")
+        }
+        (Locale::Ru, ModelPhase::Ready) => format!("Языковая модель ассистента готова: {name}."),
+        (Locale::En, ModelPhase::Failed) => format!(
+            "The assistant's language model could not start ({reason}); the summary is written from the figures."
+        ),
+        (Locale::Ru, ModelPhase::Failed) => format!(
+            "Языковая модель ассистента не запустилась ({reason}); резюме составлено по цифрам."
+        ),
+    }
+}
+
 pub fn change(locale: Locale, percent: Option<f64>) -> String {
     let Some(p) = percent else {
         return "—".to_owned();
@@ -221,7 +261,6 @@ static EN: ReportTexts = ReportTexts {
     computing: "Computing the report…",
     export: "Download",
     commentary: "Summary",
-    commentary_hint: "Written from the figures below; the assistant's commentary will appear here.",
     generated: "Generated",
     time_zone: "time zone",
     missing_rates: "Exchange rates are missing, so some figures in the base currency are empty. Add rates for:",
@@ -339,7 +378,6 @@ static RU: ReportTexts = ReportTexts {
     computing: "Строим отчёт…",
     export: "Скачать",
     commentary: "Кратко",
-    commentary_hint: "Составлено по цифрам ниже; здесь появится комментарий ассистента.",
     generated: "Построен",
     time_zone: "часовой пояс",
     missing_rates: "Нет курсов валют, поэтому часть сумм в базовой валюте пуста. Добавьте курсы для:",

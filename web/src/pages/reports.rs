@@ -13,9 +13,9 @@ use crate::components::analytics::ActionCard;
 use crate::components::chart::{BarChart, LineChart, major, trend_legend, trend_points};
 use crate::components::status::{field_error, form_error, loaded, not_loaded, pause_ms};
 use crate::gql::{
-    ApiEnum, ClientScoreRow, Figures, GeneralReport, Granularity, JobState, JobView, Money,
-    RecommendationsReport, Report, ReportBody, ReportKind, SaleStatus, SegmentFigures,
-    TrendsReport,
+    ApiEnum, AssistantModel, ClientScoreRow, Figures, GeneralReport, Granularity, JobState,
+    JobView, ModelPhase, Money, RecommendationsReport, Report, ReportBody, ReportKind, SaleStatus,
+    SegmentFigures, TrendsReport,
 };
 use crate::i18n::analytics::{decimal, percent};
 use crate::i18n::reports::{change, forecast_note, period_label};
@@ -346,7 +346,7 @@ pub fn ReportDocument(report: Report, exports: Vec<String>) -> Element {
             aside { class: "commentary", id: "report-summary",
                 h2 { "{r.commentary}" }
                 p { "{summary}" }
-                p { class: "muted small", "{r.commentary_hint}" }
+                ModelState {}
             }
             if !report.missing_rates.is_empty() {
                 p { class: "error", role: "alert",
@@ -357,6 +357,33 @@ pub fn ReportDocument(report: Report, exports: Vec<String>) -> Element {
             {body(&report)}
         }
     }
+}
+
+/// The assistant's model under the summary: off, downloading (with progress), starting, ready or
+/// failed with its reason; asked again every two seconds until it settles. Nothing while it is
+/// first asked, or if asking fails.
+#[component]
+fn ModelState() -> Element {
+    let locale: Signal<Locale> = use_context();
+    let mut state = use_signal(|| None::<AssistantModel>);
+    use_future(move || async move {
+        // Asked from the browser once the page is live; the server-rendered page has no line.
+        if cfg!(feature = "server") {
+            return;
+        }
+        while let Ok(model) = crate::api::assistant::assistant_model().await {
+            let settled = !matches!(model.phase, ModelPhase::Downloading | ModelPhase::Loading);
+            state.set(Some(model));
+            if settled || !pause_ms(2000).await {
+                return;
+            }
+        }
+    });
+    let Some(model) = state() else {
+        return rsx! {};
+    };
+    let text = i18n::reports::model_state(locale(), &model);
+    rsx! { p { class: "muted small", id: "assistant-model", "{text}" } }
 }
 
 fn body(report: &Report) -> Element {
