@@ -160,6 +160,14 @@ impl GgufTokenizer {
             .map_err(|e| LlmError::Tokenizer(e.to_string()))
     }
 
+    /// A decoder of generated ids one at a time, keeping only the few ids a partial character
+    /// needs (tokenizers' `DecodeStream`): each step costs the same however long the text.
+    pub fn decode_stream(&self) -> IncrementalDecoder<'_> {
+        IncrementalDecoder {
+            stream: self.with_special.decode_stream(false),
+        }
+    }
+
     /// `text` without any special token's spelling: what goes into a prompt from a user or from
     /// data, so that it cannot close the turn or open a new one.
     pub fn strip_special(&self, text: &str) -> String {
@@ -258,4 +266,29 @@ fn bad(key: &str) -> impl Fn(candle_core::Error) -> LlmError + '_ {
 
 fn id_u32(id: usize) -> Result<u32, LlmError> {
     u32::try_from(id).map_err(|_| LlmError::BadFile("vocabulary larger than 2^32".to_owned()))
+}
+
+/// Text of generated ids, one id at a time ([`GgufTokenizer::decode_stream`]).
+pub struct IncrementalDecoder<'a> {
+    stream: tokenizers::DecodeStream<
+        'a,
+        tokenizers::ModelWrapper,
+        tokenizers::NormalizerWrapper,
+        tokenizers::PreTokenizerWrapper,
+        tokenizers::PostProcessorWrapper,
+        tokenizers::DecoderWrapper,
+    >,
+}
+
+impl IncrementalDecoder<'_> {
+    /// The text `id` adds, once it ends on a whole character (`None` while a character's bytes
+    /// are split across ids).
+    ///
+    /// # Errors
+    /// [`LlmError::Tokenizer`] for an id the vocabulary lacks.
+    pub fn step(&mut self, id: u32) -> Result<Option<String>, LlmError> {
+        self.stream
+            .step(id)
+            .map_err(|e| LlmError::Tokenizer(e.to_string()))
+    }
 }

@@ -148,7 +148,7 @@ impl Worker {
         Counters::add(&self.counters.prompt_tokens, prompt_ids.len());
         let mut all = prompt_ids.clone();
         let mut generated: Vec<u32> = Vec::new();
-        let mut emitted = 0usize;
+        let mut decoder = self.tokenizer.decode_stream();
         let mut prompt_time = Duration::ZERO;
         let mut reason = FinishReason::Length;
         let mut input: Vec<u32> = prompt_ids.clone();
@@ -183,16 +183,11 @@ impl Worker {
             Counters::add(&self.counters.generated_tokens, 1);
             all.push(next);
             input = vec![next];
-            // Decode everything so far and send what is new, once it ends on a whole character.
-            let text = self.tokenizer.decode(&generated)?;
-            if let Some(piece) = text
-                .get(emitted..)
-                .filter(|p| !p.is_empty() && !text.ends_with('\u{FFFD}'))
+            // Send what the id adds once it ends on a whole character.
+            if let Some(piece) = decoder.step(next)?.filter(|p| !p.is_empty())
+                && job.events.try_send(Event::Text(piece)).is_err()
             {
-                if job.events.try_send(Event::Text(piece.to_owned())).is_err() {
-                    return Ok(None);
-                }
-                emitted = text.len();
+                return Ok(None);
             }
         }
         let generation_time = started.elapsed().saturating_sub(prompt_time);
