@@ -5,8 +5,14 @@
 //!   name the report's facts do not hold; [`check::Checked::usable`] says whether enough is left
 //!   to show, else the caller shows only its template text.
 //!
-//! This module owns the reading of generated text; it does not run the model, build prompts or
-//! format figures (the reports do). Plain text in, plain data out: no I/O, no errors, bounded work.
+//! - [`sheet`]: [`sheet::FactSheet`] holds a report's facts twice, as the compact lines the
+//!   model is prompted with and as the [`check::Facts`] its text is checked against.
+//! - [`gate`]: [`gate::Gate`] checks the narrative while it is written and lets it through a
+//!   whole sentence at a time.
+//!
+//! This module owns the prompt's facts and the reading of generated text; it does not run the
+//! model or choose which figures matter (the reports do). Plain text in, plain data out: no I/O,
+//! no errors, bounded work.
 //!
 //! How the text is read:
 //! - **Sentences** end at a line break, or at `.` `!` `?` `…` followed by whitespace and then
@@ -44,9 +50,11 @@
 //!   among the facts' names, or its sentence is dropped.
 
 pub mod check;
+pub mod gate;
 mod mentions;
 mod names;
 mod sentences;
+pub mod sheet;
 
 #[cfg(test)]
 mod tests;
