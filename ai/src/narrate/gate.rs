@@ -80,9 +80,16 @@ impl Gate {
         &self.shown
     }
 
-    /// The final check of the whole narrative, once the model has stopped.
+    /// The final check of the whole narrative, once the model has stopped. A last sentence
+    /// without its closing `.`, `!`, `?` or `…` (the model ran out of tokens mid-sentence) is
+    /// left out: half a claim is not shown.
     pub fn finish(self) -> Checked {
-        check::filter(&self.text, &self.facts)
+        let sentences = split(&self.text);
+        let end = match sentences.last() {
+            Some(last) if !ends_a_sentence(last.text) => last.start,
+            _ => self.text.len(),
+        };
+        check::filter(self.text.get(..end).unwrap_or_default(), &self.facts)
     }
 
     fn show(&mut self, checked: &Checked) -> String {
@@ -96,4 +103,12 @@ impl Gate {
         self.shown.push_str(&new);
         new
     }
+}
+
+/// Whether `sentence` ends as a finished sentence does: with `.`, `!`, `?` or `…`, closing
+/// quotes and brackets allowed after it.
+fn ends_a_sentence(sentence: &str) -> bool {
+    sentence
+        .trim_end_matches(['"', '\'', '»', '”', '’', ')', ']', '*'])
+        .ends_with(['.', '!', '?', '…'])
 }

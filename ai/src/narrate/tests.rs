@@ -531,6 +531,21 @@ mod streaming {
     }
 
     #[test]
+    fn a_sentence_cut_off_by_the_token_limit_is_left_out() {
+        let mut gate = Gate::new(en_report());
+        stream(
+            &mut gate,
+            "Revenue reached 1.24M RUB. Orders grew 12.4%. The data also suggests that investors",
+        );
+        let checked = gate.finish();
+        assert_eq!(checked.kept, "Revenue reached 1.24M RUB. Orders grew 12.4%.");
+        assert!(checked.dropped.is_empty());
+        let mut gate = Gate::new(en_report());
+        stream(&mut gate, "Revenue reached 1.24M RUB. «Orders grew 12.4%.»");
+        assert_eq!(gate.finish().kept_sentences, 2);
+    }
+
+    #[test]
     fn the_sheet_checks_what_it_prompts() {
         let mut sheet = FactSheet::new("general sales report");
         sheet.period("Period", date(2026, 3, 1), date(2026, 3, 31));
