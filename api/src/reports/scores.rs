@@ -48,6 +48,9 @@ pub struct ClientAnalytics {
     /// The most valuable recommended action for this client, with its evidence; none when no
     /// rule applies.
     pub action: Option<Action>,
+    /// A few sentences on the client from the scores: still buying or not (with the
+    /// probability), expected purchases and value, the next step; English and Russian.
+    pub note: super::LocalizedText,
 }
 
 /// The cached scores of `client_id`, recomputing the company's cache first when it is stale.
@@ -76,22 +79,24 @@ pub async fn client(
     let last_purchase = row.last_purchase_at;
     let as_of_end = run.computed_at;
     let minor = |v: Option<i64>| money(v, &company.base_currency);
+    let score = ClientScore {
+        client: client_ref(client_id, &names),
+        segment: segment_from_text(&row.segment)?,
+        purchases: row.purchases,
+        last_purchase: last_purchase.date(),
+        days_since_last_purchase: i32::try_from((as_of_end - last_purchase).num_days())
+            .unwrap_or(i32::MAX),
+        p_alive: row.p_alive,
+        expected_purchases_30_days: row.expected_purchases_30,
+        expected_purchases_90_days: row.expected_purchases_90,
+        expected_order_value: minor(row.expected_order_value_minor),
+        clv_12_months: minor(row.clv_minor),
+    };
     Ok(Some(ClientAnalytics {
         as_of: run.as_of,
         computed_at: run.computed_at.and_utc(),
-        score: ClientScore {
-            client: client_ref(client_id, &names),
-            segment: segment_from_text(&row.segment)?,
-            purchases: row.purchases,
-            last_purchase: last_purchase.date(),
-            days_since_last_purchase: i32::try_from((as_of_end - last_purchase).num_days())
-                .unwrap_or(i32::MAX),
-            p_alive: row.p_alive,
-            expected_purchases_30_days: row.expected_purchases_30,
-            expected_purchases_90_days: row.expected_purchases_90,
-            expected_order_value: minor(row.expected_order_value_minor),
-            clv_12_months: minor(row.clv_minor),
-        },
+        note: super::summary::client_note(&score, action.as_ref()),
+        score,
         action,
     }))
 }

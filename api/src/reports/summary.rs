@@ -6,13 +6,13 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::general::{GeneralReport, RfmSegment};
-use super::recommendations::{ActionKind, RecommendationsReport};
+use super::recommendations::{Action, ActionKind, ClientScore, RecommendationsReport};
 use super::trends::{ForecastMethod, ForecastNoteKind, TrendsReport};
 use super::{Granularity, LocalizedText, ReportParameters};
 use crate::domain::money::Money;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Lang {
+pub(super) enum Lang {
     En,
     Ru,
 }
@@ -397,7 +397,7 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
     })
 }
 
-fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {
+pub(super) fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {
     match (s, lang) {
         (RfmSegment::Champions, Lang::En) => "champions",
         (RfmSegment::Champions, Lang::Ru) => "чемпионы",
@@ -525,9 +525,190 @@ pub fn recommendations(
     })
 }
 
+/// A client's note for the client screen: whether they are still buying (with the BG/NBD
+/// probability), what they are expected to buy in 90 days and what it is worth, and the next
+/// step. Our own words from the cached scores, in both languages.
+pub fn client_note(score: &ClientScore, action: Option<&Action>) -> LocalizedText {
+    both(|lang| {
+        let name = &score.client.name;
+        let p = percent(score.p_alive * 100.0, lang);
+        let mut out = vec![match (lang, score.p_alive) {
+            (Lang::En, v) if v >= 0.7 => {
+                format!("{name} is most likely still buying ({p} chance of being active).")
+            }
+            (Lang::En, v) if v >= 0.3 => {
+                format!("{name} may be drifting away ({p} chance of still being active).")
+            }
+            (Lang::En, _) => format!(
+                "{name} has most likely stopped buying (only {p} chance of still being active)."
+            ),
+            (Lang::Ru, v) if v >= 0.7 => {
+                format!("{name}, скорее всего, продолжает покупать (вероятность активности {p}).")
+            }
+            (Lang::Ru, v) if v >= 0.3 => {
+                format!("{name}, возможно, уходит (вероятность активности {p}).")
+            }
+            (Lang::Ru, _) => format!(
+                "{name}, скорее всего, перестал покупать (вероятность активности лишь {p})."
+            ),
+        }];
+        let days = i64::from(score.days_since_last_purchase);
+        let purchases = match lang {
+            Lang::En => en_plural(score.purchases, "purchase", "purchases"),
+            Lang::Ru => ru_plural(score.purchases, ["покупка", "покупки", "покупок"]),
+        };
+        out.push(match lang {
+            Lang::En => format!(
+                "{purchases} so far, the last {} ago.",
+                en_plural(days, "day", "days")
+            ),
+            Lang::Ru => format!(
+                "Всего {purchases}, последняя — {} назад.",
+                ru_plural(days, ["день", "дня", "дней"])
+            ),
+        });
+        let expected = decimal(score.expected_purchases_90_days, 1, lang);
+        out.push(match (&score.expected_order_value, lang) {
+            (Some(v), Lang::En) => format!(
+                "Expected in the next 90 days: {expected} purchases of about {} each.",
+                money(v, lang)
+            ),
+            (Some(v), Lang::Ru) => format!(
+                "В ближайшие 90 дней ожидается покупок: {expected}, примерно по {}.",
+                money(v, lang)
+            ),
+            (None, Lang::En) => format!("Expected in the next 90 days: {expected} purchases."),
+            (None, Lang::Ru) => format!("В ближайшие 90 дней ожидается покупок: {expected}."),
+        });
+        if let Some(clv) = &score.clv_12_months {
+            out.push(match lang {
+                Lang::En => format!("Their value over the next 12 months: {}.", money(clv, lang)),
+                Lang::Ru => format!(
+                    "Ценность клиента на 12 месяцев вперёд — {}.",
+                    money(clv, lang)
+                ),
+            });
+        }
+        out.push(match (action.map(|a| a.kind), lang) {
+            (Some(ActionKind::CallAtRisk), Lang::En) => {
+                "Next step: call them now, before they leave.".to_owned()
+            }
+            (Some(ActionKind::CallAtRisk), Lang::Ru) => {
+                "Что сделать: позвонить сейчас, пока клиент не ушёл.".to_owned()
+            }
+            (Some(ActionKind::OfferLikelyToBuy), Lang::En) => {
+                "Next step: send an offer; they are likely to buy soon.".to_owned()
+            }
+            (Some(ActionKind::OfferLikelyToBuy), Lang::Ru) => {
+                "Что сделать: отправить предложение — клиент, вероятно, скоро купит.".to_owned()
+            }
+            (Some(ActionKind::WinBackLapsed), Lang::En) => {
+                "Next step: try to win them back with a personal offer.".to_owned()
+            }
+            (Some(ActionKind::WinBackLapsed), Lang::Ru) => {
+                "Что сделать: попробовать вернуть клиента персональным предложением.".to_owned()
+            }
+            (Some(ActionKind::Growing), Lang::En) => {
+                "Next step: their purchases are growing; offer more of what they buy.".to_owned()
+            }
+            (Some(ActionKind::Growing), Lang::Ru) => {
+                "Что сделать: покупки растут — предложить больше того, что клиент уже берёт."
+                    .to_owned()
+            }
+            (Some(ActionKind::Declining), Lang::En) => {
+                "Next step: their purchases are falling; ask what changed.".to_owned()
+            }
+            (Some(ActionKind::Declining), Lang::Ru) => {
+                "Что сделать: покупки падают — узнать, что изменилось.".to_owned()
+            }
+            (Some(ActionKind::FocusSegment) | None, Lang::En) => {
+                "Next step: nothing urgent; keep in touch as usual.".to_owned()
+            }
+            (Some(ActionKind::FocusSegment) | None, Lang::Ru) => {
+                "Что сделать: ничего срочного — поддерживать обычный контакт.".to_owned()
+            }
+        });
+        out
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reports::ClientRef;
+    use crate::reports::general::RfmSegment;
+
+    fn score(p_alive: f64, purchases: i64, days: i32) -> ClientScore {
+        ClientScore {
+            client: ClientRef {
+                id: async_graphql::ID("1".into()),
+                name: "Анна Смирнова".into(),
+            },
+            segment: RfmSegment::AtRisk,
+            purchases,
+            last_purchase: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+            days_since_last_purchase: days,
+            p_alive,
+            expected_purchases_30_days: 0.2,
+            expected_purchases_90_days: 0.64,
+            expected_order_value: Some(Money::new(1_250_000, "RUB")),
+            clv_12_months: Some(Money::new(4_800_000, "RUB")),
+        }
+    }
+
+    #[test]
+    fn client_notes_say_status_expectations_and_the_next_step() {
+        let action = Action {
+            kind: ActionKind::CallAtRisk,
+            client: None,
+            segment: RfmSegment::AtRisk,
+            value_at_stake: Money::new(4_800_000, "RUB"),
+            evidence: Vec::new(),
+        };
+        let note = client_note(&score(0.42, 3, 21), Some(&action));
+        assert_eq!(
+            note.en,
+            "Анна Смирнова may be drifting away (42.0% chance of still being active). \
+             3 purchases so far, the last 21 days ago. \
+             Expected in the next 90 days: 0.6 purchases of about 12,500.00\u{a0}RUB each. \
+             Their value over the next 12 months: 48,000.00\u{a0}RUB. \
+             Next step: call them now, before they leave."
+        );
+        assert_eq!(
+            note.ru,
+            "Анна Смирнова, возможно, уходит (вероятность активности 42,0\u{a0}%). \
+             Всего 3 покупки, последняя — 21 день назад. \
+             В ближайшие 90 дней ожидается покупок: 0,6, примерно по 12\u{a0}500,00\u{a0}₽. \
+             Ценность клиента на 12 месяцев вперёд — 48\u{a0}000,00\u{a0}₽. \
+             Что сделать: позвонить сейчас, пока клиент не ушёл."
+        );
+        let loyal = client_note(&score(0.93, 1, 5), None);
+        assert!(
+            loyal
+                .en
+                .starts_with("Анна Смирнова is most likely still buying (93.0% chance")
+        );
+        assert!(loyal.en.contains("1 purchase so far, the last 5 days ago."));
+        assert!(
+            loyal
+                .ru
+                .contains("Всего 1 покупка, последняя — 5 дней назад.")
+        );
+        assert!(
+            loyal
+                .en
+                .ends_with("Next step: nothing urgent; keep in touch as usual.")
+        );
+        let lost = client_note(&score(0.05, 12, 400), None);
+        assert!(
+            lost.ru
+                .contains("перестал покупать (вероятность активности лишь 5,0\u{a0}%)")
+        );
+        assert!(
+            lost.ru
+                .contains("Всего 12 покупок, последняя — 400 дней назад.")
+        );
+    }
 
     #[test]
     fn russian_plural_forms() {
