@@ -123,6 +123,24 @@ pub async fn finish(
     })
 }
 
+/// Replaces a done job's result when it still reads `old` (compare and swap: two writers never
+/// lose each other's change; the loser reads again). Whether it was replaced.
+pub async fn replace_result(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    old: &str,
+    new: &str,
+) -> QueryResult<bool> {
+    with_conn!(conn, c => {
+        diesel::update(report_jobs::table.filter(report_jobs::company_id.eq(company_id)).filter(report_jobs::id.eq(id)).filter(report_jobs::result.eq(old)))
+            .set(report_jobs::result.eq(new))
+            .execute(c)
+            .await
+            .map(|n| n > 0)
+    })
+}
+
 /// Cancels a running job of the company; the job itself stops at its next step.
 pub async fn cancel(
     conn: &mut DbConn,

@@ -172,6 +172,24 @@ pub async fn rename(
     })
 }
 
+/// Replaces a saved report's snapshot when it still reads `old` (compare and swap). Whether it
+/// was replaced. `updated_at` stays: the snapshot only gained what was computed from it.
+pub async fn replace_snapshot(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+    old: &str,
+    new: &str,
+) -> QueryResult<bool> {
+    with_conn!(conn, c => {
+        diesel::update(saved_reports::table.filter(saved_reports::company_id.eq(company_id)).filter(saved_reports::id.eq(id)).filter(saved_reports::snapshot.eq(old)))
+            .set(saved_reports::snapshot.eq(new))
+            .execute(c)
+            .await
+            .map(|n| n > 0)
+    })
+}
+
 pub async fn set_shared(
     conn: &mut DbConn,
     company_id: i64,

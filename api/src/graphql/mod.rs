@@ -50,6 +50,7 @@ pub struct SubscriptionRoot(
     clients::ClientSubscription,
     sales::SaleSubscription,
     reports::jobs::ReportJobSubscription,
+    reports::narrative::NarrativeSubscription,
 );
 
 pub type CrmSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -23,6 +23,7 @@
 pub mod export;
 pub mod general;
 pub mod jobs;
+pub mod narrative;
 pub mod periods;
 pub mod rates;
 pub mod recommendations;
@@ -129,12 +130,16 @@ pub struct Report {
     pub time_zone: String,
     /// Currency of every converted figure.
     pub base_currency: String,
-    /// A few sentences from the figures, in English and Russian (our templates; the assistant
-    /// may add its own words beside them later).
+    /// A few sentences from the figures, in English and Russian (our templates; the assistant's
+    /// checked words are in `narratives`).
     pub summary: LocalizedText,
     /// Rates that were needed and missing: figures depending on them are empty.
     pub missing_rates: Vec<MissingRate>,
     pub body: ReportBody,
+    /// The assistant's checked words on the figures, at most one per language, cached once
+    /// written (`reportNarrative`); empty until then.
+    #[serde(default)]
+    pub narratives: Vec<narrative::Narrative>,
 }
 
 /// The company settings a report needs.
@@ -289,6 +294,7 @@ pub async fn run_with(
         summary,
         missing_rates: missing.into_list(),
         body,
+        narratives: Vec::new(),
     })
 }
 

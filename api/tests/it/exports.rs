@@ -35,6 +35,13 @@ pub async fn get_status(s: &Server, path: &str, token: Option<&str>) -> u16 {
     get(s, path, token).await.status
 }
 
+/// The body of a download that must succeed.
+pub async fn get_body(s: &Server, path: &str, token: Option<&str>) -> Vec<u8> {
+    let d = get(s, path, token).await;
+    assert_eq!(d.status, 200, "{path}");
+    d.body
+}
+
 /// Another application's router on the same database (a second server process's worth).
 pub struct RouterOnly(pub axum::Router);
 

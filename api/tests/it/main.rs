@@ -19,6 +19,7 @@ mod exports;
 mod faults;
 mod harness;
 mod loaders;
+mod narrative;
 mod report_jobs;
 mod reports;
 mod saved_reports;

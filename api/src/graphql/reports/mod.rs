@@ -1,6 +1,7 @@
 //! Reports and the exchange rates they convert with: thin adapters over `crate::reports`.
 
 pub mod jobs;
+pub mod narrative;
 pub mod saved;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};

@@ -91,6 +91,30 @@ impl Lang {
     }
 }
 
+/// The assistant's narrative in `lang`, when one was written and passed the check, with the
+/// label that says who wrote it: AI text never appears unlabelled.
+pub(super) fn narrative(report: &Report, lang: Lang) -> Option<(String, &str)> {
+    let language = match lang {
+        Lang::En => super::narrative::Language::En,
+        Lang::Ru => super::narrative::Language::Ru,
+    };
+    let n = report
+        .narratives
+        .iter()
+        .find(|n| n.language == language && !n.withheld && !n.text.is_empty())?;
+    let label = match lang {
+        Lang::En => format!(
+            "Written by the AI assistant ({}); every number was checked against the figures",
+            n.model
+        ),
+        Lang::Ru => format!(
+            "Написано ИИ-ассистентом ({}); каждое число сверено с показателями отчёта",
+            n.model
+        ),
+    };
+    Some((label, n.text.as_str()))
+}
+
 /// One value of a table. Money keeps its minor units and the currency's digits.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {

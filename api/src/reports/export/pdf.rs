@@ -181,6 +181,11 @@ pub(super) fn write(report: &Report, tables: &[Table], lang: Lang) -> ApiResult<
     };
     layout.paragraph(summary, 10.0);
     layout.y += 10.0;
+    if let Some((label, text)) = super::narrative(report, lang) {
+        layout.paragraph(&label, 8.0);
+        layout.paragraph(text, 10.0);
+        layout.y += 10.0;
+    }
 
     let mut charts = Some(super::charts::for_report(report, lang));
     // Built once per document: it parses the embedded font.

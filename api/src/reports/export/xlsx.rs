@@ -60,6 +60,14 @@ pub(super) fn write(report: &Report, tables: &[Table], lang: Lang) -> ApiResult<
     summary
         .write_string_with_format(6, 1, text, &wrap)
         .map_err(fail)?;
+    if let Some((label, text)) = super::narrative(report, lang) {
+        summary
+            .write_string_with_format(7, 0, lang.pick("AI commentary", "Комментарий ИИ"), &bold)
+            .map_err(fail)?;
+        summary
+            .write_string_with_format(7, 1, format!("{text}\n({label})"), &wrap)
+            .map_err(fail)?;
+    }
 
     for table in tables {
         let sheet = workbook.add_worksheet();
