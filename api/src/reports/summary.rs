@@ -557,15 +557,17 @@ pub fn client_note(score: &ClientScore, action: Option<&Action>) -> LocalizedTex
             Lang::En => en_plural(score.purchases, "purchase", "purchases"),
             Lang::Ru => ru_plural(score.purchases, ["покупка", "покупки", "покупок"]),
         };
+        let when = match (lang, days) {
+            (Lang::En, ..=0) => "today".to_owned(),
+            (Lang::En, 1) => "yesterday".to_owned(),
+            (Lang::En, _) => format!("{} ago", en_plural(days, "day", "days")),
+            (Lang::Ru, ..=0) => "сегодня".to_owned(),
+            (Lang::Ru, 1) => "вчера".to_owned(),
+            (Lang::Ru, _) => format!("{} назад", ru_plural(days, ["день", "дня", "дней"])),
+        };
         out.push(match lang {
-            Lang::En => format!(
-                "{purchases} so far, the last {} ago.",
-                en_plural(days, "day", "days")
-            ),
-            Lang::Ru => format!(
-                "Всего {purchases}, последняя — {} назад.",
-                ru_plural(days, ["день", "дня", "дней"])
-            ),
+            Lang::En => format!("{purchases} so far, the last {when}."),
+            Lang::Ru => format!("Всего {purchases}, последняя — {when}."),
         });
         let expected = decimal(score.expected_purchases_90_days, 1, lang);
         out.push(match (&score.expected_order_value, lang) {
@@ -698,6 +700,14 @@ mod tests {
             loyal
                 .en
                 .ends_with("Next step: nothing urgent; keep in touch as usual.")
+        );
+        let today = client_note(&score(0.93, 2, 0), None);
+        assert!(today.en.contains("2 purchases so far, the last today."));
+        assert!(today.ru.contains("Всего 2 покупки, последняя — сегодня."));
+        assert!(
+            client_note(&score(0.93, 2, 1), None)
+                .en
+                .contains("the last yesterday.")
         );
         let lost = client_note(&score(0.05, 12, 400), None);
         assert!(
