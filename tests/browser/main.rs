@@ -19,6 +19,8 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+mod fake_model;
+
 /// One browser flow at a time: two Chromiums on two cores only slow each other down.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -237,6 +239,9 @@ async fn browser_flow(postgres: bool) {
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
+    // The assistant's words come from an OpenAI-compatible server, so what it writes (and what
+    // the checker must drop) is known; the local model's own smoke test is in `ai/tests`.
+    let model_url = fake_model::start().await;
     let mut server = Process(
         Command::new(bundle.join("server"))
             .current_dir(&bundle)
@@ -247,6 +252,8 @@ async fn browser_flow(postgres: bool) {
             // runs long enough to show its progress and be cancelled.
             .env("CRM_FAULT_REPORT_STEP_PAUSE_MS", "700")
             .env("CRM_MODEL", "off")
+            .env("CRM_LLM_BASE_URL", &model_url)
+            .env("CRM_LLM_MODEL", "analyst-model")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -447,6 +454,21 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.find("#chart-periods svg").await;
     f.text_contains("#chart-buyers svg .legend", "returning")
         .await;
+    // The assistant's commentary streams in beside the summary, a checked sentence at a time,
+    // labelled as AI; the sentence with an invented figure never shows.
+    f.text_contains("#ai-text", "That is a good result.").await;
+    let partial = f.find("#ai-text").await.text().await.unwrap_or_default();
+    assert!(
+        partial.starts_with("Revenue reached ") && !partial.contains("Keep it up"),
+        "shown before the model finished: {partial}"
+    );
+    f.text_contains("#ai-label", "AI · written by the assistant")
+        .await;
+    f.shot("report-commentary-streaming").await;
+    f.text_contains("#ai-text", "Keep it up.").await;
+    let done = f.find("#ai-text").await.text().await.unwrap_or_default();
+    assert!(!done.contains("Globex") && !done.contains("40"), "{done}");
+    f.text_contains("#ai-label", "analyst-model").await;
     f.shot("report-general").await;
     f.find("#report-builder select[name=kind]")
         .await
@@ -574,12 +596,32 @@ async fn steps(f: &mut Flow, backend: &str) {
         .await
         .unwrap_or_else(|e| panic!("resize: {e}"));
 
-    // A client: open it from the list, add an interaction.
+    // Two earlier purchases for four buyers, so the customer models have repeat buyers to fit.
+    let earlier: Vec<Value> = (0..8)
+        .map(|i| {
+            json!({"externalId": format!("early-{i}"), "clientExternalId": format!("c{}", i % 4),
+                   "amountMinor": 150_000, "currency": "RUB",
+                   "soldAt": (now - chrono::Duration::days(30 * (1 + i / 4))).to_rfc3339()})
+        })
+        .collect();
+    f.graphql(
+        &key,
+        "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }",
+        json!({"r": earlier}),
+    )
+    .await;
+
+    // A client: open it from the list, read its note, add an interaction.
     f.go("/clients?search=%D0%9F%D0%BE%D0%BA%D1%83%D0%BF%D0%B0%D1%82%D0%B5%D0%BB%D1%8C%2003")
         .await;
     f.hydrated().await;
     f.click("#clients-table a").await;
     f.text_contains("#client-name", "Покупатель 03").await;
+    // The client's note: status with its probability, expectations, the next step.
+    f.text_contains("#client-note", "chance of").await;
+    f.text_contains("#client-note", "5 purchases so far").await;
+    f.text_contains("#client-note", "Next step:").await;
+    f.shot("client-note").await;
     let client_page = f
         .browser
         .current_url()
@@ -633,7 +675,7 @@ async fn steps(f: &mut Flow, backend: &str) {
     )
     .await;
     f.text_contains("#sales-table", "Покупатель 29").await;
-    f.text_contains("#sales-count", "13 sales").await;
+    f.text_contains("#sales-count", "21 sales").await;
     f.shot("sale-arrived-live").await;
 
     // A phone-sized screen: the client screen stacks its parts.

@@ -1,5 +1,6 @@
 //! Reports: run one from the builder's parameters as a background job (its progress followed
-//! and cancellable), and the download address of its exports.
+//! and cancellable), the assistant's narrative on it as server-sent events, saved reports and
+//! their read-only links.
 //!
 //! The parameters travel as the builder's URL carries them (`ReportQuery`): the report type
 //! (`general`, `trends`, `recommendations`), the dates (YYYY-MM-DD, both inclusive, in the
@@ -10,9 +11,7 @@ use dioxus::fullstack::ServerEvents;
 use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::gql::{
-    ApiEnum, JobView, NamedClient, ReportParams, SavedDetail, SavedPage, SharedDetail,
-};
+use crate::gql::{JobView, NamedClient, NarrativeEvent, SavedDetail, SavedPage, SharedDetail};
 
 #[cfg(feature = "server")]
 use {
@@ -62,58 +61,6 @@ impl ReportQuery {
     pub fn is_complete(&self) -> bool {
         !self.kind.is_empty() && !self.from.is_empty() && !self.to.is_empty()
     }
-}
-
-/// The address of a computed report's export in `format` (`pdf`, `csv`, `xlsx`) and `lang`:
-/// the API's export route (which the web server lets the session cookie open), with the
-/// parameters as the API resolved them (the client search as client ids, amounts in minor
-/// units).
-pub fn export_url(p: &ReportParams, format: &str, lang: &str) -> String {
-    let mut pairs = vec![
-        ("kind", p.kind.name().to_lowercase()),
-        ("from", p.from.0.clone()),
-        ("to", p.to.0.clone()),
-        ("format", format.to_owned()),
-        ("lang", lang.to_owned()),
-        ("granularity", p.granularity.name().to_lowercase()),
-        ("horizon", p.horizon.to_string()),
-    ];
-    let f = &p.filters;
-    if !f.statuses.is_empty() {
-        let statuses: Vec<String> = f.statuses.iter().map(|s| s.name().to_lowercase()).collect();
-        pairs.push(("statuses", statuses.join(",")));
-    }
-    if let Some(c) = &f.currency {
-        pairs.push(("currency", c.clone()));
-    }
-    if !f.client_ids.is_empty() {
-        let ids: Vec<&str> = f.client_ids.iter().map(|i| i.as_str()).collect();
-        pairs.push(("clientIds", ids.join(",")));
-    }
-    if let Some(m) = &f.amount_min {
-        pairs.push(("amountMin", m.0.to_string()));
-    }
-    if let Some(m) = &f.amount_max {
-        pairs.push(("amountMax", m.0.to_string()));
-    }
-    let query: Vec<String> = pairs
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", encode(&v)))
-        .collect();
-    format!("/reports/export?{}", query.join("&"))
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A report started from the builder: its job (with the report when it finished quickly) and
@@ -183,6 +130,47 @@ pub async fn report_progress(id: String) -> Result<ServerEvents<JobView>, Server
         }
     });
     Ok(ServerEvents::from_stream(changes))
+}
+
+/// The assistant's narrative on a done report job (`job`) or a saved report (`saved`), in
+/// `lang` (`en`, `ru`), as server-sent events: the cached narrative at once, else checked
+/// sentences as the model writes them, then the narrative as stored; or one event saying why
+/// none can be written now. An error (another company's report, a job not done) arrives as a
+/// `FAILED` event.
+#[get("/api/report/narrative?job&saved&lang")]
+pub async fn report_narrative(
+    job: String,
+    saved: String,
+    lang: String,
+) -> Result<ServerEvents<NarrativeEvent>, ServerFnError> {
+    let ctx = context()?;
+    let st = state(&ctx)?;
+    let principal = principal(&ctx, &st.api).await?;
+    let id = |s: String| (!s.is_empty()).then_some(Id(s));
+    let language = if lang == "ru" {
+        gql::Language::Ru
+    } else {
+        gql::Language::En
+    };
+    let operation = gql::ReportNarrative::build(gql::NarrativeVariables {
+        job_id: id(job),
+        saved_report_id: id(saved),
+        language,
+    });
+    let events = subscribe(&st.api, principal, operation).map(|r| {
+        Ok::<_, axum::BoxError>(match r {
+            Ok(d) => d.report_narrative,
+            Err(e) => {
+                tracing::warn!("report narrative: {e}");
+                NarrativeEvent {
+                    delta: String::new(),
+                    narrative: None,
+                    unavailable: Some(gql::NarrativeUnavailable::Failed),
+                }
+            }
+        })
+    });
+    Ok(ServerEvents::from_stream(events))
 }
 
 /// Cancels a running report of the company; it stops at its next step.
@@ -411,33 +399,4 @@ pub async fn shared_report(token: String) -> Result<SharedDetail, ServerFnError>
     execute(&ctx, &st.api, crm_api::auth::Principal::Anonymous, op)
         .await
         .map(|d| d.shared_report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::gql::{self, Id};
-
-    #[test]
-    fn export_addresses_carry_the_resolved_parameters() {
-        let p = ReportParams {
-            kind: gql::ReportKind::Trends,
-            from: gql::NaiveDate("2026-01-01".into()),
-            to: gql::NaiveDate("2026-12-31".into()),
-            granularity: gql::Granularity::Week,
-            filters: gql::ReportFilters {
-                client_ids: vec![Id("7".into()), Id("9".into())],
-                statuses: vec![gql::SaleStatus::Pending],
-                currency: Some("RUB".into()),
-                amount_min: Some(gql::Minor(10_000)),
-                amount_max: None,
-            },
-            horizon: 6,
-        };
-        assert_eq!(
-            export_url(&p, "pdf", "ru"),
-            "/reports/export?kind=trends&from=2026-01-01&to=2026-12-31&format=pdf&lang=ru&granularity=week&horizon=6&statuses=pending&currency=RUB&clientIds=7%2C9&amountMin=10000"
-        );
-        assert_eq!(encode("a b&c"), "a%20b%26c");
-    }
 }

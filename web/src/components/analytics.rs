@@ -45,7 +45,12 @@ fn Scores(scores: ClientAnalytics) -> Element {
             .map(|m| i18n::money(l, &m.amount, &m.currency))
             .unwrap_or_else(|| "—".into())
     };
+    let note = match l {
+        Locale::En => &scores.note.en,
+        Locale::Ru => &scores.note.ru,
+    };
     rsx! {
+        p { class: "client-note", id: "client-note", "{note}" }
         dl { class: "scores",
             div { dt { "{a.segment}" } dd { id: "score-segment", "{a.segment(s.segment)}" } }
             div { dt { title: "{a.p_alive_hint}", "{a.p_alive}" } dd { id: "score-p-alive", "{percent(l, s.p_alive)}" } }

@@ -101,6 +101,8 @@ pub struct ClientAnalytics {
     pub computed_at: DateTime,
     pub score: ClientScore,
     pub action: Option<RecommendedAction>,
+    /// The client's note in both languages, from the scores.
+    pub note: super::LocalizedText,
 }
 
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]

@@ -281,6 +281,7 @@ pub struct Report {
     pub summary: LocalizedText,
     pub missing_rates: Vec<MissingRate>,
     pub body: ReportBody,
+    pub narratives: Vec<Narrative>,
 }
 
 /// One report, computed now.
@@ -333,6 +334,57 @@ pub struct CancelReportJob {
 pub struct ReportJobChanged {
     #[arguments(id: $id)]
     pub report_job_changed: JobView,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The assistant's narrative
+
+api_enum!(Language {
+    En = "EN",
+    Ru = "RU",
+});
+
+api_enum!(NarrativeUnavailable {
+    ModelOff = "MODEL_OFF",
+    ModelNotReady = "MODEL_NOT_READY",
+    LanguageNotSupported = "LANGUAGE_NOT_SUPPORTED",
+    Busy = "BUSY",
+    Failed = "FAILED",
+});
+
+/// The assistant's checked words on a report, as stored with it.
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Narrative {
+    pub language: Language,
+    pub text: String,
+    pub withheld: bool,
+    pub dropped_sentences: i32,
+    pub model: String,
+    pub written_at: DateTime,
+}
+
+/// One step of a narrative being written: checked text to append, or the stored narrative at
+/// the end, or why none can be written now.
+#[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
+pub struct NarrativeEvent {
+    pub delta: String,
+    pub narrative: Option<Narrative>,
+    pub unavailable: Option<NarrativeUnavailable>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct NarrativeVariables {
+    pub job_id: Option<Id>,
+    pub saved_report_id: Option<Id>,
+    pub language: Language,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "SubscriptionRoot", variables = "NarrativeVariables")]
+pub struct ReportNarrative {
+    #[arguments(jobId: $job_id, savedReportId: $saved_report_id, language: $language)]
+    pub report_narrative: NarrativeEvent,
 }
 
 // ---------------------------------------------------------------------------------------------

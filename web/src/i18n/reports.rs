@@ -2,7 +2,8 @@
 
 use super::Locale;
 use crate::gql::{
-    AssistantModel, ForecastNote, ForecastNoteKind, Granularity, ModelPhase, ReportKind,
+    AssistantModel, ForecastNote, ForecastNoteKind, Granularity, ModelPhase, NarrativeUnavailable,
+    ReportKind,
 };
 
 pub struct ReportTexts {
@@ -25,6 +26,13 @@ pub struct ReportTexts {
     pub computing: &'static str,
     pub export: &'static str,
     pub commentary: &'static str,
+    /// The label on the assistant's words, and its tooltip.
+    pub ai_label: &'static str,
+    pub ai_label_hint: &'static str,
+    pub ai_writing: &'static str,
+    pub ai_withheld: &'static str,
+    /// Why no narrative: a model that does not write this language, a busy one, a failed one.
+    pub ai_unavailable: [&'static str; 3],
     pub generated: &'static str,
     pub time_zone: &'static str,
     pub missing_rates: &'static str,
@@ -110,6 +118,18 @@ pub struct ReportTexts {
 }
 
 impl ReportTexts {
+    /// The line shown when the assistant cannot write now; none when the model line already
+    /// says why (off, not ready).
+    pub fn ai_unavailable(&self, why: NarrativeUnavailable) -> Option<&'static str> {
+        let i = match why {
+            NarrativeUnavailable::ModelOff | NarrativeUnavailable::ModelNotReady => return None,
+            NarrativeUnavailable::LanguageNotSupported => 0,
+            NarrativeUnavailable::Busy => 1,
+            NarrativeUnavailable::Failed => 2,
+        };
+        self.ai_unavailable.get(i).copied()
+    }
+
     /// The name of a report step the API reports by key; the key itself when unknown.
     pub fn step<'a>(&self, key: &'a str) -> &'a str {
         self.steps
@@ -260,7 +280,16 @@ static EN: ReportTexts = ReportTexts {
     choose_parameters: "Choose a report type and a period, then press Generate. The address keeps the parameters, so you can bookmark the report.",
     computing: "Computing the report…",
     export: "Download",
-    commentary: "Summary",
+    commentary: "Commentary",
+    ai_label: "AI · written by the assistant, numbers checked against the report",
+    ai_label_hint: "Written by a language model. Sentences with a number, date or name the report does not hold were removed; the figures above are the source.",
+    ai_writing: "The assistant is writing its commentary…",
+    ai_withheld: "The assistant's commentary was withheld: too much of it stated figures the report does not hold.",
+    ai_unavailable: [
+        "The assistant's model writes English only; switch the language to English, or run a multilingual model, for its commentary.",
+        "The assistant is busy with other requests; open the report again in a minute for its commentary.",
+        "The assistant could not write a commentary this time.",
+    ],
     generated: "Generated",
     time_zone: "time zone",
     missing_rates: "Exchange rates are missing, so some figures in the base currency are empty. Add rates for:",
@@ -377,7 +406,16 @@ static RU: ReportTexts = ReportTexts {
     choose_parameters: "Выберите тип отчёта и период и нажмите «Построить». Параметры сохраняются в адресе — отчёт можно добавить в закладки.",
     computing: "Строим отчёт…",
     export: "Скачать",
-    commentary: "Кратко",
+    commentary: "Комментарий",
+    ai_label: "ИИ · написано ассистентом, числа сверены с отчётом",
+    ai_label_hint: "Написано языковой моделью. Предложения с числами, датами или именами, которых нет в отчёте, удалены; источник — показатели выше.",
+    ai_writing: "Ассистент пишет комментарий…",
+    ai_withheld: "Комментарий ассистента скрыт: в нём слишком много цифр, которых нет в отчёте.",
+    ai_unavailable: [
+        "Модель ассистента пишет только по-английски: для её комментария переключите язык на английский или подключите многоязычную модель.",
+        "Ассистент занят другими запросами; откройте отчёт через минуту, чтобы получить его комментарий.",
+        "Ассистенту не удалось написать комментарий.",
+    ],
     generated: "Построен",
     time_zone: "часовой пояс",
     missing_rates: "Нет курсов валют, поэтому часть сумм в базовой валюте пуста. Добавьте курсы для:",

@@ -1,7 +1,7 @@
 //! The report builder and the report view (`/reports/new`): type, period with presets,
 //! granularity, status and currency, then the report itself — key figures, SVG charts beside
-//! their tables, the summary where the assistant's commentary will go, and downloads as PDF,
-//! CSV and XLSX. The parameters live in the address, so a report can be bookmarked; the form
+//! their tables, the commentary (our summary of the figures, then the assistant's checked words,
+//! streamed as it writes them and labelled as AI), and downloads as PDF, CSV and XLSX. The parameters live in the address, so a report can be bookmarked; the form
 //! is a plain GET form, so it works before the page is interactive.
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
@@ -14,8 +14,8 @@ use crate::components::chart::{BarChart, LineChart, major, trend_legend, trend_p
 use crate::components::status::{field_error, form_error, loaded, not_loaded, pause_ms};
 use crate::gql::{
     ApiEnum, AssistantModel, ClientScoreRow, Figures, GeneralReport, Granularity, JobState,
-    JobView, ModelPhase, Money, RecommendationsReport, Report, ReportBody, ReportKind, SaleStatus,
-    SegmentFigures, TrendsReport,
+    JobView, Language, ModelPhase, Money, Narrative, NarrativeUnavailable, RecommendationsReport,
+    Report, ReportBody, ReportKind, SaleStatus, SegmentFigures, TrendsReport,
 };
 use crate::i18n::analytics::{decimal, percent};
 use crate::i18n::reports::{change, forecast_note, period_label};
@@ -215,8 +215,9 @@ fn ReportResult(query: ReportQuery) -> Element {
     match (job.state, job.report.clone()) {
         (JobState::Done, Some(report)) => {
             let lang = l.code();
+            // The job's own exports: they carry the assistant's narrative once it is written.
             let exports = ["pdf", "csv", "xlsx"]
-                .map(|f| reports::export_url(&report.parameters, f, lang))
+                .map(|f| format!("/reports/jobs/{}/export?format={f}&lang={lang}", job.id))
                 .to_vec();
             let more = clients.len().saturating_sub(CLIENTS_SHOWN);
             rsx! {
@@ -231,7 +232,7 @@ fn ReportResult(query: ReportQuery) -> Element {
                     }
                 }
                 SaveReport { query: query.clone() }
-                ReportDocument { report, exports }
+                ReportDocument { report, exports, job: job.id.to_string() }
             }
         }
         (JobState::Running, _) => {
@@ -314,10 +315,17 @@ fn SaveReport(query: ReportQuery) -> Element {
     }
 }
 
-/// A computed or saved report: when and how it was cut, downloads, the summary, the body.
-/// `exports` are the PDF, CSV and XLSX addresses.
+/// A computed or saved report: when and how it was cut, downloads, the commentary, the body.
+/// `exports` are the PDF, CSV and XLSX addresses. `job` or `saved` names where the report is
+/// kept, so the assistant may write its narrative there; with neither (a read-only link), only
+/// a narrative already written shows.
 #[component]
-pub fn ReportDocument(report: Report, exports: Vec<String>) -> Element {
+pub fn ReportDocument(
+    report: Report,
+    exports: Vec<String>,
+    #[props(default)] job: String,
+    #[props(default)] saved: String,
+) -> Element {
     let locale: Signal<Locale> = use_context();
     let l = locale();
     let r = l.reports();
@@ -346,6 +354,7 @@ pub fn ReportDocument(report: Report, exports: Vec<String>) -> Element {
             aside { class: "commentary", id: "report-summary",
                 h2 { "{r.commentary}" }
                 p { "{summary}" }
+                AiNarrative { key: "{job}-{saved}", cached: report.narratives.clone(), job: job.clone(), saved: saved.clone() }
                 ModelState {}
             }
             if !report.missing_rates.is_empty() {
@@ -355,6 +364,85 @@ pub fn ReportDocument(report: Report, exports: Vec<String>) -> Element {
                 }
             }
             {body(&report)}
+        }
+    }
+}
+
+/// The assistant's words beside the summary, labelled as AI-written: the cached narrative in
+/// the page's language, else (in the browser) written now and shown a checked sentence at a
+/// time. Withheld text, a model that does not write this language, a busy or failed model each
+/// get their line; an absent or not yet ready model gets none (the model line says why).
+#[component]
+fn AiNarrative(cached: Vec<Narrative>, job: String, saved: String) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let l = locale();
+    let language = match l {
+        Locale::En => Language::En,
+        Locale::Ru => Language::Ru,
+    };
+    let stored = cached.iter().find(|n| n.language == language).cloned();
+    let mut text = use_signal(String::new);
+    let mut finished = use_signal(|| None::<Narrative>);
+    let mut unavailable = use_signal(|| None::<NarrativeUnavailable>);
+    let mut writing = use_signal(|| false);
+    let wanted = stored.is_none() && (!job.is_empty() || !saved.is_empty());
+    use_future(move || {
+        let (job, saved) = (job.clone(), saved.clone());
+        async move {
+            // Written from the browser once the page is live, never during server rendering.
+            if cfg!(feature = "server") || !wanted {
+                return;
+            }
+            writing.set(true);
+            match reports::report_narrative(job, saved, l.code().to_owned()).await {
+                Ok(mut events) => {
+                    while let Some(Ok(event)) = events.recv().await {
+                        text.write().push_str(&event.delta);
+                        if let Some(n) = event.narrative {
+                            finished.set(Some(n));
+                        }
+                        if let Some(why) = event.unavailable {
+                            // A model that failed midway never had its text judged whole.
+                            text.set(String::new());
+                            unavailable.set(Some(why));
+                        }
+                    }
+                }
+                Err(_) => unavailable.set(Some(NarrativeUnavailable::Failed)),
+            }
+            writing.set(false);
+        }
+    });
+    let r = l.reports();
+    let shown = stored.clone().or_else(|| finished.cloned());
+    let (body, model) = match &shown {
+        Some(n) if n.withheld => {
+            return rsx! { p { class: "muted small", id: "ai-withheld", "{r.ai_withheld}" } };
+        }
+        Some(n) => (n.text.clone(), n.model.clone()),
+        None => (text(), String::new()),
+    };
+    if body.is_empty() {
+        return match (writing(), unavailable()) {
+            (true, _) => rsx! {
+                p { class: "muted small ai-writing", id: "ai-writing", role: "status", "{r.ai_writing}" }
+            },
+            (false, Some(why)) => match r.ai_unavailable(why) {
+                Some(line) => rsx! { p { class: "muted small", id: "ai-unavailable", "{line}" } },
+                None => rsx! {},
+            },
+            (false, None) => rsx! {},
+        };
+    }
+    let label = if model.is_empty() {
+        r.ai_label.to_owned()
+    } else {
+        format!("{} · {model}", r.ai_label)
+    };
+    rsx! {
+        div { class: "ai-narrative", id: "ai-narrative", "aria-live": "polite",
+            p { class: "ai-label", id: "ai-label", title: "{r.ai_label_hint}", "{label}" }
+            p { class: "ai-text", id: "ai-text", "{body}" }
         }
     }
 }

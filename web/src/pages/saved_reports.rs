@@ -156,7 +156,7 @@ fn SavedView(id: String) -> Element {
         if saved.can_change {
             Sharing { saved: saved.clone(), token, on_changed: move |_| data.restart() }
         }
-        ReportDocument { report: saved.report.clone(), exports }
+        ReportDocument { report: saved.report.clone(), exports, saved: saved.id.to_string() }
     }
 }
 

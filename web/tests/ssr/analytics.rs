@@ -96,9 +96,18 @@ async fn analytics(w: Web) {
         .filter(char::is_ascii_digit)
         .collect();
     assert!(p_alive.parse::<u32>().unwrap() >= 70, "{cell}");
+    // The client's note says so in words, in the page's language.
+    assert!(
+        body.contains("id=\"client-note\"") && body.contains("is most likely still buying"),
+        "{body}"
+    );
     let (_, body) = w.page(&steady, &format!("{session}; crm_lang=ru")).await;
     assert!(
         body.contains("Ещё покупает") && body.contains("Ожидаемый чек"),
+        "{body}"
+    );
+    assert!(
+        body.contains("скорее всего, продолжает покупать") && body.contains("Что сделать:"),
         "{body}"
     );
 

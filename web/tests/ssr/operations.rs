@@ -194,10 +194,17 @@ async fn operations_match_the_schema() {
             assert!(fine, "{query}\n  {code} {}", e.message);
         }
     }
-    // The subscriptions: the live sales list's and the report progress'.
+    // The subscriptions: the live sales list's, the report progress' and the assistant's
+    // narrative.
     let sales = serde_json::to_value(SaleChanged::build(())).unwrap();
     let job = serde_json::to_value(ReportJobChanged::build(IdVariables { id: id() })).unwrap();
-    for body in [sales, job] {
+    let narrative = serde_json::to_value(ReportNarrative::build(NarrativeVariables {
+        job_id: Some(id()),
+        saved_report_id: None,
+        language: Language::Ru,
+    }))
+    .unwrap();
+    for body in [sales, job, narrative] {
         let request = Request::new(body["query"].as_str().unwrap())
             .variables(Variables::from_json(body["variables"].clone()));
         let mut stream = Box::pin(api.subscribe(Principal::Anonymous, request));
