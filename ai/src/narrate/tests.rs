@@ -538,7 +538,10 @@ mod streaming {
             "Revenue reached 1.24M RUB. Orders grew 12.4%. The data also suggests that investors",
         );
         let checked = gate.finish();
-        assert_eq!(checked.kept, "Revenue reached 1.24M RUB. Orders grew 12.4%.");
+        assert_eq!(
+            checked.kept,
+            "Revenue reached 1.24M RUB. Orders grew 12.4%."
+        );
         assert!(checked.dropped.is_empty());
         let mut gate = Gate::new(en_report());
         stream(&mut gate, "Revenue reached 1.24M RUB. «Orders grew 12.4%.»");
