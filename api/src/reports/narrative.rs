@@ -383,11 +383,7 @@ fn recommendations(p: &ReportParameters, r: &RecommendationsReport) -> FactSheet
     s.period("Period", p.from, p.to);
     s.count("Buyers", r.model.clients);
     s.count("Repeat buyers", r.model.repeat_buyers);
-    let at_risk: Vec<_> = r
-        .actions
-        .iter()
-        .filter(|a| a.kind == ActionKind::CallAtRisk)
-        .collect();
+    let at_risk: Vec<_> = r.actions_of(ActionKind::CallAtRisk).collect();
     if let Some(top) = at_risk.first() {
         s.count(
             "Valuable clients at risk of leaving",
@@ -408,22 +404,14 @@ fn recommendations(p: &ReportParameters, r: &RecommendationsReport) -> FactSheet
             &top.value_at_stake,
         );
     }
-    let likely = r
-        .actions
-        .iter()
-        .filter(|a| a.kind == ActionKind::OfferLikelyToBuy)
-        .count();
+    let likely = r.actions_of(ActionKind::OfferLikelyToBuy).count();
     if likely > 0 {
         s.count(
             "Clients likely to buy in the next 30 days",
             i64::try_from(likely).unwrap_or(0),
         );
     }
-    if let Some(focus) = r
-        .actions
-        .iter()
-        .find(|a| a.kind == ActionKind::FocusSegment)
-    {
+    if let Some(focus) = r.actions_of(ActionKind::FocusSegment).next() {
         s.note(&format!(
             "Segment with the most at stake: {}",
             segment_name(focus.segment, Lang::En)

@@ -152,6 +152,13 @@ pub struct RecommendationsReport {
     pub actions: Vec<Action>,
 }
 
+impl RecommendationsReport {
+    /// The report's actions of one kind, most valuable first (the order of `actions`).
+    pub fn actions_of(&self, kind: ActionKind) -> impl Iterator<Item = &Action> {
+        self.actions.iter().filter(move |a| a.kind == kind)
+    }
+}
+
 /// One buyer with the models' outputs.
 pub(super) struct Scored {
     pub buyer: Buyer,

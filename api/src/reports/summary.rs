@@ -449,11 +449,7 @@ pub fn recommendations(
             });
             return out;
         }
-        let at_risk: Vec<_> = r
-            .actions
-            .iter()
-            .filter(|a| a.kind == ActionKind::CallAtRisk)
-            .collect();
+        let at_risk: Vec<_> = r.actions_of(ActionKind::CallAtRisk).collect();
         if let Some(top) = at_risk.first() {
             let total = Money::new(
                 at_risk.iter().map(|a| a.value_at_stake.amount_minor).sum(),
@@ -480,11 +476,7 @@ pub fn recommendations(
                 ),
             });
         }
-        let likely = r
-            .actions
-            .iter()
-            .filter(|a| a.kind == ActionKind::OfferLikelyToBuy)
-            .count();
+        let likely = r.actions_of(ActionKind::OfferLikelyToBuy).count();
         if likely > 0 {
             let n = i64::try_from(likely).unwrap_or(0);
             out.push(match lang {
@@ -503,11 +495,7 @@ pub fn recommendations(
                 ),
             });
         }
-        if let Some(focus) = r
-            .actions
-            .iter()
-            .find(|a| a.kind == ActionKind::FocusSegment)
-        {
+        if let Some(focus) = r.actions_of(ActionKind::FocusSegment).next() {
             out.push(match lang {
                 Lang::En => format!(
                     "The segment with the most at stake is “{}”: {}.",
