@@ -16,14 +16,21 @@
 //! ```
 //!
 //! Prints tokens per second for each, the ratio to llama.cpp, time to first token, load time,
-//! and the process's resident memory after each load.
+//! and the process's resident memory after each load. Then a general report's commentary as
+//! the server writes it (the fact sheet, default sampling, the sentence gate): time to the
+//! first token, to the first sentence shown and to the finished commentary, what was kept and
+//! what the checker dropped.
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use crm_ai::llm::{ChatMessage, Event, Llm, LlmConfig, Request, Sampling, WeightFormat};
+use crm_ai::narrate::check::Checked;
+use crm_ai::narrate::gate::Gate;
+use crm_ai::narrate::sheet::{FactSheet, Language};
 
 const SYSTEM: &str = "You are a sales analyst. Comment on the figures in three sentences. \
 Use only the numbers given.";
@@ -108,6 +115,85 @@ fn ours(model: &Llm, tokens: usize) -> anyhow::Result<Figures> {
                         / f.generation_time.as_secs_f64(),
                     first_token_ms: prompt * 1000.0,
                 });
+            }
+            Some(Event::Failed(e)) => return Err(e.into()),
+            None => bail!("the worker stopped"),
+        }
+    }
+}
+
+/// The fact sheet of a general report for March 2026, as `crm_api::reports::narrative` builds
+/// one (the same figures as `FACTS`).
+fn general_sheet() -> FactSheet {
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+    let mut s = FactSheet::new("general sales report");
+    s.period("Period", day(3, 1), day(3, 31));
+    s.count("Sales", 412);
+    s.money("Revenue", 1_240_000.0, "RUB");
+    s.percent("Revenue change on the previous period", 12.52);
+    s.percent("Sales count change on the previous period", 8.0);
+    s.count("Buyers", 187);
+    s.count("New buyers", 41);
+    s.count("Returning buyers", 146);
+    s.money("Average order value", 3_009.71, "RUB");
+    s.name("Top client", "Ivanov LLC");
+    s.money("Top client revenue", 96_000.0, "RUB");
+    s.name("Second client", "Petrova & Co");
+    s.money("Second client revenue", 71_500.0, "RUB");
+    s
+}
+
+/// Writes the commentary of [`general_sheet`] as the server does and prints its timings.
+fn commentary(model: &Llm) -> anyhow::Result<()> {
+    let sheet = general_sheet();
+    let started = Instant::now();
+    let mut generation = model.generate(Request {
+        messages: sheet.messages(Language::En),
+        max_tokens: 160,
+        sampling: Sampling::default(),
+    })?;
+    let mut gate = Gate::new(sheet.facts().clone());
+    let (mut first_token, mut first_shown) = (None, None);
+    loop {
+        match generation.next_blocking() {
+            Some(Event::Text(piece)) => {
+                first_token.get_or_insert_with(|| started.elapsed());
+                if !gate.push(&piece).is_empty() {
+                    first_shown.get_or_insert_with(|| started.elapsed());
+                }
+            }
+            Some(Event::Finished(f)) => {
+                let done = started.elapsed();
+                let text = gate.text().to_owned();
+                let checked = gate.finish();
+                let ms = |d: Option<std::time::Duration>| {
+                    d.map_or("never".to_owned(), |d| {
+                        format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+                    })
+                };
+                println!(
+                    "commentary of a general report: {} prompt tokens, {} generated; first token {}, first sentence shown {}, finished {}",
+                    f.prompt_tokens,
+                    f.generated_tokens,
+                    ms(first_token),
+                    ms(first_shown),
+                    ms(Some(done)),
+                );
+                println!("  the model wrote: {text:?}");
+                println!(
+                    "  kept {} sentence(s), dropped {}; shown: {}",
+                    checked.kept_sentences,
+                    checked.dropped.len(),
+                    if checked.usable(Checked::MIN_SENTENCES) {
+                        format!("{:?}", checked.kept)
+                    } else {
+                        "nothing (withheld: only the template commentary stands)".to_owned()
+                    }
+                );
+                for d in &checked.dropped {
+                    println!("  dropped {:?}: {:?}", d.reason, d.sentence);
+                }
+                return Ok(());
             }
             Some(Event::Failed(e)) => return Err(e.into()),
             None => bail!("the worker stopped"),
@@ -231,6 +317,9 @@ fn main() -> anyhow::Result<()> {
             best.generated,
             best.generation_tps
         );
+        if format == WeightFormat::Quantized {
+            commentary(&model)?;
+        }
         ours_by_format.push((format, best));
         drop(model);
     }
