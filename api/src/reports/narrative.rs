@@ -166,11 +166,16 @@ pub fn stream(
                 return; // the reader left: dropping `pieces` stops the model
             }
         }
-        let narrative = narrative(language, &gate.finish(), model);
-        if let Err(e) = store(&app, stored, &narrative).await {
-            tracing::warn!(error = %e.message(), "could not cache a report narrative");
-        }
-        let _ = tx.send(NarrativeEvent::done(narrative)).await;
+        let written = narrative(language, &gate.finish(), model);
+        // The narrative that stands: another writer's when it was stored first.
+        let standing = match store(&app, stored, written.clone()).await {
+            Ok(standing) => standing,
+            Err(e) => {
+                tracing::warn!(error = %e.message(), "could not cache a report narrative");
+                written
+            }
+        };
+        let _ = tx.send(NarrativeEvent::done(standing)).await;
     });
     rx
 }
@@ -216,9 +221,10 @@ pub fn narrative(language: Language, checked: &Checked, model: String) -> Narrat
     }
 }
 
-/// Adds `narrative` to the stored report, unless one in its language got there first. Two
-/// writers never lose each other's narrative (compare and swap, a few rounds).
-async fn store(app: &App, stored: Stored, narrative: &Narrative) -> ApiResult<()> {
+/// Adds `narrative` to the stored report, unless one in its language got there first, and
+/// returns the one that stands. Two writers never lose each other's narrative (compare and
+/// swap, a few rounds).
+async fn store(app: &App, stored: Stored, narrative: Narrative) -> ApiResult<Narrative> {
     for _ in 0..4 {
         let mut conn = app.db.write().await?;
         let old = match stored {
@@ -235,16 +241,16 @@ async fn store(app: &App, stored: Stored, narrative: &Narrative) -> ApiResult<()
             .map(|row| row.snapshot),
         };
         let Some(old) = old else {
-            return Ok(()); // deleted meanwhile
+            return Ok(narrative); // deleted meanwhile
         };
         let mut report: Report =
             serde_json::from_str(&old).map_err(|e| ApiError::Internal(e.into()))?;
-        if report
+        if let Some(first) = report
             .narratives
             .iter()
-            .any(|n| n.language == narrative.language)
+            .find(|n| n.language == narrative.language)
         {
-            return Ok(());
+            return Ok(first.clone());
         }
         report.narratives.push(narrative.clone());
         let new = serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.into()))?;
@@ -257,7 +263,7 @@ async fn store(app: &App, stored: Stored, narrative: &Narrative) -> ApiResult<()
             }
         };
         if replaced {
-            return Ok(());
+            return Ok(narrative);
         }
     }
     Err(ApiError::Unavailable(anyhow::anyhow!(
