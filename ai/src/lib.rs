@@ -5,6 +5,7 @@
 //! - [`segments`]: RFM scores and segments, cohort retention.
 //! - [`recommend`]: concrete actions ranked by the value at stake, with their evidence.
 //! - [`narrate`]: checks a model's narrative against the figures, dropping unsupported sentences.
+//! - [`intent`]: reads a chat question (English or Russian) into the analytics tool that answers it.
 //! - [`llm`]: a small local language model (GGUF on candle, CPU) on its own worker thread.
 //!
 //! No HTTP, no database, no GraphQL, no async runtime: `api/src/reports` gathers the figures and
@@ -13,6 +14,7 @@
 
 pub mod customers;
 pub mod forecast;
+pub mod intent;
 pub mod llm;
 pub mod narrate;
 pub mod recommend;
