@@ -529,11 +529,16 @@ impl Reader<'_> {
         }
         let (p, end, _) = self.single(j + 1, last_span)?;
         // "с" also means "with": "сравни март с февралём". Since takes the genitive ("с марта",
-        // "с прошлого месяца"); the instrumental ends in -м / -ей / -ой.
-        if russian_with
-            && let Some(last) = end.checked_sub(1).and_then(|e| self.word(e))
-            && (last.ends_with('м') || last.ends_with("ей") || last.ends_with("ой"))
-        {
+        // "с прошлого месяца"); the instrumental ends in -м / -ей / -ой. A bare year ("сравни
+        // 2025 с 2024") is "with" too: "since" says "с 2024 года".
+        let instrumental = end
+            .checked_sub(1)
+            .and_then(|e| self.word(e))
+            .is_some_and(|last| {
+                last.ends_with('м') || last.ends_with("ей") || last.ends_with("ой")
+            });
+        let bare_year = end == j + 2 && self.year(j + 1).is_some();
+        if russian_with && (instrumental || bare_year) {
             return None;
         }
         Some((
