@@ -81,9 +81,9 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Byte lengths of `word`'s possible stems: itself, and without each ending that leaves three
-/// letters or more.
-fn stems(word: &str) -> impl Iterator<Item = usize> + '_ {
+/// Byte lengths of `word`'s possible stems: itself, and without each Russian case ending that
+/// leaves three letters or more (the narrative checker compares names with it too).
+pub(crate) fn stems(word: &str) -> impl Iterator<Item = usize> + '_ {
     std::iter::once(word.len())
         .chain(
             ENDINGS

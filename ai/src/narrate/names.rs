@@ -20,14 +20,6 @@
 
 use super::mentions::{Word, normalize};
 
-/// Russian case endings of names, longest first. No "ов"/"ев"/"ин": they end surnames.
-const ENDINGS: &[&str] = &[
-    "ого", "его", "ому", "ему", "ыми", "ими", "ией", "ием", "ами", "ями", "еем", "аем", "ой", "ей",
-    "ый", "ий", "ай", "ая", "яя", "ое", "ее", "ую", "юю", "ым", "им", "ом", "ем", "ых", "их", "ия",
-    "ии", "ию", "ея", "ею", "аю", "ах", "ях", "ам", "ям", "а", "я", "у", "ю", "е", "ы", "и", "о",
-    "ь", "й",
-];
-
 /// Words that are capitalised for reasons other than naming a client: lower case, separated by
 /// whitespace, one group per line of thought. Russian ones are compared with case endings, so
 /// one form is enough.
@@ -182,18 +174,7 @@ fn same_word(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let stems = |w: &'_ str| -> Vec<usize> {
-        // Byte lengths of `w`'s possible stems: itself and without each ending that fits.
-        std::iter::once(w.len())
-            .chain(
-                ENDINGS
-                    .iter()
-                    .filter(|e| w.ends_with(**e))
-                    .map(|e| w.len() - e.len()),
-            )
-            .filter(|&len| w.get(..len).is_some_and(|s| s.chars().count() >= 3))
-            .collect()
-    };
+    let stems = |w: &str| crate::intent::names::stems(w).collect::<Vec<usize>>();
     let (sa, sb) = (stems(a), stems(b));
     sa.iter().any(|&la| {
         sb.iter()
