@@ -22,6 +22,8 @@ pub struct App {
     pub login_limiter: RateLimiter,
     pub api_key_limiter: RateLimiter,
     pub assistant: Arc<Assistant>,
+    /// The chat's limits and the answers being written in this process.
+    pub chat: crate::chat::Chat,
 }
 
 /// `last_used_at` of an API key is written at most this often, not on every request.
@@ -58,7 +60,8 @@ impl App {
         };
         let events = Events::start(&db);
         let assistant = Assistant::start(config.assistant.clone());
-        Ok(Arc::new(App {
+        let app = Arc::new(App {
+            chat: crate::chat::Chat::default(),
             assistant,
             login_limiter: RateLimiter::new(config.login_rate_per_min),
             api_key_limiter: RateLimiter::new(config.api_key_rate_per_min),
@@ -66,7 +69,12 @@ impl App {
             events,
             db,
             config,
-        }))
+        });
+        // Answers a stopped process left unfinished would otherwise wait forever.
+        if let Err(e) = crate::chat::fail_abandoned(&app).await {
+            tracing::warn!(error = %e.message(), "could not close unfinished chat answers");
+        }
+        Ok(app)
     }
 
     /// Turns a bearer token (access token or API key) into a principal. No token: anonymous.

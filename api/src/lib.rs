@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod assistant;
+pub mod chat;
 pub mod auth;
 pub mod config;
 pub mod currency;

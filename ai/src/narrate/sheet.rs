@@ -185,6 +185,34 @@ impl FactSheet {
         ]
     }
 
+    /// The chat to send for a question answered from the sheet: an instruction to answer in one
+    /// or two sentences from the facts alone, in `language`, then the sheet and the question
+    /// (cut to 500 characters; it is the user's text, so the instruction comes first and the
+    /// answer is checked like any narrative).
+    pub fn answer_messages(&self, language: Language, question: &str) -> Vec<ChatMessage> {
+        let system = match language {
+            Language::En => {
+                "You are a careful sales analyst. Answer the question in one or two short \
+                 sentences of plain English. Use only the facts given and copy their numbers \
+                 exactly. Do not add any other number, date or name."
+            }
+            Language::Ru => {
+                "Ты — внимательный аналитик продаж. Ответь на вопрос одним-двумя короткими \
+                 предложениями на русском языке. Используй только данные факты и точно \
+                 переписывай их числа. Не добавляй других чисел, дат и имён."
+            }
+        };
+        let question: String = question.chars().take(500).collect();
+        let ask = match language {
+            Language::En => format!("Question: {question}\nAnswer:"),
+            Language::Ru => format!("Вопрос: {question}\nОтвет:"),
+        };
+        vec![
+            ChatMessage::system(system),
+            ChatMessage::user(format!("{}\n{ask}", self.render())),
+        ]
+    }
+
     fn has_room(&self) -> bool {
         self.lines.len() < MAX_LINES
     }

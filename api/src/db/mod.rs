@@ -11,6 +11,7 @@ pub mod api_keys;
 pub mod client_scores;
 pub mod clients;
 pub mod companies;
+pub mod conversations;
 pub mod exchange_rates;
 pub mod figures;
 pub mod interactions;

@@ -210,6 +210,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        api_key_id -> Nullable<BigInt>,
+        title -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chat_messages (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        company_id -> BigInt,
+        question -> Text,
+        language -> Text,
+        state -> Text,
+        tool -> Nullable<Text>,
+        answer -> Nullable<Text>,
+        facts -> Nullable<Text>,
+        narrative -> Nullable<Text>,
+        narrative_status -> Nullable<Text>,
+        narrative_model -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -224,6 +256,8 @@ diesel::joinable!(report_links -> saved_reports (saved_report_id));
 diesel::joinable!(report_jobs -> companies (company_id));
 diesel::joinable!(score_runs -> companies (company_id));
 diesel::joinable!(client_scores -> clients (client_id));
+diesel::joinable!(conversations -> companies (company_id));
+diesel::joinable!(chat_messages -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
@@ -242,4 +276,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_jobs,
     score_runs,
     client_scores,
+    conversations,
+    chat_messages,
 );

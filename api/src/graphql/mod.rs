@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod assistant;
+pub mod chat;
 pub mod clients;
 pub mod integrations;
 pub mod interactions;
@@ -24,6 +25,7 @@ pub struct QueryRoot(
     accounts::AccountQuery,
     api_keys::ApiKeyQuery,
     assistant::AssistantQuery,
+    chat::ChatQuery,
     clients::ClientQuery,
     sales::SaleQuery,
     interactions::InteractionQuery,
@@ -36,6 +38,7 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     accounts::AccountMutation,
     api_keys::ApiKeyMutation,
+    chat::ChatMutation,
     clients::ClientMutation,
     sales::SaleMutation,
     interactions::InteractionMutation,
@@ -51,6 +54,7 @@ pub struct SubscriptionRoot(
     sales::SaleSubscription,
     reports::jobs::ReportJobSubscription,
     reports::narrative::NarrativeSubscription,
+    chat::ChatSubscription,
 );
 
 pub type CrmSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -89,6 +89,10 @@ pub fn shown<R>(rows: &[R], limit: i64) -> &[R] {
     name = "SavedReportEdge",
     params(crate::graphql::reports::saved::SavedReportNode)
 ))]
+#[graphql(concrete(
+    name = "ConversationEdge",
+    params(crate::graphql::chat::ConversationNode)
+))]
 pub struct Edge<N: OutputType> {
     pub cursor: String,
     pub node: N,

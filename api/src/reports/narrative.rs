@@ -180,7 +180,7 @@ pub fn stream(
     rx
 }
 
-fn can_write(assistant: &Assistant, language: Language) -> Result<(), NarrativeUnavailable> {
+pub(crate) fn can_write(assistant: &Assistant, language: Language) -> Result<(), NarrativeUnavailable> {
     match assistant.state().phase {
         ModelPhase::Off => Err(NarrativeUnavailable::ModelOff),
         ModelPhase::Ready => {
@@ -196,7 +196,7 @@ fn can_write(assistant: &Assistant, language: Language) -> Result<(), NarrativeU
     }
 }
 
-fn unavailable(e: &AssistantError) -> NarrativeUnavailable {
+pub(crate) fn unavailable(e: &AssistantError) -> NarrativeUnavailable {
     match e {
         AssistantError::NotReady(_) => NarrativeUnavailable::ModelNotReady,
         AssistantError::Local(LlmError::Busy { .. }) => NarrativeUnavailable::Busy,
@@ -276,7 +276,7 @@ fn major(m: &Money) -> Option<f64> {
     m.amount.parse().ok()
 }
 
-fn add_money(sheet: &mut FactSheet, label: &str, m: &Money) {
+pub(crate) fn add_money(sheet: &mut FactSheet, label: &str, m: &Money) {
     if let Some(v) = major(m) {
         sheet.money(label, v, &m.currency);
     }

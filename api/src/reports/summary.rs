@@ -12,7 +12,7 @@ use super::{Granularity, LocalizedText, ReportParameters};
 use crate::domain::money::Money;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Lang {
+pub(crate) enum Lang {
     En,
     Ru,
 }
@@ -35,7 +35,7 @@ pub fn ru_plural(n: i64, forms: [&str; 3]) -> String {
     format!("{} {form}", int(n, Lang::Ru))
 }
 
-fn en_plural(n: i64, one: &str, many: &str) -> String {
+pub(crate) fn en_plural(n: i64, one: &str, many: &str) -> String {
     format!("{} {}", int(n, Lang::En), if n == 1 { one } else { many })
 }
 
@@ -52,12 +52,12 @@ fn group(digits: &str, lang: Lang) -> String {
     out
 }
 
-fn int(n: i64, lang: Lang) -> String {
+pub(crate) fn int(n: i64, lang: Lang) -> String {
     let sign = if n < 0 { "-" } else { "" };
     format!("{sign}{}", group(&n.unsigned_abs().to_string(), lang))
 }
 
-fn money(m: &Money, lang: Lang) -> String {
+pub(crate) fn money(m: &Money, lang: Lang) -> String {
     let (sign, digits) = m
         .amount
         .strip_prefix('-')
@@ -74,7 +74,7 @@ fn money(m: &Money, lang: Lang) -> String {
     }
 }
 
-fn decimal(v: f64, digits: usize, lang: Lang) -> String {
+pub(crate) fn decimal(v: f64, digits: usize, lang: Lang) -> String {
     let text = format!("{:.digits$}", v.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let sign = if v < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
@@ -90,7 +90,7 @@ fn decimal(v: f64, digits: usize, lang: Lang) -> String {
     out
 }
 
-fn percent(v: f64, lang: Lang) -> String {
+pub(crate) fn percent(v: f64, lang: Lang) -> String {
     match lang {
         Lang::En => format!("{}%", decimal(v, 1, lang)),
         Lang::Ru => format!("{}\u{a0}%", decimal(v, 1, lang)),
@@ -115,7 +115,7 @@ const EN_MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-fn date(d: NaiveDate, lang: Lang) -> String {
+pub(crate) fn date(d: NaiveDate, lang: Lang) -> String {
     let month = usize::try_from(d.month0()).unwrap_or(0);
     let name = match lang {
         Lang::En => EN_MONTHS.get(month),
@@ -137,7 +137,7 @@ fn range(p: &ReportParameters, lang: Lang) -> String {
 }
 
 /// "up 12.5% on the previous period" / "на 12,5 % больше, чем в предыдущем периоде".
-fn change(v: f64, lang: Lang, against: (&str, &str)) -> String {
+pub(crate) fn change(v: f64, lang: Lang, against: (&str, &str)) -> String {
     let size = percent(v.abs(), lang);
     match (lang, v >= 0.0) {
         (Lang::En, true) => format!("up {size} on {}", against.0),
@@ -397,7 +397,7 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
     })
 }
 
-pub(super) fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {
+pub(crate) fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {
     match (s, lang) {
         (RfmSegment::Champions, Lang::En) => "champions",
         (RfmSegment::Champions, Lang::Ru) => "чемпионы",

@@ -12,6 +12,7 @@
 mod accounts;
 mod assistant;
 mod bad_input;
+mod chat;
 mod batches;
 mod client_scores;
 mod clients;
