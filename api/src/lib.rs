@@ -6,8 +6,8 @@
 
 pub mod app;
 pub mod assistant;
-pub mod chat;
 pub mod auth;
+pub mod chat;
 pub mod config;
 pub mod currency;
 pub mod db;

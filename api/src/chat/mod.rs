@@ -364,8 +364,7 @@ pub async fn ask(
             let found = rows::get(&mut conn, asker.company_id, asker.owner, id)
                 .await?
                 .ok_or(ApiError::NotFound)?;
-            if rows::count_messages(&mut conn, asker.company_id, found.id).await? >= MAX_MESSAGES
-            {
+            if rows::count_messages(&mut conn, asker.company_id, found.id).await? >= MAX_MESSAGES {
                 return Err(ApiError::bad_input(
                     "conversationId",
                     format!(
@@ -507,14 +506,11 @@ async fn narrate(
         },
         question,
     );
-    let mut pieces = match assistant.generate(
-        messages,
-        MAX_TOKENS,
-        crm_ai::llm::Sampling::default(),
-    ) {
-        Ok(pieces) => pieces,
-        Err(e) => return (narrative::unavailable(&e).into(), None, None),
-    };
+    let mut pieces =
+        match assistant.generate(messages, MAX_TOKENS, crm_ai::llm::Sampling::default()) {
+            Ok(pieces) => pieces,
+            Err(e) => return (narrative::unavailable(&e).into(), None, None),
+        };
     let model = assistant.state().model;
     // One sentence is enough for an answer.
     let mut gate = Gate::with_min_sentences(sheet.facts().clone(), 1);
@@ -750,7 +746,10 @@ mod tests {
 
     #[test]
     fn questions_are_trimmed_and_bounded() {
-        assert_eq!(checked_question("  top 5 clients \n").ok(), Some("top 5 clients"));
+        assert_eq!(
+            checked_question("  top 5 clients \n").ok(),
+            Some("top 5 clients")
+        );
         assert!(checked_question(" \n\t ").is_err());
         assert!(checked_question(&"я".repeat(MAX_QUESTION_CHARS)).is_ok());
         assert!(checked_question(&"я".repeat(MAX_QUESTION_CHARS + 1)).is_err());

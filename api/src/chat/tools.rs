@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use async_graphql::ID;
 use chrono::{Datelike, Months, NaiveDate, TimeDelta};
-use crm_ai::intent::{self, Horizon, Intent, Period, Recognised, ReportType, Unit};
 use crm_ai::intent::names::{ClientMatch, match_client};
+use crm_ai::intent::{self, Horizon, Intent, Period, Recognised, ReportType, Unit};
 use crm_ai::narrate::sheet::FactSheet;
 
 use super::{FactPeriod, Facts, Figure, Table, Tool};
@@ -284,7 +284,9 @@ async fn find_client(
                 tool: Tool::ChooseClient,
                 text: match l {
                     Lang::En => format!("Several clients match “{typed}”. Which one do you mean?"),
-                    Lang::Ru => format!("Под «{typed}» подходят несколько клиентов. Кого вы имеете в виду?"),
+                    Lang::Ru => {
+                        format!("Под «{typed}» подходят несколько клиентов. Кого вы имеете в виду?")
+                    }
                 },
                 facts: Facts {
                     candidates,
@@ -349,7 +351,11 @@ fn key_figures(g: &GeneralReport, l: Lang) -> Vec<Figure> {
     ];
     if let Some(c) = g.change.revenue_percent {
         out.push(Figure {
-            label: t(l, "Revenue change on the previous period", "Изменение выручки к предыдущему периоду"),
+            label: t(
+                l,
+                "Revenue change on the previous period",
+                "Изменение выручки к предыдущему периоду",
+            ),
             value: summary::percent(c, l),
         });
     }
@@ -389,9 +395,8 @@ fn compare(
     l: Lang,
 ) -> Reply {
     let (p, q) = (&now.parameters, &before.parameters);
-    let range = |x: &ReportParameters| {
-        format!("{} – {}", summary::date(x.from, l), summary::date(x.to, l))
-    };
+    let range =
+        |x: &ReportParameters| format!("{} – {}", summary::date(x.from, l), summary::date(x.to, l));
     let revenue = |r: &GeneralReport| {
         r.totals
             .revenue_in_base
@@ -516,10 +521,18 @@ fn top_clients((report, g): &(Report, GeneralReport), n: u32, l: Lang) -> Reply 
             Lang::Ru => format!("Лучшие клиенты по выручке, {range}: {list}."),
         }
     };
-    if n > crate::reports::general::TOP_CLIENTS && shown.len() == crate::reports::general::TOP_CLIENTS {
+    if n > crate::reports::general::TOP_CLIENTS
+        && shown.len() == crate::reports::general::TOP_CLIENTS
+    {
         text.push_str(&match l {
-            Lang::En => format!(" (I list at most {}.)", crate::reports::general::TOP_CLIENTS),
-            Lang::Ru => format!(" (Я показываю не больше {}.)", crate::reports::general::TOP_CLIENTS),
+            Lang::En => format!(
+                " (I list at most {}.)",
+                crate::reports::general::TOP_CLIENTS
+            ),
+            Lang::Ru => format!(
+                " (Я показываю не больше {}.)",
+                crate::reports::general::TOP_CLIENTS
+            ),
         });
     }
     let table = Table {
@@ -587,15 +600,27 @@ async fn client(app: &Arc<App>, company: &Company, typed: &str, l: Lang) -> ApiR
             value: summary::date(s.last_purchase, l),
         },
         Figure {
-            label: t(l, "Chance of still buying", "Вероятность, что клиент активен"),
+            label: t(
+                l,
+                "Chance of still buying",
+                "Вероятность, что клиент активен",
+            ),
             value: summary::percent(s.p_alive * 100.0, l),
         },
         Figure {
-            label: t(l, "Expected purchases, 90 days", "Ожидаемые покупки, 90 дней"),
+            label: t(
+                l,
+                "Expected purchases, 90 days",
+                "Ожидаемые покупки, 90 дней",
+            ),
             value: summary::decimal(s.expected_purchases_90_days, 1, l),
         },
         Figure {
-            label: t(l, "Value over 12 months (CLV)", "Ценность на 12 месяцев (CLV)"),
+            label: t(
+                l,
+                "Value over 12 months (CLV)",
+                "Ценность на 12 месяцев (CLV)",
+            ),
             value: money_text(s.clv_12_months.as_ref(), l),
         },
     ];
@@ -604,7 +629,11 @@ async fn client(app: &Arc<App>, company: &Company, typed: &str, l: Lang) -> ApiR
     sheet.count("Purchases", s.purchases);
     sheet.date("Last purchase", s.last_purchase);
     sheet.share("Chance of still buying", s.p_alive);
-    sheet.decimal("Expected purchases in 90 days", s.expected_purchases_90_days, 1);
+    sheet.decimal(
+        "Expected purchases in 90 days",
+        s.expected_purchases_90_days,
+        1,
+    );
     if let Some(m) = &s.clv_12_months {
         narrative::add_money(&mut sheet, "Value over the next 12 months", m);
     }
@@ -720,13 +749,29 @@ fn listed(actions: &[Action], which: Listing, n: u32, l: Lang) -> Reply {
     let (tool, heading, none) = match which {
         Listing::AtRisk => (
             Tool::AtRisk,
-            t(l, "Clients at risk of leaving, by value at stake", "Клиенты под угрозой ухода, по сумме под риском"),
-            t(l, "No valuable client looks at risk of leaving now.", "Сейчас ни один ценный клиент не выглядит уходящим."),
+            t(
+                l,
+                "Clients at risk of leaving, by value at stake",
+                "Клиенты под угрозой ухода, по сумме под риском",
+            ),
+            t(
+                l,
+                "No valuable client looks at risk of leaving now.",
+                "Сейчас ни один ценный клиент не выглядит уходящим.",
+            ),
         ),
         Listing::LikelyBuyers => (
             Tool::LikelyBuyers,
-            t(l, "Clients likely to buy soon, by expected value", "Клиенты, которые, вероятно, скоро купят, по ожидаемой сумме"),
-            t(l, "No client stands out as likely to buy soon.", "Сейчас нет клиентов, которые явно скоро купят."),
+            t(
+                l,
+                "Clients likely to buy soon, by expected value",
+                "Клиенты, которые, вероятно, скоро купят, по ожидаемой сумме",
+            ),
+            t(
+                l,
+                "No client stands out as likely to buy soon.",
+                "Сейчас нет клиентов, которые явно скоро купят.",
+            ),
         ),
     };
     let detail = |a: &Action| match which {
@@ -734,10 +779,18 @@ fn listed(actions: &[Action], which: Listing, n: u32, l: Lang) -> Reply {
             Lang::En => format!("{} chance of still buying", summary::percent(p * 100.0, l)),
             Lang::Ru => format!("вероятность активности {}", summary::percent(p * 100.0, l)),
         }),
-        Listing::LikelyBuyers => evidence(a, EvidenceKind::ExpectedPurchases30Days).map(|e| match l {
-            Lang::En => format!("{} purchases expected in 30 days", summary::decimal(e, 1, l)),
-            Lang::Ru => format!("ожидается покупок за 30 дней: {}", summary::decimal(e, 1, l)),
-        }),
+        Listing::LikelyBuyers => {
+            evidence(a, EvidenceKind::ExpectedPurchases30Days).map(|e| match l {
+                Lang::En => format!(
+                    "{} purchases expected in 30 days",
+                    summary::decimal(e, 1, l)
+                ),
+                Lang::Ru => format!(
+                    "ожидается покупок за 30 дней: {}",
+                    summary::decimal(e, 1, l)
+                ),
+            })
+        }
     };
     let text = if chosen.is_empty() {
         none
@@ -746,7 +799,12 @@ fn listed(actions: &[Action], which: Listing, n: u32, l: Lang) -> Reply {
             .iter()
             .enumerate()
             .map(|(i, (a, c))| {
-                let mut item = format!("{}. {} — {}", i + 1, c.name, summary::money(&a.value_at_stake, l));
+                let mut item = format!(
+                    "{}. {} — {}",
+                    i + 1,
+                    c.name,
+                    summary::money(&a.value_at_stake, l)
+                );
                 if let Some(d) = detail(a) {
                     item.push_str(&format!(" ({d})"));
                 }
@@ -762,7 +820,11 @@ fn listed(actions: &[Action], which: Listing, n: u32, l: Lang) -> Reply {
             t(l, "Value at stake", "Сумма под риском"),
             match which {
                 Listing::AtRisk => t(l, "Chance of still buying", "Вероятность активности"),
-                Listing::LikelyBuyers => t(l, "Expected purchases, 30 days", "Ожидаемые покупки, 30 дней"),
+                Listing::LikelyBuyers => t(
+                    l,
+                    "Expected purchases, 30 days",
+                    "Ожидаемые покупки, 30 дней",
+                ),
             },
         ],
         rows: chosen
@@ -790,7 +852,11 @@ fn listed(actions: &[Action], which: Listing, n: u32, l: Lang) -> Reply {
     for (i, (a, c)) in chosen.iter().take(5).enumerate() {
         let label = format!("Client {}", i + 1);
         sheet.name(&label, &c.name);
-        narrative::add_money(&mut sheet, &format!("{label} value at stake"), &a.value_at_stake);
+        narrative::add_money(
+            &mut sheet,
+            &format!("{label} value at stake"),
+            &a.value_at_stake,
+        );
         if let Some(p) = evidence(a, EvidenceKind::PAlive) {
             sheet.share(&format!("{label} chance of still buying"), p);
         }
@@ -881,7 +947,11 @@ async fn forecast(
         && let Some(mase) = acc.mase
     {
         figures.push(Figure {
-            label: t(l, "Backtest MASE (below 1 beats naive)", "MASE на истории (меньше 1 — лучше наивного)"),
+            label: t(
+                l,
+                "Backtest MASE (below 1 beats naive)",
+                "MASE на истории (меньше 1 — лучше наивного)",
+            ),
             value: summary::decimal(mase, 2, l),
         });
     }
@@ -904,7 +974,11 @@ fn whole_report(report: Report, l: Lang) -> Reply {
     let (figures, clients) = match &report.body {
         ReportBody::General(g) => (
             key_figures(g, l),
-            g.top_clients.iter().take(3).map(|c| c.client.clone()).collect(),
+            g.top_clients
+                .iter()
+                .take(3)
+                .map(|c| c.client.clone())
+                .collect(),
         ),
         ReportBody::Trends(_) => (Vec::new(), Vec::new()),
         ReportBody::Recommendations(r) => (
@@ -941,9 +1015,18 @@ mod tests {
     #[test]
     fn granularity_grows_with_the_range() {
         let p = |a, b| Period { from: a, to: b };
-        assert_eq!(granularity_for(p(day(2026, 11, 1), day(2026, 11, 30))), Granularity::Day);
-        assert_eq!(granularity_for(p(day(2026, 1, 1), day(2026, 11, 30))), Granularity::Week);
-        assert_eq!(granularity_for(p(day(2023, 1, 1), day(2026, 11, 30))), Granularity::Month);
+        assert_eq!(
+            granularity_for(p(day(2026, 11, 1), day(2026, 11, 30))),
+            Granularity::Day
+        );
+        assert_eq!(
+            granularity_for(p(day(2026, 1, 1), day(2026, 11, 30))),
+            Granularity::Week
+        );
+        assert_eq!(
+            granularity_for(p(day(2023, 1, 1), day(2026, 11, 30))),
+            Granularity::Month
+        );
     }
 
     #[test]
@@ -956,9 +1039,24 @@ mod tests {
     #[test]
     fn long_day_horizons_become_weeks() {
         let today = day(2026, 11, 30);
-        let p = forecast_parameters(Horizon { count: 90, unit: Unit::Day }, today);
+        let p = forecast_parameters(
+            Horizon {
+                count: 90,
+                unit: Unit::Day,
+            },
+            today,
+        );
         assert_eq!((p.granularity, p.horizon), (Granularity::Week, 13));
-        let p = forecast_parameters(Horizon { count: 3, unit: Unit::Month }, today);
-        assert_eq!((p.granularity, p.horizon, p.from), (Granularity::Month, 3, day(2023, 11, 1)));
+        let p = forecast_parameters(
+            Horizon {
+                count: 3,
+                unit: Unit::Month,
+            },
+            today,
+        );
+        assert_eq!(
+            (p.granularity, p.horizon, p.from),
+            (Granularity::Month, 3, day(2023, 11, 1))
+        );
     }
 }

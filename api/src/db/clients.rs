@@ -274,7 +274,11 @@ pub async fn by_ids(conn: &mut DbConn, company_id: i64, ids: &[i64]) -> QueryRes
 
 /// Ids and names of the company's clients (archived ones too: their sales still count), in id
 /// order, at most `limit` (the assistant matches a typed name against them).
-pub async fn names(conn: &mut DbConn, company_id: i64, limit: i64) -> QueryResult<Vec<(i64, String)>> {
+pub async fn names(
+    conn: &mut DbConn,
+    company_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String)>> {
     with_conn!(conn, c => {
         clients::table
             .filter(clients::company_id.eq(company_id))

@@ -180,7 +180,10 @@ pub fn stream(
     rx
 }
 
-pub(crate) fn can_write(assistant: &Assistant, language: Language) -> Result<(), NarrativeUnavailable> {
+pub(crate) fn can_write(
+    assistant: &Assistant,
+    language: Language,
+) -> Result<(), NarrativeUnavailable> {
     match assistant.state().phase {
         ModelPhase::Off => Err(NarrativeUnavailable::ModelOff),
         ModelPhase::Ready => {

@@ -94,8 +94,12 @@ async fn follow(url: &str, token: &str, message_id: &str) -> Vec<Value> {
 }
 
 async fn ask(s: &Server, token: &str, question: &str, conversation: Option<&str>) -> Value {
-    s.data(Some(token), ASK, json!({ "q": question, "c": conversation }))
-        .await["askAssistant"]
+    s.data(
+        Some(token),
+        ASK,
+        json!({ "q": question, "c": conversation }),
+    )
+    .await["askAssistant"]
         .clone()
 }
 
@@ -152,14 +156,20 @@ async fn questions_are_answered_from_the_figures_and_kept(db: TestDb) {
     assert_eq!(last["narrativeStatus"], "WRITTEN", "{events:?}");
     let narrative = last["narrative"].as_str().unwrap();
     assert!(narrative.contains("1,500"), "{narrative}");
-    assert!(!narrative.contains("Globex"), "the invented sentence is dropped");
+    assert!(
+        !narrative.contains("Globex"),
+        "the invented sentence is dropped"
+    );
     let streamed: String = events
         .iter()
         .map(|e| e["delta"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(streamed, narrative, "the deltas add up to the narrative");
     let facts = &last["facts"];
-    assert_eq!(facts["period"]["from"], last_month.with_day(1).unwrap().to_string());
+    assert_eq!(
+        facts["period"]["from"],
+        last_month.with_day(1).unwrap().to_string()
+    );
     assert!(
         facts["figures"]
             .as_array()
@@ -174,13 +184,22 @@ async fn questions_are_answered_from_the_figures_and_kept(db: TestDb) {
     assert_eq!(asked["language"], "RU");
     let events = follow(&url, &token, asked["id"].as_str().unwrap()).await;
     let last = events.last().unwrap();
-    assert_eq!(last["facts"]["clients"][0]["name"], "Иван Петров", "{events:?}");
+    assert_eq!(
+        last["facts"]["clients"][0]["name"], "Иван Петров",
+        "{events:?}"
+    );
     let answer = events[0]["answer"].as_str().unwrap_or_default();
     assert!(answer.starts_with("Иван Петров"), "{answer}");
     assert!(answer.contains("2 покупки"), "{answer}");
 
     // Out of scope: the plain refusal with three example questions, no model words.
-    let asked = ask(&s, &token, "what's the weather in Paris?", Some(&conversation)).await;
+    let asked = ask(
+        &s,
+        &token,
+        "what's the weather in Paris?",
+        Some(&conversation),
+    )
+    .await;
     let events = follow(&url, &token, asked["id"].as_str().unwrap()).await;
     let last = events.last().unwrap();
     assert!(
@@ -212,17 +231,27 @@ async fn questions_are_answered_from_the_figures_and_kept(db: TestDb) {
     // One answer at a time per asker: a second question while the model writes waits.
     let slow = ask(&s, &token, "top 3 clients last month", None).await;
     let r = s
-        .call(Some(&token), ASK, json!({ "q": "and this month?", "c": null }))
+        .call(
+            Some(&token),
+            ASK,
+            json!({ "q": "and this month?", "c": null }),
+        )
         .await;
     assert_eq!(error_code(&r), "RATE_LIMITED", "{r}");
     let events = follow(&url, &token, slow["id"].as_str().unwrap()).await;
     let last = events.last().unwrap();
-    assert_eq!(last["facts"]["table"]["rows"].as_array().unwrap().len(), 2, "{last}");
+    assert_eq!(
+        last["facts"]["table"]["rows"].as_array().unwrap().len(),
+        2,
+        "{last}"
+    );
     assert_eq!(last["facts"]["clients"][0]["name"], "Иван Петров");
 
     // Bad questions are refused with a code and store nothing.
     for bad in ["   ", &"x".repeat(501), "sales\u{7}today"] {
-        let r = s.call(Some(&token), ASK, json!({ "q": bad, "c": null })).await;
+        let r = s
+            .call(Some(&token), ASK, json!({ "q": bad, "c": null }))
+            .await;
         assert_eq!(error_code(&r), "BAD_USER_INPUT", "{bad:?}: {r}");
     }
     let list = s.data(Some(&token), CONVERSATIONS, json!({})).await;
@@ -233,9 +262,18 @@ async fn questions_are_answered_from_the_figures_and_kept(db: TestDb) {
     let asked = ask(&s, &other, "tell me about Petrov", None).await;
     let events = follow(&url, &other, asked["id"].as_str().unwrap()).await;
     let last = events.last().unwrap();
-    assert!(last["facts"]["clients"].as_array().unwrap().is_empty(), "{last}");
-    assert!(last["facts"]["candidates"].as_array().unwrap().is_empty(), "{last}");
-    assert!(last["answer"].as_str().unwrap().contains("no client named"), "{last}");
+    assert!(
+        last["facts"]["clients"].as_array().unwrap().is_empty(),
+        "{last}"
+    );
+    assert!(
+        last["facts"]["candidates"].as_array().unwrap().is_empty(),
+        "{last}"
+    );
+    assert!(
+        last["answer"].as_str().unwrap().contains("no client named"),
+        "{last}"
+    );
     let r = s
         .call(
             Some(&other),
@@ -247,7 +285,11 @@ async fn questions_are_answered_from_the_figures_and_kept(db: TestDb) {
     let theirs = follow(&url, &other, messages[0]["id"].as_str().unwrap()).await;
     assert_eq!(theirs, vec![json!({ "error": "NOT_FOUND" })]);
     let r = s
-        .call(Some(&other), ASK, json!({ "q": "and last week?", "c": conversation }))
+        .call(
+            Some(&other),
+            ASK,
+            json!({ "q": "and last week?", "c": conversation }),
+        )
         .await;
     assert_eq!(error_code(&r), "NOT_FOUND");
 

@@ -12,8 +12,8 @@
 mod accounts;
 mod assistant;
 mod bad_input;
-mod chat;
 mod batches;
+mod chat;
 mod client_scores;
 mod clients;
 mod exports;
