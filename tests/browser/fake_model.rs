@@ -1,7 +1,8 @@
 //! An OpenAI-compatible model server for the browser flow, speaking plain HTTP/1.1 over a
-//! socket: it reads the revenue line of the report's fact sheet and streams four sentences as
-//! server-sent events — the revenue copied, a plain one, an invented figure the checker must
-//! drop, then (after a pause long enough to see the first ones on screen) a last one.
+//! socket: it reads the first revenue line of the fact sheet (a report's or a chat answer's) and
+//! streams four sentences as server-sent events, in Russian when asked to write Russian — the
+//! revenue copied, a plain one, an invented figure the checker must drop, then (after a pause
+//! long enough to see the first ones on screen) a last one.
 
 use std::time::Duration;
 
@@ -35,19 +36,34 @@ async fn answer(mut socket: TcpStream) {
     let prompt = request["messages"][1]["content"]
         .as_str()
         .unwrap_or_default();
+    // The first revenue line: a report's or a chat answer's total, or a top client's.
     let revenue = prompt
         .lines()
-        .find_map(|l| l.strip_prefix("- Revenue: "))
+        .find_map(|l| l.split_once("evenue: ").map(|(_, v)| v))
         .unwrap_or("nothing")
         .to_owned();
+    let russian = request["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("русском");
     let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
     if socket.write_all(head.as_bytes()).await.is_err() {
         return;
     }
-    let first = format!(
-        "Revenue reached {revenue}. That is a good result. Globex Industries bought 40 units. "
-    );
-    for (i, piece) in [first.as_str(), "Keep it up."].into_iter().enumerate() {
+    let (first, last) = if russian {
+        (
+            format!("Выручка составила {revenue}. Это хороший результат. Globex купил 40 штук. "),
+            "Так держать.",
+        )
+    } else {
+        (
+            format!(
+                "Revenue reached {revenue}. That is a good result. Globex Industries bought 40 units. "
+            ),
+            "Keep it up.",
+        )
+    };
+    for (i, piece) in [first.as_str(), last].into_iter().enumerate() {
         if i > 0 {
             tokio::time::sleep(PAUSE).await;
         }

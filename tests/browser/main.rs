@@ -678,6 +678,77 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.text_contains("#sales-count", "21 sales").await;
     f.shot("sale-arrived-live").await;
 
+    // The assistant's chat, from the sales screen: a question in English, its template answer
+    // from the figures, the model's checked words streaming in under the AI label, the facts.
+    f.click("#chat-toggle").await;
+    f.find("#chat-panel").await;
+    f.text_contains("#chat-intro", "Answers come from your figures")
+        .await;
+    f.type_into("#chat-question", "how much did we sell in the last 7 days?")
+        .await;
+    f.click("#chat-send").await;
+    f.text_contains("#chat-turn-0 .chat-template", "revenue")
+        .await;
+    f.text_contains("#chat-turn-0 .ai-label", "AI · written by the assistant")
+        .await;
+    f.text_contains("#chat-turn-0 .ai-text", "Revenue reached")
+        .await;
+    f.shot("chat-streaming").await;
+    let answered = f
+        .text_contains("#chat-turn-0 .ai-text", "Keep it up.")
+        .await;
+    assert!(!answered.contains("Globex"), "{answered}");
+    f.text_contains("#chat-turn-0 .chat-facts", "Average order value")
+        .await;
+    // In Russian, in the same conversation: the top clients, each a link.
+    f.type_into("#chat-question", "топ 3 клиента за последние 7 дней")
+        .await;
+    f.click("#chat-send").await;
+    let top = f
+        .text_contains("#chat-turn-1 .chat-template", "Лучшие клиенты")
+        .await;
+    assert!(top.contains("Покупатель"), "{top}");
+    f.text_contains("#chat-turn-1 .chat-table", "Покупатель")
+        .await;
+    // Out of scope: said plainly, with questions it can answer.
+    f.type_into("#chat-question", "write me a poem").await;
+    f.click("#chat-send").await;
+    f.text_contains(
+        "#chat-turn-2 .chat-template",
+        "I can only answer questions about your sales data",
+    )
+    .await;
+    f.shot("chat-answers").await;
+    // Kept across a reload: the panel reopens on the same conversation.
+    f.go("/sales").await;
+    f.hydrated().await;
+    f.click("#chat-toggle").await;
+    f.text_contains("#chat-turn-1 .chat-question", "топ 3 клиента")
+        .await;
+    f.text_contains("#chat-turn-0 .ai-text", "Keep it up.")
+        .await;
+    f.click("#chat-panel .chat-list summary").await;
+    f.text_contains("#chat-conversations", "how much did we sell")
+        .await;
+    // A client named in an answer opens its screen.
+    let named = f
+        .text_contains("#chat-turn-1 .chat-table a", "Покупатель")
+        .await;
+    f.click("#chat-turn-1 .chat-table a").await;
+    f.text_contains("#client-name", &named).await;
+    // The panel stays open across screens; on a phone it takes the whole screen.
+    f.browser
+        .set_window_size(390, 844)
+        .await
+        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.find("#chat-turn-0").await;
+    f.shot("phone-chat").await;
+    f.click("#chat-close").await;
+    f.browser
+        .set_window_size(1280, 900)
+        .await
+        .unwrap_or_else(|e| panic!("resize: {e}"));
+
     // A phone-sized screen: the client screen stacks its parts.
     f.browser
         .set_window_size(390, 844)

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::gql::{ClientStatus, InteractionKind, ItemKind, SaleStatus};
 
 pub mod analytics;
+pub mod chat;
 pub mod reports;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -7,6 +7,7 @@
 //! - `reports`: run a report from the builder's parameters; its export addresses
 //! - `sales`: the sales list, one sale, the sale form, the live feed of changes
 //! - `api_keys`: list, create and revoke the company's API keys
+//! - `chat`: the assistant's conversations, asking, and the answer as it streams
 //!
 //! Each function's body is inline under its `#[get]`/`#[post]` attribute and runs typed GraphQL
 //! operations (`crate::gql`) as the user of the session cookie (`crate::server::executor`);
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod api_keys;
 pub mod assistant;
+pub mod chat;
 pub mod clients;
 pub mod dashboard;
 pub mod reports;

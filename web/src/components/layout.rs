@@ -1,10 +1,11 @@
 //! Page layouts. `Root` decides the language for every page; `Shell` is the frame of the
-//! signed-in screens (navigation, company switcher, language, sign out) and shows the sign-in
-//! form to anyone not signed in.
+//! signed-in screens (navigation, company switcher, the assistant's chat panel, language, sign
+//! out) and shows the sign-in form to anyone not signed in.
 
 use dioxus::prelude::*;
 
 use crate::api::{ErrorCode, session};
+use crate::components::chat::ChatPanel;
 use crate::components::sign_in::SignIn;
 use crate::components::status::{ErrorBox, Loading, go, loaded};
 use crate::i18n::Locale;
@@ -97,6 +98,7 @@ pub fn Shell() -> Element {
                 } else if let Some(c) = viewer.company.as_ref() {
                     span { class: "company", id: "company-name", "{c.name}" }
                 }
+                ChatPanel {}
                 span { class: "user", "{viewer.user.display_name}" }
                 LanguageSwitch {}
                 button {

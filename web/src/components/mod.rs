@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod chart;
+pub mod chat;
 pub mod field;
 pub mod layout;
 pub mod sale_form;

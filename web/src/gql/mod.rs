@@ -110,8 +110,10 @@ macro_rules! api_enum {
 // Declared after `api_enum!`, which they use.
 mod analytics;
 mod assistant;
+mod chat;
 mod reports;
 pub use assistant::*;
+pub use chat::*;
 pub use reports::*;
 
 api_enum!(SaleStatus {

@@ -165,6 +165,15 @@ async fn operations_match_the_schema() {
             name: "Shop".into(),
         })),
         text(RevokeApiKey::build(IdVariables { id: id() })),
+        text(Conversations::build(ConversationsVariables {
+            first: Some(30),
+        })),
+        text(ConversationQuery::build(IdVariables { id: id() })),
+        text(AskAssistant::build(AskVariables {
+            question: "top 5 clients".into(),
+            conversation_id: Some(id()),
+        })),
+        text(DeleteConversation::build(IdVariables { id: id() })),
         // Last: it signs up, so the operations above ran without a session.
         text(Register::build(RegisterVariables {
             input: RegisterInput {
@@ -194,8 +203,8 @@ async fn operations_match_the_schema() {
             assert!(fine, "{query}\n  {code} {}", e.message);
         }
     }
-    // The subscriptions: the live sales list's, the report progress' and the assistant's
-    // narrative.
+    // The subscriptions: the live sales list's, the report progress', the assistant's
+    // narrative and its chat answers.
     let sales = serde_json::to_value(SaleChanged::build(())).unwrap();
     let job = serde_json::to_value(ReportJobChanged::build(IdVariables { id: id() })).unwrap();
     let narrative = serde_json::to_value(ReportNarrative::build(NarrativeVariables {
@@ -204,7 +213,9 @@ async fn operations_match_the_schema() {
         language: Language::Ru,
     }))
     .unwrap();
-    for body in [sales, job, narrative] {
+    let answer =
+        serde_json::to_value(AssistantAnswer::build(AnswerVariables { message_id: id() })).unwrap();
+    for body in [sales, job, narrative, answer] {
         let request = Request::new(body["query"].as_str().unwrap())
             .variables(Variables::from_json(body["variables"].clone()));
         let mut stream = Box::pin(api.subscribe(Principal::Anonymous, request));
