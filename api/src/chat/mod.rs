@@ -530,6 +530,13 @@ async fn narrate(
     }
     let checked = gate.finish();
     if checked.usable(1) {
+        // The last sentence passes only at the end: sent as a last delta, so what readers
+        // were shown adds up to the narrative.
+        live.send_modify(|l| {
+            if let Some(rest) = checked.kept.strip_prefix(l.shown.as_str()) {
+                l.shown.push_str(rest);
+            }
+        });
         (NarrativeStatus::Written, Some(checked.kept), Some(model))
     } else {
         (NarrativeStatus::Withheld, None, Some(model))
