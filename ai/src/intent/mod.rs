@@ -136,6 +136,16 @@ pub struct Recognised {
     pub intent: Intent,
 }
 
+/// The language `question` is written in (what [`recognise`] reports), without reading the
+/// rest of it.
+pub fn language(question: &str) -> Language {
+    if text::is_russian(question) {
+        Language::Ru
+    } else {
+        Language::En
+    }
+}
+
 /// Reads `question` against `today` (the company's local date).
 ///
 /// Periods are resolved to days (weeks start on Monday, a period ending after today is cut to
@@ -149,11 +159,7 @@ pub fn recognise(question: &str, today: NaiveDate) -> Recognised {
     use words::Concept::{self, *};
 
     let text: String = question.chars().take(MAX_QUESTION_CHARS).collect();
-    let language = if text::is_russian(&text) {
-        Language::Ru
-    } else {
-        Language::En
-    };
+    let language = language(&text);
     let mut toks = text::tokenize(&text);
     let empty = !toks.iter().any(|t| {
         matches!(

@@ -303,7 +303,11 @@ fn title_of(question: &str) -> String {
 }
 
 fn language_of(r: &Recognised) -> Language {
-    match r.language {
+    language_from(r.language)
+}
+
+fn language_from(l: intent::Language) -> Language {
+    match l {
         intent::Language::En => Language::En,
         intent::Language::Ru => Language::Ru,
     }
@@ -355,8 +359,7 @@ pub async fn ask(
         owner: asker.owner,
         message_id: None,
     };
-    let today = Utc::now().date_naive();
-    let language = language_of(&intent::recognise(question, today));
+    let language = language_from(intent::language(question));
     let now = Utc::now().naive_utc();
     let mut conn = app.db.write().await?;
     let conversation = match conversation_id {

@@ -249,20 +249,20 @@ async fn resolve(
     out.amount_max = f.amount_max.map(|a| minor(a, currency));
     if let Some(name) = &f.client {
         match find_client(app, company, name, l).await? {
-            Ok(c) => out.client_ids.push(c.id),
+            Ok((_, c)) => out.client_ids.push(c.id),
             Err(reply) => return Ok(Err(reply)),
         }
     }
     Ok(Ok(out))
 }
 
-/// The one client `typed` names, or the reply that lists the candidates or says none matched.
+/// The one client `typed` names (its id and reference), or the reply that lists the candidates or says none matched.
 async fn find_client(
     app: &Arc<App>,
     company: &Company,
     typed: &str,
     l: Lang,
-) -> ApiResult<Result<ClientRef, Reply>> {
+) -> ApiResult<Result<(i64, ClientRef), Reply>> {
     let mut conn = app.db.read().await?;
     let clients = crate::db::clients::names(&mut conn, company.id, MAX_NAMES).await?;
     drop(conn);
@@ -274,8 +274,8 @@ async fn find_client(
         })
     };
     match match_client(typed, &names) {
-        ClientMatch::One(i) => match refs(&i) {
-            Some(c) => Ok(Ok(c)),
+        ClientMatch::One(i) => match clients.get(i).zip(refs(&i)) {
+            Some(((id, _), c)) => Ok(Ok((*id, c))),
             None => Ok(Err(no_client(typed, l))),
         },
         ClientMatch::Ambiguous(found) => {
@@ -578,16 +578,12 @@ fn top_clients((report, g): &(Report, GeneralReport), n: u32, l: Lang) -> Reply 
 }
 
 async fn client(app: &Arc<App>, company: &Company, typed: &str, l: Lang) -> ApiResult<Reply> {
-    let found = match find_client(app, company, typed, l).await? {
-        Ok(c) => c,
+    let (id, found) = match find_client(app, company, typed, l).await? {
+        Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
-    let id: i64 = found
-        .id
-        .parse()
-        .map_err(|e: std::num::ParseIntError| ApiError::internal(anyhow::Error::from(e)))?;
     let Some(analytics) = scores::client(&app.db, company.id, id).await? else {
-        return unscored(app, company, found, l).await;
+        return unscored(app, company, id, found, l).await;
     };
     let s = &analytics.score;
     let figures = vec![
@@ -654,13 +650,10 @@ async fn client(app: &Arc<App>, company: &Company, typed: &str, l: Lang) -> ApiR
 async fn unscored(
     app: &Arc<App>,
     company: &Company,
+    id: i64,
     found: ClientRef,
     l: Lang,
 ) -> ApiResult<Reply> {
-    let id: i64 = found
-        .id
-        .parse()
-        .map_err(|e: std::num::ParseIntError| ApiError::internal(anyhow::Error::from(e)))?;
     let mut conn = app.db.read().await?;
     let row = crate::db::clients::get(&mut conn, company.id, id).await?;
     drop(conn);
