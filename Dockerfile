@@ -25,7 +25,7 @@ VOLUME ["/data"]
 USER crm
 WORKDIR /data
 EXPOSE 8080
-# /health runs a query on the database: unhealthy when the database cannot be reached.
+# /ready runs a query on the database: unhealthy when the database cannot be reached.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8080/health || exit 1
+    CMD curl -fsS http://127.0.0.1:8080/ready || exit 1
 CMD ["/opt/crm/server"]

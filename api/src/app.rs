@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use crate::assistant::Assistant;
 use crate::auth::rate_limit::RateLimiter;
-use crate::auth::tokens::JwtKeys;
+use crate::auth::tokens::{JwtKeys, RefreshKey};
 use crate::auth::{self, Principal, Role, Scope};
 use crate::config::Config;
 use crate::db::{self, Db};
@@ -19,8 +19,18 @@ pub struct App {
     pub db: Db,
     pub events: Events,
     pub jwt: JwtKeys,
+    /// Derives each refresh token from the one it replaces (see [`RefreshKey`]).
+    pub refresh_key: RefreshKey,
     pub login_limiter: RateLimiter,
+    /// `register` calls per client address.
+    pub register_limiter: RateLimiter,
     pub api_key_limiter: RateLimiter,
+    /// Requests (and operations over a socket) per signed-in user.
+    pub user_limiter: RateLimiter,
+    /// Password hashes and checks running at once (argon2 takes ~20 MiB and tens of ms each).
+    pub password_work: tokio::sync::Semaphore,
+    /// Sockets and event streams open per session or key.
+    pub live: crate::http::live::LiveCounts,
     pub assistant: Arc<Assistant>,
     /// The chat's limits and the answers being written in this process.
     pub chat: crate::chat::Chat,
@@ -45,7 +55,15 @@ impl App {
             Some(url) => url.clone(),
             None => config.data_dir.join("crm.sqlite3").display().to_string(),
         };
-        let db = Db::connect(&url, config.pool_size).await?;
+        let db = Db::connect_with(
+            &url,
+            &db::DbSettings {
+                pool_size: config.pool_size,
+                statement_timeout: config.statement_timeout,
+                sqlite_synchronous: config.sqlite_synchronous,
+            },
+        )
+        .await?;
         let jwt_secret = match &config.jwt_secret {
             Some(s) => s.clone(),
             None => {
@@ -64,8 +82,13 @@ impl App {
             chat: crate::chat::Chat::default(),
             assistant,
             login_limiter: RateLimiter::new(config.login_rate_per_min),
+            register_limiter: RateLimiter::new(config.register_rate_per_min),
             api_key_limiter: RateLimiter::new(config.api_key_rate_per_min),
+            user_limiter: RateLimiter::new(config.user_rate_per_min),
+            password_work: tokio::sync::Semaphore::new(crate::auth::passwords::CONCURRENT_HASHES),
+            live: crate::http::live::LiveCounts::default(),
             jwt: JwtKeys::new(jwt_secret.as_bytes()),
+            refresh_key: RefreshKey::derive(jwt_secret.as_bytes()),
             events,
             db,
             config,
@@ -90,11 +113,14 @@ impl App {
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
             drop(conn);
-            if let Err(wait) = self.api_key_limiter.check(&key.prefix) {
-                return Err(ApiError::RateLimited {
-                    retry_after_secs: wait.as_secs().max(1),
-                });
-            }
+            let scope = Scope::parse(&key.scope)
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad scope {}", key.scope)))?;
+            let principal = Principal::ApiKey {
+                key_id: key.id,
+                company_id: key.company_id,
+                scope,
+            };
+            self.check_rate(&principal)?;
             if key
                 .last_used_at
                 .is_none_or(|t| now - t > KEY_TOUCH_INTERVAL)
@@ -102,27 +128,70 @@ impl App {
                 let mut conn = self.db.write().await?;
                 db::api_keys::touch(&mut conn, key.id, now).await?;
             }
-            let scope = Scope::parse(&key.scope)
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad scope {}", key.scope)))?;
-            return Ok(Principal::ApiKey {
-                key_id: key.id,
-                company_id: key.company_id,
-                scope,
-            });
+            return Ok(principal);
         }
         let claims = self.jwt.verify(token).ok_or(ApiError::Unauthenticated)?;
+        let principal = self
+            .session_principal(claims.sid, Some(&claims.sub))
+            .await?;
+        self.check_rate(&principal)?;
+        Ok(principal)
+    }
+
+    /// The principal of a live session, as it is now (its role may have changed since the
+    /// token was issued). `sub`, when given, must be the session's user.
+    async fn session_principal(&self, session_id: i64, sub: Option<&str>) -> ApiResult<Principal> {
+        let now = Utc::now().naive_utc();
         let mut conn = self.db.read().await?;
-        let (user_id, company_id, role) = db::sessions::principal(&mut conn, claims.sid, now)
+        let (user_id, company_id, role) = db::sessions::principal(&mut conn, session_id, now)
             .await?
-            .filter(|(user, _, _)| user.to_string() == claims.sub)
+            .filter(|(user, _, _)| sub.is_none_or(|sub| user.to_string() == sub))
             .ok_or(ApiError::Unauthenticated)?;
         let role = Role::parse(&role)
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad role {role}")))?;
         Ok(Principal::User {
             user_id,
-            session_id: claims.sid,
+            session_id,
             company_id,
             role,
+        })
+    }
+
+    /// What `principal` is now: the same value while its session or key holds with the same
+    /// rights; a different one after a role change or company switch; UNAUTHENTICATED once
+    /// the session or key has ended (logout, revocation, removal from the company).
+    pub async fn recheck(&self, principal: &Principal) -> ApiResult<Principal> {
+        match principal {
+            Principal::Anonymous => Ok(Principal::Anonymous),
+            Principal::User { session_id, .. } => self.session_principal(*session_id, None).await,
+            Principal::ApiKey {
+                key_id, company_id, ..
+            } => {
+                let mut conn = self.db.read().await?;
+                let key = db::api_keys::live_by_id(&mut conn, *company_id, *key_id)
+                    .await?
+                    .ok_or(ApiError::Unauthenticated)?;
+                let scope = Scope::parse(&key.scope).ok_or_else(|| {
+                    ApiError::internal(anyhow::anyhow!("bad scope {}", key.scope))
+                })?;
+                Ok(Principal::ApiKey {
+                    key_id: key.id,
+                    company_id: key.company_id,
+                    scope,
+                })
+            }
+        }
+    }
+
+    /// Takes one request's worth from the principal's rate limit (per API key, per user).
+    pub fn check_rate(&self, principal: &Principal) -> ApiResult<()> {
+        let checked = match principal {
+            Principal::Anonymous => Ok(()),
+            Principal::User { user_id, .. } => self.user_limiter.check(&format!("u:{user_id}")),
+            Principal::ApiKey { key_id, .. } => self.api_key_limiter.check(&format!("k:{key_id}")),
+        };
+        checked.map_err(|wait| ApiError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
         })
     }
 

@@ -51,7 +51,7 @@ impl Events {
     pub fn start(db: &Db) -> Events {
         let (local, _) = broadcast::channel(1024);
         if db.backend() == Backend::Postgres {
-            tokio::spawn(listen_forever(db.url().to_owned(), local.clone()));
+            tokio::spawn(listen_forever(db.clone(), local.clone()));
         }
         Events {
             local,
@@ -99,18 +99,20 @@ impl Events {
     }
 }
 
-async fn listen_forever(url: String, local: broadcast::Sender<Arc<Event>>) {
+async fn listen_forever(db: Db, local: broadcast::Sender<Arc<Event>>) {
     loop {
-        if let Err(e) = listen(&url, &local).await {
+        if let Err(e) = listen(&db, &local).await {
             tracing::warn!(error = %e, "event listener lost its connection; reconnecting");
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 
-async fn listen(url: &str, local: &broadcast::Sender<Arc<Event>>) -> anyhow::Result<()> {
-    let (client, mut connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
-    let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
+async fn listen(db: &Db, local: &broadcast::Sender<Arc<Event>>) -> anyhow::Result<()> {
+    let Some(connected) = db.pg_listener().await else {
+        anyhow::bail!("no PostgreSQL to listen to");
+    };
+    let (client, mut messages) = connected?;
     let statement = format!("LISTEN {CHANNEL}");
     let listen = client.batch_execute(&statement);
     tokio::pin!(listen);

@@ -26,6 +26,11 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const WAIT: Duration = Duration::from_secs(30);
 
+/// The server's access-token lifetime in these flows.
+const ACCESS_TTL_SECS: u64 = 1;
+/// How long a token stays accepted after it expired (the verifier's leeway for clock skew).
+const TOKEN_LEEWAY_SECS: u64 = 5;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -251,6 +256,9 @@ async fn browser_flow(postgres: bool) {
             // Every step of a report job waits this long, so a general report (seven steps)
             // runs long enough to show its progress and be cancelled.
             .env("CRM_FAULT_REPORT_STEP_PAUSE_MS", "700")
+            // Access tokens expire every few seconds, so every later step also shows the
+            // session renewing itself (several calls of one page at once included).
+            .env("CRM_ACCESS_TOKEN_TTL_SECS", ACCESS_TTL_SECS.to_string())
             .env("CRM_MODEL", "off")
             .env("CRM_LLM_BASE_URL", &model_url)
             .env("CRM_LLM_MODEL", "analyst-model")
@@ -373,6 +381,19 @@ async fn steps(f: &mut Flow, backend: &str) {
         .unwrap_or_else(|e| panic!("enter: {e}"));
     f.text_contains("main", "This month").await;
     f.shot("start-screen").await;
+
+    // The access token expires; the next page renews the session and stays signed in, and
+    // so does the one after (the renewed tokens reached the browser's cookie).
+    for path in ["/", "/clients"] {
+        tokio::time::sleep(Duration::from_secs(ACCESS_TTL_SECS + TOKEN_LEEWAY_SECS + 1)).await;
+        f.go(path).await;
+        f.hydrated().await;
+        // Signed out, the shell shows the sign-in form instead of the menu.
+        f.find("#sign-out").await;
+    }
+    f.go("/").await;
+    f.text_contains("main", "This month").await;
+    f.shot("still-signed-in-after-expiry").await;
 
     // An API key, read from the page; the Copy button reports success only once copied.
     f.go("/api-keys").await;

@@ -13,10 +13,12 @@
 #[allow(dead_code)]
 #[path = "../../api/tests/it/harness.rs"]
 mod harness;
+#[allow(dead_code)]
 #[path = "../../api/tests/it/ws.rs"]
 mod ws;
 
 mod server;
 
+mod config;
 mod faults;
 mod flow;

@@ -15,7 +15,8 @@ struct Bucket {
     updated: Instant,
 }
 
-/// Buckets kept before idle ones are swept, bounding memory under key-spraying.
+/// Buckets kept at most: idle ones are swept first, then the longest idle, so memory stays
+/// bounded under key-spraying. Callers pass short keys (a hash, an id, an address).
 const MAX_BUCKETS: usize = 100_000;
 
 impl RateLimiter {
@@ -34,11 +35,21 @@ impl RateLimiter {
             Ok(b) => b,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if buckets.len() >= MAX_BUCKETS {
+        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(key) {
             let full = self.per_minute;
             buckets.retain(|_, b| {
                 b.tokens + now.duration_since(b.updated).as_secs_f64() * rate < full
             });
+            // Still full of live buckets (keys sprayed faster than they refill): the one
+            // idle longest goes, so the map never grows past the bound.
+            if buckets.len() >= MAX_BUCKETS
+                && let Some(oldest) = buckets
+                    .iter()
+                    .min_by_key(|(_, b)| b.updated)
+                    .map(|(k, _)| k.clone())
+            {
+                buckets.remove(&oldest);
+            }
         }
         let bucket = buckets.entry(key.to_owned()).or_insert(Bucket {
             tokens: self.per_minute,
@@ -69,5 +80,19 @@ mod tests {
         let wait = limiter.check("a").unwrap_err();
         assert!(wait > Duration::from_secs(10) && wait <= Duration::from_secs(20));
         assert!(limiter.check("b").is_ok(), "buckets are per key");
+    }
+
+    #[test]
+    fn the_map_stays_bounded_under_key_spraying() {
+        let limiter = RateLimiter::new(10);
+        for i in 0..(MAX_BUCKETS + 500) {
+            assert!(limiter.check(&i.to_string()).is_ok());
+        }
+        let len = limiter
+            .buckets
+            .lock()
+            .map(|b| b.len())
+            .unwrap_or(usize::MAX);
+        assert!(len <= MAX_BUCKETS, "{len} buckets");
     }
 }

@@ -98,6 +98,24 @@ pub async fn live_by_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<A
     })
 }
 
+/// A key that is not revoked, by id (long-lived connections re-check theirs with it).
+pub async fn live_by_id(
+    conn: &mut DbConn,
+    company_id: i64,
+    id: i64,
+) -> QueryResult<Option<ApiKey>> {
+    with_conn!(conn, c => {
+        api_keys::table
+            .filter(api_keys::company_id.eq(company_id))
+            .filter(api_keys::id.eq(id))
+            .filter(api_keys::revoked_at.is_null())
+            .select(ApiKey::as_select())
+            .first(c)
+            .await
+            .optional()
+    })
+}
+
 pub async fn touch(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
     with_conn!(conn, c => {
         diesel::update(api_keys::table.find(id))

@@ -456,6 +456,32 @@ pub async fn touch_interaction(
     })
 }
 
+/// Locks the figure rows of `ids` (`client_stats`) until the transaction ends, in client id
+/// order, so concurrent batches wait for each other instead of deadlocking. On PostgreSQL
+/// (READ COMMITTED) the statements that follow see every batch committed before the lock was
+/// granted. SQLite needs nothing: its writers run one at a time.
+pub async fn lock_aggregates(conn: &mut DbConn, company_id: i64, ids: &[i64]) -> QueryResult<()> {
+    let Pooled::Pg(c) = &mut conn.pooled else {
+        return Ok(());
+    };
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    use diesel::sql_types::{Array, BigInt};
+    diesel::sql_query(
+        "SELECT client_id FROM client_stats WHERE company_id = $1 AND client_id = ANY($2) \
+         ORDER BY client_id FOR UPDATE",
+    )
+    .bind::<BigInt, _>(company_id)
+    .bind::<Array<BigInt>, _>(ids)
+    .execute(&mut **c)
+    .await
+    .map(|_| ())
+}
+
 /// Recomputes the sales aggregates of the given clients from their completed sales: count,
 /// total in the company's base currency, and date of the last purchase.
 pub async fn refresh_aggregates(
@@ -463,6 +489,8 @@ pub async fn refresh_aggregates(
     company_id: i64,
     ids: &[i64],
 ) -> QueryResult<()> {
+    // A recount under the rows' locks counts what every earlier batch committed.
+    lock_aggregates(conn, company_id, ids).await?;
     for chunk in ids.chunks(CHUNK) {
         // Ids are integers formatted by us, so inlining them cannot inject SQL; it keeps one
         // statement text for both backends' placeholder styles. Each subquery is an index

@@ -197,3 +197,19 @@ pub async fn count_owners(conn: &mut DbConn, company_id: i64) -> QueryResult<i64
             .await
     })
 }
+
+/// Holds the company's row locked until the transaction ends, so changes to who owns the
+/// company run one at a time (two owners demoting each other at once cannot both pass the
+/// "one owner stays" check). SQLite's writers already run one at a time.
+pub async fn lock_for_owner_change(conn: &mut DbConn, company_id: i64) -> QueryResult<()> {
+    let super::Pooled::Pg(c) = &mut conn.pooled else {
+        return Ok(());
+    };
+    companies::table
+        .find(company_id)
+        .select(companies::id)
+        .for_update()
+        .first::<i64>(&mut **c)
+        .await
+        .map(|_| ())
+}

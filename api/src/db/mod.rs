@@ -21,6 +21,7 @@ pub mod saved_reports;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;
+pub mod tls;
 pub mod users;
 
 use std::path::Path;
@@ -45,6 +46,49 @@ pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 
+/// PostgreSQL cancels statements running longer than this (`Config::statement_timeout`).
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// SQLite's `synchronous` setting (<https://sqlite.org/pragma.html#pragma_synchronous>).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SqliteSynchronous {
+    /// Each commit waits for the write-ahead log to reach the disk.
+    #[default]
+    Full,
+    /// Commits wait only at checkpoints: faster, but the last commits can vanish on power loss.
+    Normal,
+}
+
+impl SqliteSynchronous {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqliteSynchronous::Full => "FULL",
+            SqliteSynchronous::Normal => "NORMAL",
+        }
+    }
+}
+
+/// How the pool is built and what each connection is set to.
+#[derive(Clone, Debug)]
+pub struct DbSettings {
+    /// Connections in the pool.
+    pub pool_size: usize,
+    /// PostgreSQL only: `SET statement_timeout` on each connection.
+    pub statement_timeout: Duration,
+    /// SQLite only.
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+impl Default for DbSettings {
+    fn default() -> Self {
+        DbSettings {
+            pool_size: 10,
+            statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
+            sqlite_synchronous: SqliteSynchronous::Full,
+        }
+    }
+}
+
 /// How long a request waits for a pooled connection (or for a new one to be made) before it
 /// gets an UNAVAILABLE error instead of hanging.
 const POOL_WAIT: Duration = Duration::from_secs(5);
@@ -54,6 +98,15 @@ pub enum Backend {
     Postgres,
     Sqlite,
 }
+
+/// A `LISTEN` connection: the client, and the messages of its connection.
+pub type PgListener = (
+    tokio_postgres::Client,
+    futures::stream::BoxStream<
+        'static,
+        Result<tokio_postgres::AsyncMessage, tokio_postgres::Error>,
+    >,
+);
 
 /// Failure to get a connection from the pool.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +123,8 @@ pub enum SetupError {
     Migrations(String),
     #[error("cannot build the connection pool: {0}")]
     Pool(String),
+    #[error("DATABASE_URL: {0}")]
+    Tls(String),
 }
 
 enum Pools {
@@ -80,6 +135,8 @@ enum Pools {
 struct Inner {
     pools: Pools,
     url: String,
+    /// PostgreSQL: the server as tokio-postgres reaches it, with TLS as the URL asks.
+    pg: Option<tls::Target>,
     /// SQLite has one writer at a time; writers queue here instead of failing with SQLITE_BUSY.
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
     queries: Arc<AtomicU64>,
@@ -152,7 +209,14 @@ impl Instrumentation for QueryCounter {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         if let InstrumentationEvent::StartQuery { query, .. } = event {
             self.0.fetch_add(1, Ordering::Relaxed);
-            tracing::trace!(target: "crm_api::sql", "{query}");
+            // The statement only: its bound values hold password and token hashes.
+            if tracing::enabled!(target: "crm_api::sql", tracing::Level::TRACE) {
+                let text = query.to_string();
+                let sql = text
+                    .split_once(" -- binds: ")
+                    .map_or(text.as_str(), |(sql, _)| sql);
+                tracing::trace!(target: "crm_api::sql", "{sql}");
+            }
         }
     }
 }
@@ -173,13 +237,33 @@ macro_rules! build_pool {
 
 impl Db {
     /// Connects to `url` (`postgres://…` or a SQLite file path), applies pending migrations
-    /// and builds the pool.
+    /// and builds a pool of `pool_size`, with the other [`DbSettings`] at their defaults.
     pub async fn connect(url: &str, pool_size: usize) -> Result<Db, SetupError> {
+        Self::connect_with(
+            url,
+            &DbSettings {
+                pool_size,
+                ..DbSettings::default()
+            },
+        )
+        .await
+    }
+
+    /// [`Db::connect`] with every setting given.
+    pub async fn connect_with(url: &str, settings: &DbSettings) -> Result<Db, SetupError> {
+        let pool_size = settings.pool_size;
+        let timeout_sql = format!(
+            "SET statement_timeout = {}",
+            settings.statement_timeout.as_millis().max(1)
+        );
+        let sqlite_pragmas = sqlite_pragmas(settings.sqlite_synchronous);
         let queries = Arc::new(AtomicU64::new(0));
         let backend = backend_of(url);
-        let pools = match backend {
+        let (pools, pg) = match backend {
             Backend::Postgres => {
-                migrate_pg(url).await?;
+                let target = tls::target(url).map_err(SetupError::Tls)?;
+                migrate_pg(&target).await?;
+                let tls = target.tls.clone();
                 let counter = queries.clone();
                 let mut config = ManagerConfig::<PgConn>::default();
                 // No `SELECT 1` on every checkout: a PostgreSQL connection whose socket closed
@@ -187,15 +271,20 @@ impl Db {
                 config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(move |url| {
                     let counter = counter.clone();
+                    let timeout_sql = timeout_sql.clone();
+                    let tls = tls.clone();
                     async move {
-                        let mut conn = PgConn::establish(url).await?;
+                        let mut conn = pg_establish(url, tls).await?;
+                        conn.batch_execute(&timeout_sql)
+                            .await
+                            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                         conn.set_instrumentation(QueryCounter(counter));
                         Ok(conn)
                     }
                     .boxed()
                 });
-                let manager = AsyncDieselConnectionManager::new_with_config(url, config);
-                Pools::Pg(build_pool!(manager, pool_size)?)
+                let manager = AsyncDieselConnectionManager::new_with_config(&target.url, config);
+                (Pools::Pg(build_pool!(manager, pool_size)?), Some(target))
             }
             Backend::Sqlite => {
                 let path = sqlite_path(url);
@@ -206,15 +295,16 @@ impl Db {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| SetupError::DataDir(dir.display().to_string(), e))?;
                 }
-                migrate_sqlite(path).await?;
+                migrate_sqlite(path, sqlite_pragmas.clone()).await?;
                 let counter = queries.clone();
                 let mut config = ManagerConfig::<SqliteConn>::default();
                 config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(move |url| {
                     let counter = counter.clone();
+                    let pragmas = sqlite_pragmas.clone();
                     async move {
                         let mut conn = SqliteConn::establish(url).await?;
-                        conn.batch_execute(SQLITE_PRAGMAS)
+                        conn.batch_execute(&pragmas)
                             .await
                             .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                         conn.set_instrumentation(QueryCounter(counter));
@@ -223,13 +313,14 @@ impl Db {
                     .boxed()
                 });
                 let manager = AsyncDieselConnectionManager::new_with_config(path, config);
-                Pools::Sqlite(build_pool!(manager, pool_size)?)
+                (Pools::Sqlite(build_pool!(manager, pool_size)?), None)
             }
         };
         Ok(Db {
             inner: Arc::new(Inner {
                 pools,
                 url: url.to_owned(),
+                pg,
                 sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
                 queries,
             }),
@@ -243,9 +334,26 @@ impl Db {
         }
     }
 
-    /// The connection URL (used by the PostgreSQL event listener).
+    /// The connection URL as configured.
     pub fn url(&self) -> &str {
         &self.inner.url
+    }
+
+    /// A plain tokio-postgres connection to the same server, over TLS when the URL asks for
+    /// it (the event listener's `LISTEN`): the client and the connection's messages (which
+    /// must be polled for the client to make progress). `None` on SQLite.
+    pub async fn pg_listener(&self) -> Option<Result<PgListener, tokio_postgres::Error>> {
+        let target = self.inner.pg.as_ref()?;
+        Some(
+            tokio_postgres::connect(&target.url, target.tls.clone())
+                .await
+                .map(|(client, mut connection)| {
+                    use futures::StreamExt;
+                    let messages =
+                        futures::stream::poll_fn(move |cx| connection.poll_message(cx)).boxed();
+                    (client, messages)
+                }),
+        )
     }
 
     /// SQL statements run so far by this process.
@@ -404,8 +512,16 @@ impl DbConn {
     }
 }
 
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// The settings every SQLite connection starts with. WAL lets readers run beside the one
+/// writer; `synchronous` is FULL by default: a commit is on disk before the API answers, so a
+/// batch answered as CREATED survives a power loss (README's Benchmark section has its cost).
+fn sqlite_pragmas(synchronous: SqliteSynchronous) -> String {
+    format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; \
+         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+        synchronous.as_str()
+    )
+}
 
 pub fn backend_of(url: &str) -> Backend {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -431,11 +547,22 @@ async fn tx_rollback<C: AsyncConnection>(c: &mut C) -> diesel::QueryResult<()> {
     C::TransactionManager::rollback_transaction(c).await
 }
 
-async fn migrate_pg(url: &str) -> Result<(), SetupError> {
+/// A PostgreSQL connection at `url` (as [`tls::target`] gives it) through `tls`.
+async fn pg_establish(
+    url: &str,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
+) -> diesel::ConnectionResult<PgConn> {
+    let (client, connection) = tokio_postgres::connect(url, tls)
+        .await
+        .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+    PgConn::try_from_client_and_connection(client, connection).await
+}
+
+async fn migrate_pg(target: &tls::Target) -> Result<(), SetupError> {
     use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
-    let url = url.to_owned();
+    let conn = pg_establish(&target.url, target.tls.clone()).await?;
     tokio::task::spawn_blocking(move || {
-        let mut conn = <AsyncConnectionWrapper<PgConn> as Connection>::establish(&url)?;
+        let mut conn: AsyncConnectionWrapper<PgConn> = AsyncConnectionWrapper::from(conn);
         // Several server processes may start at once: one migrates, the others wait.
         SimpleConnection::batch_execute(&mut conn, "SELECT pg_advisory_lock(727274)")
             .map_err(|e| SetupError::Migrations(e.to_string()))?;
@@ -450,11 +577,11 @@ async fn migrate_pg(url: &str) -> Result<(), SetupError> {
     .map_err(|e| SetupError::Migrations(e.to_string()))?
 }
 
-async fn migrate_sqlite(path: &str) -> Result<(), SetupError> {
+async fn migrate_sqlite(path: &str, pragmas: String) -> Result<(), SetupError> {
     let path = path.to_owned();
     tokio::task::spawn_blocking(move || {
         let mut conn = SqliteConnection::establish(&path)?;
-        conn.batch_execute(SQLITE_PRAGMAS)
+        conn.batch_execute(&pragmas)
             .map_err(|e| SetupError::Migrations(e.to_string()))?;
         conn.run_pending_migrations(SQLITE_MIGRATIONS)
             .map(|_| ())

@@ -1,5 +1,7 @@
 //! Login sessions: one row per refresh-token family. The refresh token rotates on every use;
-//! presenting an already-rotated token revokes the whole session (it was stolen or replayed).
+//! presenting an already-rotated token revokes the whole session (it was stolen or replayed),
+//! except within a short grace window after the rotation, for the parallel requests of the
+//! browser that rotated it (see `graphql::accounts`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -20,6 +22,8 @@ pub struct Session {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// When `refresh_hash` replaced `previous_refresh_hash`.
+    pub rotated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -53,6 +57,17 @@ pub async fn by_refresh_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Optio
     })
 }
 
+pub async fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Session>> {
+    with_conn!(conn, c => {
+        sessions::table
+            .find(id)
+            .select(Session::as_select())
+            .first(c)
+            .await
+            .optional()
+    })
+}
+
 pub async fn by_previous_refresh_hash(
     conn: &mut DbConn,
     hash: &str,
@@ -75,6 +90,7 @@ pub async fn rotate(
     old_hash: &str,
     new_hash: &str,
     expires_at: NaiveDateTime,
+    now: NaiveDateTime,
 ) -> QueryResult<bool> {
     with_conn!(conn, c => {
         let n = diesel::update(
@@ -87,6 +103,7 @@ pub async fn rotate(
             sessions::refresh_hash.eq(new_hash),
             sessions::previous_refresh_hash.eq(old_hash),
             sessions::expires_at.eq(expires_at),
+            sessions::rotated_at.eq(now),
         ))
         .execute(c)
         .await?;

@@ -57,32 +57,83 @@ pub fn time_zone(field: &str, v: &str) -> ApiResult<chrono_tz::Tz> {
     })
 }
 
-/// A required text: trimmed, not empty, at most `max` characters.
+/// A required text on one line: trimmed, not empty, at most `max` characters, no control
+/// characters (see [`controls`]).
 pub fn text(field: &str, v: &str, max: usize) -> ApiResult<String> {
+    required(field, v, max, Lines::One)
+}
+
+/// An optional text on one line: trimmed; empty means absent. Otherwise as [`text`].
+pub fn optional_text(field: &str, v: Option<&str>, max: usize) -> ApiResult<Option<String>> {
+    optional(field, v, max, Lines::One)
+}
+
+/// A required text that may span lines (a note, an interaction's body): as [`text`], with
+/// tab, line feed and carriage return allowed.
+pub fn multiline_text(field: &str, v: &str, max: usize) -> ApiResult<String> {
+    required(field, v, max, Lines::Many)
+}
+
+/// An optional text that may span lines: as [`optional_text`], with tab and line breaks.
+pub fn optional_multiline_text(
+    field: &str,
+    v: Option<&str>,
+    max: usize,
+) -> ApiResult<Option<String>> {
+    optional(field, v, max, Lines::Many)
+}
+
+/// Whether a text may hold tab and line breaks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// BAD_USER_INPUT naming `field` when `v` holds a C0 control character (U+0000 to U+001F,
+/// NUL included) or DEL (U+007F), except tab, line feed and carriage return in
+/// [`Lines::Many`] text. One rule for every text we store, on both backends: PostgreSQL
+/// cannot store NUL at all, and the others break CSV, XLSX and log lines.
+pub fn controls(field: &str, v: &str, lines: Lines) -> ApiResult<()> {
+    let bad = v.chars().find(|&c| {
+        (c.is_ascii_control()) && !(lines == Lines::Many && matches!(c, '\t' | '\n' | '\r'))
+    });
+    match bad {
+        Some(c) => Err(ApiError::bad_input(
+            field,
+            format!(
+                "holds the control character U+{:04X}; remove it",
+                u32::from(c)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn required(field: &str, v: &str, max: usize, lines: Lines) -> ApiResult<String> {
     let v = v.trim();
     if v.is_empty() {
         return Err(ApiError::bad_input(field, "cannot be empty"));
     }
-    bounded(field, v, max).map(str::to_owned)
+    bounded(field, v, max, lines).map(str::to_owned)
 }
 
-/// An optional text: trimmed; empty means absent.
-pub fn optional_text(field: &str, v: Option<&str>, max: usize) -> ApiResult<Option<String>> {
+fn optional(field: &str, v: Option<&str>, max: usize, lines: Lines) -> ApiResult<Option<String>> {
     match v.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => bounded(field, v, max).map(|v| Some(v.to_owned())),
+        Some(v) => bounded(field, v, max, lines).map(|v| Some(v.to_owned())),
         None => Ok(None),
     }
 }
 
-fn bounded<'a>(field: &str, v: &'a str, max: usize) -> ApiResult<&'a str> {
+fn bounded<'a>(field: &str, v: &'a str, max: usize, lines: Lines) -> ApiResult<&'a str> {
     if v.chars().count() > max {
-        Err(ApiError::bad_input(
+        return Err(ApiError::bad_input(
             field,
             format!("may have at most {max} characters"),
-        ))
-    } else {
-        Ok(v)
+        ));
     }
+    controls(field, v, lines)?;
+    Ok(v)
 }
 
 /// A plausible e-mail address, lower-cased.
@@ -172,6 +223,23 @@ mod tests {
         assert!(datetime("d", "2026-11-22T10:00:00+03:00").is_ok());
         assert!(datetime("d", "yesterday").is_err());
         assert!(datetime("d", "0001-01-01").is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused_except_line_breaks_in_multiline_text() {
+        for bad in ["Иван\u{0}Петров", "a\u{7}b", "a\u{7f}b", "a\tb", "a\nb"] {
+            let err = text("name", bad, 100).err();
+            assert!(
+                matches!(&err, Some(ApiError::BadInput { field: Some(f), .. }) if f == "name"),
+                "{bad:?}: {err:?}"
+            );
+        }
+        assert!(multiline_text("note", "line one\n\tline two\r\n", 100).is_ok());
+        assert!(multiline_text("note", "nul\u{0}", 100).is_err());
+        assert!(optional_text("sku", Some("x\u{1b}[31m"), 100).is_err());
+        assert!(email("email", "ann\u{0}@example.com").is_err());
+        // Letters of any script pass.
+        assert_eq!(text("name", " Ёлка ", 100).ok().as_deref(), Some("Ёлка"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod chat;
 pub mod clients;
 pub mod integrations;
 pub mod interactions;
+pub mod limits;
 pub mod loaders;
 pub mod paging;
 pub mod reports;
@@ -61,7 +62,8 @@ pub type CrmSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
-/// Largest query complexity accepted (each field counts 1; list fields multiply by page size).
+/// Largest query complexity accepted (each field counts 1; a connection counts
+/// [`paging::QUERY_COST`] plus its page size times what one node selects).
 pub const MAX_COMPLEXITY: usize = 20_000;
 
 pub fn build_schema(app: Arc<App>) -> CrmSchema {
@@ -74,6 +76,7 @@ pub fn build_schema(app: Arc<App>) -> CrmSchema {
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(32)
+    .extension(limits::RootFieldLimit)
     .finish()
 }
 

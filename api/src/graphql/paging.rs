@@ -24,10 +24,18 @@ pub fn page_size(first: Option<i32>) -> ApiResult<i64> {
     Ok(i64::from(n))
 }
 
-/// Complexity of a connection field: its page size times what is selected in one node.
+/// What a connection's own SQL (a page and a count) adds to a query's complexity, so that a
+/// query cannot run thousands of them under aliases within the limit.
+pub const QUERY_COST: usize = 50;
+
+/// Complexity of a connection field: [`QUERY_COST`] plus its page size times what is
+/// selected in one node.
 pub fn complexity(first: Option<i32>, child: usize) -> usize {
-    let n = first.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize;
-    n.saturating_mul(child.max(1))
+    let n = first
+        .unwrap_or(DEFAULT_PAGE)
+        .clamp(1, MAX_PAGE)
+        .unsigned_abs() as usize;
+    QUERY_COST.saturating_add(n.saturating_mul(child.max(1)))
 }
 
 #[derive(Clone, Debug, SimpleObject)]

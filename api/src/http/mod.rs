@@ -1,19 +1,22 @@
 //! The HTTP surface: `/graphql` (POST queries, GET GraphiQL), `/graphql/ws` (subscriptions over
-//! graphql-ws), `/health`, report downloads ([`exports`]). Turns each request into a principal
-//! before the schema runs.
+//! graphql-ws, [`socket`]), `/health` and `/ready`, report downloads ([`exports`]). Turns each
+//! request into a principal before the schema runs, and bounds what a request may take: body
+//! size and read time, requests served at once, run time.
 
+pub mod client_addr;
 mod exports;
+pub mod live;
+pub mod socket;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
-use async_graphql::{Data, ErrorExtensionValues, Response, ServerError, Value};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{ErrorExtensionValues, Response, ServerError, Value};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::get;
@@ -34,12 +37,17 @@ use crate::graphql::{CrmSchema, build_schema};
 pub struct Api {
     app: Arc<App>,
     schema: CrmSchema,
+    /// One permit per GraphQL request being served (`Config::max_concurrent_requests`).
+    requests: Arc<tokio::sync::Semaphore>,
 }
 
 impl Api {
     pub fn new(app: Arc<App>) -> Api {
         Api {
             schema: build_schema(app.clone()),
+            requests: Arc::new(tokio::sync::Semaphore::new(
+                app.config.max_concurrent_requests.max(1),
+            )),
             app,
         }
     }
@@ -48,6 +56,30 @@ impl Api {
     /// Errors: UNAUTHENTICATED for an invalid, expired or revoked token.
     pub async fn authenticate(&self, bearer: Option<&str>) -> crate::error::ApiResult<Principal> {
         self.app.authenticate(bearer).await
+    }
+
+    /// The client's address for rate limits (see [`client_addr`]).
+    pub fn client_addr(&self, peer: Option<std::net::IpAddr>, headers: &HeaderMap) -> String {
+        self.app.config.trusted_proxies.client_addr(peer, headers)
+    }
+
+    /// Whether an access token must be renewed now: it is not ours, has expired, or expires
+    /// within `margin` (at most half a token's lifetime, so short lifetimes do not renew on
+    /// every request). Checks the signature and the expiry only (no database).
+    pub fn access_token_expires_within(&self, token: &str, margin: Duration) -> bool {
+        match self.app.jwt.verify(token) {
+            Some(claims) => {
+                let margin = margin.min(self.app.access_token_ttl() / 2);
+                let margin = i64::try_from(margin.as_secs()).unwrap_or(i64::MAX);
+                claims.exp.saturating_sub(margin) <= chrono::Utc::now().timestamp()
+            }
+            None => true,
+        }
+    }
+
+    /// Whether people reach the server over https (`CRM_PUBLIC_URL`), for cookie flags.
+    pub fn public_https(&self) -> bool {
+        self.app.config.public_https()
     }
 
     /// Runs one GraphQL request as `principal`, exactly as `/graphql` does (the web UI's
@@ -67,18 +99,27 @@ impl Api {
     }
 
     /// Runs a subscription as `principal`, as `/graphql/ws` does: one response per event,
-    /// until the caller drops the stream.
+    /// until the caller drops the stream. The stream follows the principal's rights (see
+    /// [`live`]): it ends after an error response once the session or key has ended or its
+    /// rights changed, and it counts against the holder's open streams.
     pub fn subscribe(
         &self,
         principal: Principal,
         request: async_graphql::Request,
     ) -> impl futures::Stream<Item = Response> + Send + 'static + use<> {
         use futures::StreamExt;
+        let slot = match live::open(&self.app, &principal) {
+            Ok(slot) => slot,
+            Err(e) => {
+                return futures::stream::once(async move { live::error_response(e) }).boxed();
+            }
+        };
         let company = principal.company().unwrap_or(0);
         let request = request
             .data(Loaders::for_subscriptions(&self.app, company))
-            .data(principal);
-        self.schema.execute_stream(request).map(with_codes)
+            .data(principal.clone());
+        let events = self.schema.execute_stream(request).map(with_codes);
+        live::follow_rights(self.app.clone(), principal, slot, events).boxed()
     }
 }
 
@@ -87,8 +128,9 @@ impl Api {
 pub fn api_routes(api: Api) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
-        .route("/graphql/ws", get(subscriptions))
+        .route("/graphql/ws", get(socket::subscriptions))
         .route("/health", get(health))
+        .route("/ready", get(ready))
         .route("/reports/export", get(exports::live))
         .route("/reports/saved/{id}/export", get(exports::saved_report))
         .route("/shared/{token}/export", get(exports::shared))
@@ -98,9 +140,49 @@ pub fn api_routes(api: Api) -> Router {
         .with_state(api)
 }
 
+/// Headers every response of ours carries: no framing by other sites (clickjacking), no
+/// plugins, no `<base>` or form posts elsewhere, no MIME sniffing, no full URLs in referrers;
+/// and `Cache-Control: no-store` on pages and API answers (they hold a signed-in person's
+/// data), not on the static files. The web UI's router adds this layer too.
+pub async fn security_headers(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let private = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.starts_with("text/html")
+                || t.starts_with("application/json")
+                || t.starts_with("text/event-stream")
+        });
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ] {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    if private {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
 /// The API server on its own: the API routes, and `/` leads to GraphiQL.
 pub fn router(app: Arc<App>) -> Router {
-    api_routes(Api::new(app)).route("/", get(|| async { Redirect::temporary("/graphql") }))
+    api_routes(Api::new(app))
+        .route("/", get(|| async { Redirect::temporary("/graphql") }))
+        .layer(axum::middleware::from_fn(security_headers))
 }
 
 async fn graphiql() -> impl IntoResponse {
@@ -113,8 +195,13 @@ async fn graphiql() -> impl IntoResponse {
     )
 }
 
-/// `ok` when a query runs on the database (a container health check calls this).
-async fn health(State(http): State<Api>) -> impl IntoResponse {
+/// Liveness: `ok` while the process serves HTTP.
+async fn health() -> impl IntoResponse {
+    "ok"
+}
+
+/// Readiness: `ok` when a query runs on the database (the container health check calls this).
+async fn ready(State(http): State<Api>) -> impl IntoResponse {
     let answered = match http.app.db.read().await {
         Ok(mut conn) => conn.execute_sql("SELECT 1").await.is_ok(),
         Err(_) => false,
@@ -152,23 +239,58 @@ fn error_response(status: StatusCode, e: ApiError) -> axum::response::Response {
 
 /// Timeout for one GraphQL request; a 10,000-row batch takes a few seconds.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// Time allowed for reading a request's body: 16 MiB over a slow link, not a trickle that
+/// holds a connection forever.
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a request waits for one of the `max_concurrent_requests` places.
+const QUEUE_WAIT: Duration = Duration::from_secs(1);
 
 async fn graphql(State(http): State<Api>, request: Request) -> axum::response::Response {
-    let addr = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+        .map(|c| c.0.ip());
+    let addr = http.client_addr(peer, request.headers());
+    let Ok(Ok(_serving)) =
+        tokio::time::timeout(QUEUE_WAIT, http.requests.clone().acquire_owned()).await
+    else {
+        let mut response = error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(anyhow::anyhow!("too many requests at once")),
+        );
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("1"),
+        );
+        return response;
+    };
     let (parts, body) = request.into_parts();
     let limit = http.app.config.max_body_bytes;
-    let bytes = match axum::body::to_bytes(Body::new(body), limit).await {
-        Ok(b) => b,
-        Err(_) => {
+    let bytes = match tokio::time::timeout(
+        BODY_READ_TIMEOUT,
+        axum::body::to_bytes(Body::new(body), limit),
+    )
+    .await
+    {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
             return error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::BadInput {
                     field: None,
                     message: format!("the request body exceeds {limit} bytes"),
+                },
+            );
+        }
+        Err(_) => {
+            return error_response(
+                StatusCode::REQUEST_TIMEOUT,
+                ApiError::BadInput {
+                    field: None,
+                    message: format!(
+                        "the request body did not arrive within {} s",
+                        BODY_READ_TIMEOUT.as_secs()
+                    ),
                 },
             );
         }
@@ -239,51 +361,4 @@ fn with_codes(mut response: Response) -> Response {
             .set("code", Value::from(code.as_str()));
     }
     response
-}
-
-async fn subscriptions(
-    State(http): State<Api>,
-    protocol: GraphQLProtocol,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> axum::response::Response {
-    let header_token = bearer(&headers).map(str::to_owned);
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| async move {
-            let app = http.app.clone();
-            GraphQLWebSocket::new(socket, http.schema.clone(), protocol)
-                .on_connection_init(move |payload| async move {
-                    // The token comes in the connection_init payload (browsers cannot set
-                    // headers on a WebSocket) or in the upgrade request's Authorization header.
-                    let token = payload
-                        .get("authorization")
-                        .or_else(|| payload.get("Authorization"))
-                        .and_then(|v| v.as_str())
-                        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).to_owned())
-                        .or_else(|| {
-                            payload
-                                .get("token")
-                                .and_then(|v| v.as_str())
-                                .map(str::to_owned)
-                        })
-                        .or(header_token);
-                    let principal = app
-                        .authenticate(token.as_deref())
-                        .await
-                        .map_err(async_graphql::Error::from)?;
-                    if principal == Principal::Anonymous {
-                        return Err(async_graphql::Error::from(ApiError::Unauthenticated));
-                    }
-                    let mut data = Data::default();
-                    data.insert(Loaders::for_subscriptions(
-                        &app,
-                        principal.company().unwrap_or(0),
-                    ));
-                    data.insert(principal);
-                    Ok(data)
-                })
-                .serve()
-                .await
-        })
 }

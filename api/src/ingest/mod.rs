@@ -202,9 +202,10 @@ pub trait Upsert {
     ) -> impl Future<Output = QueryResult<Option<(Entity, Vec<i64>)>>> + Send;
 }
 
-/// How many times a batch is tried when a concurrent batch inserted the same external ids
-/// first (the retry then sees them and updates instead).
-const ATTEMPTS: usize = 3;
+/// How many times a batch is tried when a concurrent batch got in its way (see
+/// [`is_retryable`]; after a concurrent insert of the same external ids the retry sees them
+/// and updates instead).
+const ATTEMPTS: usize = 4;
 
 /// Upserts `rows` into the company's data as kind `U`; see the module doc. Errors: a batch
 /// over [`MAX_BATCH`] rows (BAD_USER_INPUT, nothing written), an unavailable or failing
@@ -245,7 +246,10 @@ pub async fn run<U: Upsert>(app: &App, company_id: i64, rows: &[U::Row]) -> ApiR
     let written = loop {
         attempt += 1;
         match write::<U>(&mut conn, company_id, &valid, app.config.fault_batch_pause).await {
-            Err(e) if attempt < ATTEMPTS && is_unique_violation(&e) => continue,
+            Err(e) if attempt < ATTEMPTS && is_retryable(&e) => {
+                tracing::info!(error = %e, attempt, "batch retried");
+                continue;
+            }
             other => break other?,
         }
     };
@@ -435,11 +439,22 @@ fn duplicates<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<Option<usize>> {
         .collect()
 }
 
-fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(
-        e,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
+/// Whether trying the batch again can succeed: a concurrent batch inserted the same external
+/// ids first (the retry updates them), or PostgreSQL gave up on this transaction because of
+/// another one (a serialization failure, or a deadlock it broke by cancelling this side).
+fn is_retryable(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(
+            DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure,
+            _,
+        ) => true,
+        // diesel has no kind for SQLSTATE 40P01; its message is fixed by PostgreSQL.
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            info.message().starts_with("deadlock detected")
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

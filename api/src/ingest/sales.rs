@@ -110,7 +110,7 @@ impl Upsert for Sales {
             note: row
                 .note
                 .as_deref()
-                .map(|n| validate::optional_text("note", Some(n), NOTE_MAX))
+                .map(|n| validate::optional_multiline_text("note", Some(n), NOTE_MAX))
                 .transpose()?
                 .flatten(),
         })
@@ -283,7 +283,6 @@ impl Upsert for Sales {
             d.last = d.last.max(new.sold_at);
         }
         let deltas: Vec<_> = deltas.into_values().collect();
-        db::clients::add_to_aggregates(conn, company_id, &deltas).await?;
         let recount: Vec<i64> = updated
             .iter()
             .flat_map(|(current, changes)| [Some(current.client_id), changes.client_id])
@@ -291,6 +290,13 @@ impl Upsert for Sales {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
+        // Every figure row this batch changes is locked first, in one order for all batches
+        // (no deadlock), and the statements after the lock read a snapshot taken after it (a
+        // recount sees what the batch it waited for committed).
+        let mut touched: Vec<i64> = deltas.iter().map(|d| d.client_id).collect();
+        touched.extend(&recount);
+        db::clients::lock_aggregates(conn, company_id, &touched).await?;
+        db::clients::add_to_aggregates(conn, company_id, &deltas).await?;
         db::clients::refresh_aggregates(conn, company_id, &recount).await?;
         if !inserted.is_empty() || !updated.is_empty() {
             db::companies::bump_data_version(conn, company_id).await?;

@@ -1,5 +1,8 @@
 //! Registration, sessions, companies, members and roles.
 
+use std::time::Duration;
+
+use crm_api::Config;
 use serde_json::json;
 
 use crate::harness::{Server, TestDb};
@@ -19,7 +22,11 @@ const REFRESH: &str =
     "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }";
 
 async fn sessions_refresh_rotate_and_logout_ends_them(db: TestDb) {
-    let s = Server::start(db).await;
+    let config = Config {
+        refresh_reuse_grace: Duration::from_secs(1),
+        ..db.config()
+    };
+    let s = Server::with_config(config, db).await;
     let (access, refresh) = s.register("Ann@Example.com", "Acme").await;
     let me = s.data(Some(&access), ME, json!({})).await;
     assert_eq!(me["me"]["user"]["email"], "ann@example.com");
@@ -60,18 +67,28 @@ async fn sessions_refresh_rotate_and_logout_ends_them(db: TestDb) {
         .await;
     assert!(ok["login"]["accessToken"].as_str().is_some());
 
-    // A refresh token works once and is replaced.
-    let r1 = s.data(None, REFRESH, json!({"t": refresh})).await;
+    // A refresh token is replaced when used. Parallel calls presenting it (a browser's
+    // requests after its access token expired) all get the same successor.
+    let (r1, r1_parallel) = tokio::join!(
+        s.data(None, REFRESH, json!({"t": refresh})),
+        s.data(None, REFRESH, json!({"t": refresh}))
+    );
     let refresh2 = r1["refreshSession"]["refreshToken"]
         .as_str()
         .unwrap()
         .to_owned();
+    assert_ne!(refresh2, refresh);
+    assert_eq!(r1_parallel["refreshSession"]["refreshToken"], refresh2);
     let access2 = r1["refreshSession"]["accessToken"]
         .as_str()
         .unwrap()
         .to_owned();
     s.data(Some(&access2), ME, json!({})).await;
-    // Reusing the spent token is theft: it fails and ends the session for everyone.
+    // Within the grace window the replaced token still gets the current tokens.
+    let late = s.data(None, REFRESH, json!({"t": refresh})).await;
+    assert_eq!(late["refreshSession"]["refreshToken"], refresh2);
+    // After it, reusing the spent token is theft: it fails and ends the session for everyone.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
         s.error_code(None, REFRESH, json!({"t": refresh})).await,
         "UNAUTHENTICATED"

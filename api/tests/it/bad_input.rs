@@ -8,8 +8,80 @@ use crate::on_both_backends;
 on_both_backends!(
     bad_requests_are_coded_and_change_nothing,
     bad_rows_are_rejected_alone,
-    oversized_bodies_are_refused
+    oversized_bodies_are_refused,
+    control_characters_are_refused_everywhere
 );
+
+/// A NUL byte (which PostgreSQL cannot store) or another control character in any text is
+/// BAD_USER_INPUT naming the field, the same on both backends; the rest of a batch is written.
+async fn control_characters_are_refused_everywhere(db: TestDb) {
+    let s = Server::start(db).await;
+    let (user, _) = s.register("ctl@example.com", "Acme").await;
+    let key = s.api_key(&user, "READ_WRITE").await;
+    let rows = json!([
+        {"externalId": "ok", "name": "Иван Петров"},
+        {"externalId": "nul", "name": "Иван\u{0}Петров"},
+        {"externalId": "bell\u{7}", "name": "Bell"},
+        {"externalId": "tab", "name": "Tab\tName"},
+        {"externalId": "phone", "name": "Phone", "phone": "+7\u{0}912"},
+    ]);
+    let r = s
+        .data(Some(&key), UPSERT_CLIENTS, json!({"rows": rows}))
+        .await;
+    let result = &r["upsertClients"];
+    assert_eq!(result["created"], 1, "{r}");
+    assert_eq!(result["rejected"], 4, "{r}");
+    let fields: Vec<&str> = result["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["error"]["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["name", "externalId", "name", "phone"], "{r}");
+
+    // Sales: a note may span lines, but holds no NUL.
+    let sale = |id: &str, note: &str| {
+        json!({"externalId": id, "clientExternalId": "ok", "amountMinor": 100, "currency": "RUB",
+               "soldAt": "2026-11-20", "note": note})
+    };
+    let r = s
+        .data(
+            Some(&key),
+            UPSERT_SALES,
+            json!({"rows": [sale("lines", "first line\nsecond\tline"), sale("nul", "a\u{0}b")]}),
+        )
+        .await;
+    assert_eq!(r["upsertSales"]["created"], 1, "{r}");
+    assert_eq!(r["upsertSales"]["rows"][1]["error"]["field"], "note", "{r}");
+
+    // Single mutations and the search box answer the same way.
+    let r = s
+        .call(
+            Some(&user),
+            "mutation($n: String!) { createClient(input: {name: $n}) { id } }",
+            json!({"n": "x\u{0}y"}),
+        )
+        .await;
+    assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+    assert_eq!(r["errors"][0]["extensions"]["field"], "name", "{r}");
+    let r = s
+        .call(
+            Some(&user),
+            "query($q: String!) { clients(filter: {search: $q}) { totalCount } }",
+            json!({"q": "Ив\u{0}"}),
+        )
+        .await;
+    assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+    let stored = s
+        .data(
+            Some(&user),
+            "{ clients { totalCount } sales { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(stored["clients"]["totalCount"], 1);
+    assert_eq!(stored["sales"]["totalCount"], 1);
+}
 
 async fn bad_requests_are_coded_and_change_nothing(db: TestDb) {
     let s = Server::start(db).await;

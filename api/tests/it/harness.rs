@@ -145,6 +145,40 @@ impl Server {
         )
     }
 
+    /// Invites the registered user `email` into the company of `inviter` with `role`, and
+    /// signs them in to it (password of [`Server::register`]). Returns (membership id, access
+    /// token in that company).
+    pub async fn join(&self, inviter: &str, email: &str, role: &str) -> (String, String) {
+        let invited = self
+            .data(
+                Some(inviter),
+                &format!("mutation {{ inviteMember(email: \"{email}\", role: {role}) {{ id }} }}"),
+                json!({}),
+            )
+            .await;
+        let member = invited["inviteMember"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let me = self
+            .data(Some(inviter), "{ me { company { id } } }", json!({}))
+            .await;
+        let login = self
+            .data(
+                None,
+                "mutation($e: String!, $c: ID!) { login(email: $e, password: \"correct horse\", companyId: $c) { accessToken } }",
+                json!({ "e": email, "c": me["me"]["company"]["id"] }),
+            )
+            .await;
+        (
+            member,
+            login["login"]["accessToken"]
+                .as_str()
+                .expect("token")
+                .to_owned(),
+        )
+    }
+
     /// Creates an API key with the user's token; returns the full secret.
     pub async fn api_key(&self, token: &str, scope: &str) -> String {
         let d = self

@@ -53,9 +53,14 @@ pub async fn subscribe(socket: &mut Socket, id: &str, query: &str) {
     tokio::time::sleep(Duration::from_millis(500)).await;
 }
 
-/// The next JSON message, `None` on timeout or close.
-pub async fn next(socket: &mut Socket, within: Duration) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + within;
+/// What the server sent: a JSON message, or the close (with its code, if any).
+enum Incoming {
+    Message(Value),
+    Closed(Option<u16>),
+}
+
+/// The next message until `deadline`, answering pings; `None` on timeout or a broken socket.
+async fn receive(socket: &mut Socket, deadline: tokio::time::Instant) -> Option<Incoming> {
     loop {
         let msg = tokio::time::timeout_at(deadline, socket.next())
             .await
@@ -68,10 +73,45 @@ pub async fn next(socket: &mut Socket, within: Duration) -> Option<Value> {
                     send(socket, json!({ "type": "pong" })).await;
                     continue;
                 }
-                return Some(v);
+                return Some(Incoming::Message(v));
             }
-            Message::Close(_) => return None,
+            Message::Close(frame) => {
+                return Some(Incoming::Closed(frame.map(|f| u16::from(f.code))));
+            }
             _ => continue,
+        }
+    }
+}
+
+/// The next JSON message, `None` on timeout or close.
+pub async fn next(socket: &mut Socket, within: Duration) -> Option<Value> {
+    match receive(socket, tokio::time::Instant::now() + within).await? {
+        Incoming::Message(v) => Some(v),
+        Incoming::Closed(_) => None,
+    }
+}
+
+/// Opens a socket without sending `connection_init`.
+pub async fn open(url: &str) -> Socket {
+    let mut request = url.into_client_request().expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    tokio_tungstenite::connect_async(request)
+        .await
+        .expect("socket opens")
+        .0
+}
+
+/// Waits for the server to close the socket; returns its close code (`None` when it stays
+/// open for `within`, or ends without a close frame). Other messages are skipped.
+pub async fn close_code(socket: &mut Socket, within: Duration) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match receive(socket, deadline).await? {
+            Incoming::Message(_) => continue,
+            Incoming::Closed(code) => return code,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Runs the UI's typed GraphQL operations in-process, as the user of the request's session:
 //! the request context and web state a server function reaches, the principal of the session
-//! cookie (renewed through `cookies` when its access token has expired), and the mapping of the
+//! cookie (renewed by `cookies::renew` before the request when its access token expires), and the mapping of the
 //! API's errors to server-function errors that keep the API's code and field. It chooses no
 //! operation itself: the server functions (`crate::api`) do.
 
@@ -48,12 +48,15 @@ pub fn unauthenticated() -> ServerFnError {
     error(ErrorCode::Unauthenticated, None, "please sign in")
 }
 
-fn client_addr(ctx: &FullstackContext) -> String {
-    ctx.parts_mut()
+/// The client's address for the API's rate limits: the peer, or what a trusted proxy says
+/// (`crm_api::http::client_addr`).
+fn client_addr(ctx: &FullstackContext, api: &Api) -> String {
+    let parts = ctx.parts_mut();
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+        .map(|c| c.0.ip());
+    api.client_addr(peer, &parts.headers)
 }
 
 /// Runs one typed operation as `principal`; returns its data, or the first error with its code.
@@ -66,7 +69,7 @@ pub async fn execute<Q: DeserializeOwned, V: Serialize>(
     let variables = serde_json::to_value(&operation.variables)
         .map_err(|e| internal(&format!("variables: {e}")))?;
     let request = Request::new(operation.query).variables(Variables::from_json(variables));
-    data_of(api.execute(principal, request, client_addr(ctx)).await)
+    data_of(api.execute(principal, request, client_addr(ctx, api)).await)
 }
 
 /// A response's data, or its first error with the API's code and field.
@@ -109,18 +112,17 @@ pub fn subscribe<Q: DeserializeOwned + 'static, V: Serialize>(
     api.subscribe(principal, request).map(data_of)
 }
 
-/// The principal of the session cookie, refreshing the access token when it expired.
+/// The principal of the session cookie (renewed before the request by `cookies::renew`).
 pub async fn principal(ctx: &FullstackContext, api: &Api) -> Result<Principal, ServerFnError> {
-    let Some((access, refresh)) = cookies::session(ctx) else {
+    let Some((access, _)) = cookies::session(ctx) else {
         return Err(unauthenticated());
     };
     match api.authenticate(Some(&access)).await {
-        Ok(p) if p != Principal::Anonymous => return Ok(p),
-        Ok(_) => {}
-        Err(e) if e.code() == crm_api::error::Code::Unauthenticated => {}
-        Err(e) => return Err(error(e.code().into(), None, &e.message())),
+        Ok(Principal::Anonymous) => Err(unauthenticated()),
+        Ok(p) => Ok(p),
+        Err(e) if e.code() == crm_api::error::Code::Unauthenticated => Err(unauthenticated()),
+        Err(e) => Err(error(e.code().into(), None, &e.message())),
     }
-    cookies::refresh_session(ctx, api, refresh).await
 }
 
 /// Runs an operation as the signed-in user.

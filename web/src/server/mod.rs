@@ -65,8 +65,10 @@ pub async fn build(config: crm_api::Config) -> anyhow::Result<axum::Router> {
     Ok(dioxus::server::router(crate::App)
         .merge(crm_api::http::api_routes(api.clone()))
         .layer(axum::middleware::from_fn(downloads::with_session))
+        .layer(axum::middleware::from_fn(cookies::renew))
         .layer(axum::Extension(WebState { api }))
         .layer(axum::middleware::from_fn(csrf::same_site_writes))
+        .layer(axum::middleware::from_fn(crm_api::http::security_headers))
         .layer(tower_http::compression::CompressionLayer::new()))
 }
 

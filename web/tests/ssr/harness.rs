@@ -13,6 +13,11 @@ pub struct Web {
 }
 
 pub async fn web(postgres: bool) -> Web {
+    web_with(postgres, crm_api::Config::default()).await
+}
+
+/// [`web`] with other settings than the defaults (the database is set here).
+pub async fn web_with(postgres: bool, config: crm_api::Config) -> Web {
     let backend = if postgres {
         Backend::Postgres
     } else {
@@ -21,7 +26,7 @@ pub async fn web(postgres: bool) -> Web {
     let db = ScratchDb::new(backend, "web").await;
     let config = crm_api::Config {
         database_url: Some(db.url.clone()),
-        ..Default::default()
+        ..config
     };
     Web {
         router: crm_web::server::build(config).await.unwrap(),
@@ -84,6 +89,33 @@ impl Web {
             .unwrap();
         serde_json::from_str(&self.send(request).await.2).unwrap()
     }
+}
+
+/// Registers through the UI's server function; returns the whole `Set-Cookie` of the answer.
+pub async fn register(w: &Web, email: &str) -> String {
+    let args = json!({"email": email, "password": "long enough", "display_name": "Вера",
+                      "company_name": "Лавка", "base_currency": "RUB"});
+    let response = w
+        .router
+        .clone()
+        .oneshot(
+            Request::post("/api/session/register")
+                .header(header::HOST, "crm.test")
+                .header(header::ORIGIN, "http://crm.test")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(args.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// A JSON call's answer, parsed.

@@ -12,3 +12,4 @@ mod client_and_sale;
 mod harness;
 mod operations;
 mod pages;
+mod sessions;

@@ -5,10 +5,9 @@
 use axum::body::Body;
 use axum::http::{Request as HttpRequest, header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use crate::client_and_sale::screens_of_one_client_and_sale;
-use crate::harness::{Web, web};
+use crate::harness::{Web, register, web};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_on_sqlite() {
@@ -32,29 +31,7 @@ async fn pages(w: Web) {
     assert!(w.send(request).await.2.contains("Войти"));
 
     // Registration sets an httpOnly session cookie.
-    let args = json!({"email": "web@example.com", "password": "long enough", "display_name": "Вера",
-                      "company_name": "Лавка", "base_currency": "RUB"});
-    let response = w
-        .router
-        .clone()
-        .oneshot(
-            HttpRequest::post("/api/session/register")
-                .header(header::HOST, "crm.test")
-                .header(header::ORIGIN, "http://crm.test")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(args.to_string()))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let set_cookie = response
-        .headers()
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let set_cookie = register(&w, "web@example.com").await;
     assert!(
         set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
         "{set_cookie}"

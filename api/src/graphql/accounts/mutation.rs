@@ -45,6 +45,20 @@ fn locale(v: &str) -> ApiResult<String> {
     }
 }
 
+fn already_registered() -> ApiError {
+    ApiError::bad_input(
+        "email",
+        "this e-mail is already registered; sign in instead",
+    )
+}
+
+/// Takes one token from `limiter`'s bucket `key`, or RATE_LIMITED with the wait.
+fn limit(limiter: &crate::auth::rate_limit::RateLimiter, key: &str) -> ApiResult<()> {
+    limiter.check(key).map_err(|wait| ApiError::RateLimited {
+        retry_after_secs: wait.as_secs().max(1),
+    })
+}
+
 fn role_input(role: Role, acting: Role) -> ApiResult<&'static str> {
     if role == Role::Owner && acting != Role::Owner {
         return Err(ApiError::Forbidden("only owners can make someone an owner"));
@@ -57,6 +71,8 @@ impl AccountMutation {
     /// Creates a user and their first company (the user becomes its owner) and signs them in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> GqlResult<AuthPayload> {
         let app = app(ctx);
+        // Cheap checks first, the password hash last.
+        limit(&app.register_limiter, &format!("a:{}", client_addr(ctx)))?;
         let email = validate::email("email", &input.email)?;
         passwords::validate(&input.password)?;
         let display_name = validate::text("displayName", &input.display_name, NAME_MAX)?;
@@ -64,15 +80,22 @@ impl AccountMutation {
         let currency = validate::currency_code("baseCurrency", &input.base_currency)?;
         let time_zone = validate::time_zone("timeZone", &input.time_zone)?;
         let locale = locale(&input.locale)?;
-        let hash = passwords::hash(input.password).await?;
+        let mut conn = app.db.read().await.map_err(ApiError::from)?;
+        if db::users::by_email(&mut conn, &email)
+            .await
+            .map_err(ApiError::from)?
+            .is_some()
+        {
+            return Err(already_registered().into());
+        }
+        drop(conn);
+        let hash = passwords::hash(&app.password_work, input.password).await?;
         let now = Utc::now().naive_utc();
         let mut conn = app.db.write().await.map_err(ApiError::from)?;
         let (user, company) = transaction!(conn, ApiError, {
+            // Again inside the transaction: a parallel registration may have won meanwhile.
             if db::users::by_email(&mut conn, &email).await?.is_some() {
-                return Err(ApiError::bad_input(
-                    "email",
-                    "this e-mail is already registered; sign in instead",
-                ));
+                return Err(already_registered());
             }
             let user = db::users::insert(
                 &mut conn,
@@ -119,25 +142,28 @@ impl AccountMutation {
         company_id: Option<ID>,
     ) -> GqlResult<AuthPayload> {
         let app = app(ctx);
-        let email = email.trim().to_lowercase();
-        for key in [format!("e:{email}"), format!("a:{}", client_addr(ctx))] {
-            if let Err(wait) = app.login_limiter.check(&key) {
-                return Err(ApiError::RateLimited {
-                    retry_after_secs: wait.as_secs().max(1),
-                }
-                .into());
-            }
-        }
+        // The address first, then the input's size, and only then the e-mail's own bucket,
+        // keyed by a hash: a huge e-mail is never stored, not even as a key.
+        limit(&app.login_limiter, &format!("a:{}", client_addr(ctx)))?;
         if password.len() > passwords::MAX_LEN * 4 {
             return Err(ApiError::bad_input("password", "too long").into());
         }
+        let email = validate::email("email", &email)?;
+        limit(
+            &app.login_limiter,
+            &format!("e:{}", auth::secret_hash(&email)),
+        )?;
         let mut conn = app.db.read().await.map_err(ApiError::from)?;
         let user = db::users::by_email(&mut conn, &email)
             .await
             .map_err(ApiError::from)?;
         drop(conn);
-        let ok =
-            passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+        let ok = passwords::verify(
+            &app.password_work,
+            password,
+            user.as_ref().map(|u| u.password_hash.clone()),
+        )
+        .await?;
         let user = match (ok, user) {
             (true, Some(user)) => user,
             _ => {
@@ -171,66 +197,16 @@ impl AccountMutation {
     }
 
     /// Exchanges a refresh token for new tokens. Each refresh token works once; reusing a
-    /// spent one ends the session (it was copied by someone else).
+    /// spent one ends the session (it was copied by someone else). The one exception: the token
+    /// replaced within the last `CRM_REFRESH_REUSE_GRACE_SECS` (30 s) gets the same new tokens
+    /// as the request that replaced it, so a browser's parallel calls after its access token
+    /// expired do not sign it out.
     async fn refresh_session(
         &self,
         ctx: &Context<'_>,
         refresh_token: String,
     ) -> GqlResult<AuthPayload> {
-        let app = app(ctx);
-        let hash = auth::secret_hash(refresh_token.trim());
-        let now = Utc::now().naive_utc();
-        let mut conn = app.db.write().await.map_err(ApiError::from)?;
-        let Some(session) = db::sessions::by_refresh_hash(&mut conn, &hash)
-            .await
-            .map_err(ApiError::from)?
-        else {
-            if let Some(stolen) = db::sessions::by_previous_refresh_hash(&mut conn, &hash)
-                .await
-                .map_err(ApiError::from)?
-            {
-                tracing::warn!(
-                    session = stolen.id,
-                    "spent refresh token reused; session revoked"
-                );
-                db::sessions::revoke(&mut conn, stolen.id, now)
-                    .await
-                    .map_err(ApiError::from)?;
-            }
-            return Err(ApiError::Unauthenticated.into());
-        };
-        if session.revoked_at.is_some() || session.expires_at <= now {
-            return Err(ApiError::Unauthenticated.into());
-        }
-        let new_refresh = auth::random_token(32);
-        let refresh_expires =
-            now + TimeDelta::from_std(app.config.refresh_token_ttl).map_err(ApiError::internal)?;
-        if !db::sessions::rotate(
-            &mut conn,
-            session.id,
-            &hash,
-            &auth::secret_hash(&new_refresh),
-            refresh_expires,
-        )
-        .await
-        .map_err(ApiError::from)?
-        {
-            return Err(ApiError::Unauthenticated.into());
-        }
-        let user = db::users::by_id(&mut conn, session.user_id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or(ApiError::Unauthenticated)?;
-        Ok(payload(
-            app,
-            &mut conn,
-            user,
-            session.id,
-            session.active_company_id,
-            new_refresh,
-            refresh_expires,
-        )
-        .await?)
+        Ok(refresh(app(ctx), refresh_token.trim()).await?)
     }
 
     /// Ends a session: the one of the access token used, or the one of `refreshToken`.
@@ -238,10 +214,11 @@ impl AccountMutation {
     async fn logout(&self, ctx: &Context<'_>, refresh_token: Option<String>) -> GqlResult<bool> {
         let app = app(ctx);
         let now = Utc::now().naive_utc();
-        let mut conn = app.db.write().await.map_err(ApiError::from)?;
+        // Found with a reader first: an unknown token never queues for the writer.
         let session_id = match (principal(ctx).user(), refresh_token) {
             (Ok((_, sid)), _) => Some(sid),
             (Err(_), Some(token)) => {
+                let mut conn = app.db.read().await.map_err(ApiError::from)?;
                 db::sessions::by_refresh_hash(&mut conn, &auth::secret_hash(token.trim()))
                     .await
                     .map_err(ApiError::from)?
@@ -252,6 +229,7 @@ impl AccountMutation {
         let Some(session_id) = session_id else {
             return Err(ApiError::Unauthenticated.into());
         };
+        let mut conn = app.db.write().await.map_err(ApiError::from)?;
         db::sessions::revoke(&mut conn, session_id, now)
             .await
             .map_err(ApiError::from)?;
@@ -401,31 +379,57 @@ impl AccountMutation {
         member_id: ID,
         role: Role,
     ) -> GqlResult<MemberNode> {
-        let (company_id, _, acting) = principal(ctx).managed_company()?;
-        let new_role = role_input(role, acting)?;
+        let (company_id, acting_user, acting) = principal(ctx).managed_company()?;
+        role_input(role, acting)?;
         let member_id = parse_id(&member_id)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
-        let (current, user) = member(&mut conn, company_id, member_id).await?;
-        guard_owner_change(&mut conn, company_id, &current, acting, role != Role::Owner).await?;
-        let membership = db::companies::set_role(&mut conn, company_id, member_id, new_role)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or(ApiError::NotFound)?;
+        let (membership, user) = transaction!(conn, ApiError, {
+            let acting = lock_for_owner_change(&mut conn, company_id, acting_user).await?;
+            let new_role = role_input(role, acting)?;
+            let (current, user) = member(&mut conn, company_id, member_id).await?;
+            guard_owner_change(&mut conn, company_id, &current, acting, role != Role::Owner)
+                .await?;
+            let membership = db::companies::set_role(&mut conn, company_id, member_id, new_role)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            Ok((membership, user))
+        })?;
         Ok(MemberNode { membership, user })
     }
 
     /// Removes a member from the active company. Admins cannot remove owners; the last owner stays.
     async fn remove_member(&self, ctx: &Context<'_>, member_id: ID) -> GqlResult<bool> {
-        let (company_id, _, acting) = principal(ctx).managed_company()?;
+        let (company_id, acting_user, _) = principal(ctx).managed_company()?;
         let member_id = parse_id(&member_id)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
-        let (current, _) = member(&mut conn, company_id, member_id).await?;
-        guard_owner_change(&mut conn, company_id, &current, acting, true).await?;
-        db::companies::remove_member(&mut conn, company_id, member_id)
-            .await
-            .map_err(ApiError::from)?;
+        transaction!(conn, ApiError, {
+            let acting = lock_for_owner_change(&mut conn, company_id, acting_user).await?;
+            let (current, _) = member(&mut conn, company_id, member_id).await?;
+            guard_owner_change(&mut conn, company_id, &current, acting, true).await?;
+            db::companies::remove_member(&mut conn, company_id, member_id).await?;
+            Ok(())
+        })?;
         Ok(true)
     }
+}
+
+/// Starts a change of roles: locks the company's memberships against other such changes
+/// (see `db::companies::lock_for_owner_change`) and returns the acting user's role as it is
+/// now, which a change that committed meanwhile may have lowered.
+async fn lock_for_owner_change(
+    conn: &mut DbConn,
+    company_id: i64,
+    acting_user: i64,
+) -> ApiResult<Role> {
+    db::companies::lock_for_owner_change(conn, company_id).await?;
+    let role = db::companies::membership(conn, company_id, acting_user)
+        .await?
+        .and_then(|m| Role::parse(&m.role))
+        .ok_or(ApiError::Unauthenticated)?;
+    if role < Role::Admin {
+        return Err(ApiError::Forbidden("only owners and admins can do this"));
+    }
+    Ok(role)
 }
 
 async fn member(
@@ -462,6 +466,97 @@ async fn guard_owner_change(
         }
     }
     Ok(())
+}
+
+/// `refreshSession`: see its doc. Unknown tokens are turned away after one read, before any
+/// write or writer lock.
+async fn refresh(app: &App, token: &str) -> ApiResult<AuthPayload> {
+    let hash = auth::secret_hash(token);
+    let now = Utc::now().naive_utc();
+    let mut conn = app.db.read().await?;
+    let current = db::sessions::by_refresh_hash(&mut conn, &hash).await?;
+    let replaced = match current {
+        Some(_) => None,
+        None => db::sessions::by_previous_refresh_hash(&mut conn, &hash).await?,
+    };
+    drop(conn);
+    let successor = app.refresh_key.successor(token);
+    let session = match (current, replaced) {
+        (Some(session), _) => {
+            if session.revoked_at.is_some() || session.expires_at <= now {
+                return Err(ApiError::Unauthenticated);
+            }
+            let expires = now
+                + TimeDelta::from_std(app.config.refresh_token_ttl).map_err(ApiError::internal)?;
+            let mut conn = app.db.write().await?;
+            let rotated = db::sessions::rotate(
+                &mut conn,
+                session.id,
+                &hash,
+                &auth::secret_hash(&successor),
+                expires,
+                now,
+            )
+            .await?;
+            let session = if rotated {
+                db::sessions::Session {
+                    refresh_hash: auth::secret_hash(&successor),
+                    expires_at: expires,
+                    ..session
+                }
+            } else {
+                // A parallel request rotated it first, to the same successor.
+                db::sessions::by_id(&mut conn, session.id)
+                    .await?
+                    .ok_or(ApiError::Unauthenticated)?
+            };
+            return live_successor(app, &mut conn, session, successor, now).await;
+        }
+        (None, Some(session)) => session,
+        (None, None) => return Err(ApiError::Unauthenticated),
+    };
+    let grace = TimeDelta::from_std(app.config.refresh_reuse_grace).map_err(ApiError::internal)?;
+    let just_replaced = session.rotated_at.is_some_and(|at| now - at <= grace);
+    if just_replaced && session.refresh_hash == auth::secret_hash(&successor) {
+        let mut conn = app.db.read().await?;
+        return live_successor(app, &mut conn, session, successor, now).await;
+    }
+    let mut conn = app.db.write().await?;
+    tracing::warn!(
+        session = session.id,
+        "spent refresh token reused; session revoked"
+    );
+    db::sessions::revoke(&mut conn, session.id, now).await?;
+    Err(ApiError::Unauthenticated)
+}
+
+/// New tokens for `session`, whose current refresh token is `successor`, while it is live.
+async fn live_successor(
+    app: &App,
+    conn: &mut DbConn,
+    session: db::sessions::Session,
+    successor: String,
+    now: chrono::NaiveDateTime,
+) -> ApiResult<AuthPayload> {
+    if session.revoked_at.is_some()
+        || session.expires_at <= now
+        || session.refresh_hash != auth::secret_hash(&successor)
+    {
+        return Err(ApiError::Unauthenticated);
+    }
+    let user = db::users::by_id(conn, session.user_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    payload(
+        app,
+        conn,
+        user,
+        session.id,
+        session.active_company_id,
+        successor,
+        session.expires_at,
+    )
+    .await
 }
 
 /// Starts a session for `user` acting in `company_id`.

@@ -99,7 +99,15 @@ async fn page(
                 "may have at most 200 characters",
             ));
         }
-        s => s.map(str::to_lowercase),
+        Some(s) => {
+            crate::domain::validate::controls(
+                "filter.search",
+                s,
+                crate::domain::validate::Lines::One,
+            )?;
+            Some(s.to_lowercase())
+        }
+        None => None,
     };
     let filter = db::clients::ClientFilter {
         search,

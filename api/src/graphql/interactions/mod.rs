@@ -135,7 +135,7 @@ impl InteractionMutation {
     ) -> async_graphql::Result<InteractionNode> {
         let company_id = principal(ctx).writable_company()?;
         let client_id = parse_id(&client_id)?;
-        let body = validate::text("body", &input.body, 10_000)?;
+        let body = validate::multiline_text("body", &input.body, 10_000)?;
         let now = Utc::now().naive_utc();
         let occurred_at = match input.occurred_at {
             Some(t) => validate::check_year("occurredAt", t.naive_utc())?,

@@ -63,7 +63,7 @@ impl SaleMutation {
             None => now,
         };
         let items = items_json("items", &input.items)?;
-        let note = validate::optional_text("note", input.note.as_deref(), NOTE_MAX)?;
+        let note = validate::optional_multiline_text("note", input.note.as_deref(), NOTE_MAX)?;
         let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
         let sale = transaction!(conn, ApiError, {
             // Another company's client is as unknown as one that never existed.
@@ -149,9 +149,11 @@ impl SaleMutation {
             note: match &input.note {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(v) => {
-                    Some(validate::optional_text("note", Some(v), NOTE_MAX)?)
-                }
+                MaybeUndefined::Value(v) => Some(validate::optional_multiline_text(
+                    "note",
+                    Some(v),
+                    NOTE_MAX,
+                )?),
             },
             updated_at: Some(Utc::now().naive_utc()),
         };
