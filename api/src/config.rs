@@ -61,8 +61,9 @@ pub struct Config {
     /// shorten it).
     pub live_recheck: Duration,
     /// `CRM_FAULT_BATCH_PAUSE_MS`: for fault-injection tests only. Batch upserts pause this long
-    /// inside their transaction, after writing their rows and before committing, so a test can
-    /// kill the server mid-batch. Unset in real use.
+    /// inside their transaction, after writing their rows and figures (holding their locks) and
+    /// before committing, so a test can kill the server mid-batch or overlap batches. Unset in
+    /// real use.
     pub fault_batch_pause: Option<Duration>,
     /// `CRM_FAULT_REPORT_STEP_PAUSE_MS`: for tests only. Each step of a report job waits this
     /// long first, so a test can watch and cancel it. Unset in real use.

@@ -401,9 +401,6 @@ async fn write<U: Upsert>(
         }
         let ids = U::insert_many(conn, &inserts).await?;
         let inserted = started.elapsed();
-        if let Some(pause) = fault_pause {
-            tokio::time::sleep(pause).await;
-        }
         let by_key: HashMap<String, i64> = ids
             .into_iter()
             .filter_map(|(id, e)| e.map(|e| (e, id)))
@@ -413,6 +410,10 @@ async fn write<U: Upsert>(
             out.push((index, Ok((RowStatus::Created, id))));
         }
         let related = U::after(conn, company_id, &inserts, &updated).await?;
+        // Tests only: everything is written, locks are held, nothing is committed yet.
+        if let Some(pause) = fault_pause {
+            tokio::time::sleep(pause).await;
+        }
         tracing::debug!(
             rows = rows.len(),
             looked_up_ms = ms(looked_up),
