@@ -113,13 +113,7 @@ impl App {
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
             drop(conn);
-            let scope = Scope::parse(&key.scope)
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad scope {}", key.scope)))?;
-            let principal = Principal::ApiKey {
-                key_id: key.id,
-                company_id: key.company_id,
-                scope,
-            };
+            let principal = key_principal(&key)?;
             self.check_rate(&principal)?;
             if key
                 .last_used_at
@@ -171,31 +165,32 @@ impl App {
                 let key = db::api_keys::live_by_id(&mut conn, *company_id, *key_id)
                     .await?
                     .ok_or(ApiError::Unauthenticated)?;
-                let scope = Scope::parse(&key.scope).ok_or_else(|| {
-                    ApiError::internal(anyhow::anyhow!("bad scope {}", key.scope))
-                })?;
-                Ok(Principal::ApiKey {
-                    key_id: key.id,
-                    company_id: key.company_id,
-                    scope,
-                })
+                key_principal(&key)
             }
         }
     }
 
     /// Takes one request's worth from the principal's rate limit (per API key, per user).
     pub fn check_rate(&self, principal: &Principal) -> ApiResult<()> {
-        let checked = match principal {
+        match principal {
             Principal::Anonymous => Ok(()),
-            Principal::User { user_id, .. } => self.user_limiter.check(&format!("u:{user_id}")),
-            Principal::ApiKey { key_id, .. } => self.api_key_limiter.check(&format!("k:{key_id}")),
-        };
-        checked.map_err(|wait| ApiError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        })
+            Principal::User { user_id, .. } => self.user_limiter.take(&format!("u:{user_id}")),
+            Principal::ApiKey { key_id, .. } => self.api_key_limiter.take(&format!("k:{key_id}")),
+        }
     }
 
     pub fn access_token_ttl(&self) -> Duration {
         self.config.access_token_ttl
     }
+}
+
+/// The principal of a live API key. Errors: INTERNAL for a stored scope we cannot read.
+fn key_principal(key: &db::api_keys::ApiKey) -> ApiResult<Principal> {
+    let scope = Scope::parse(&key.scope)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad scope {}", key.scope)))?;
+    Ok(Principal::ApiKey {
+        key_id: key.id,
+        company_id: key.company_id,
+        scope,
+    })
 }

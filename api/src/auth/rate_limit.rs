@@ -27,6 +27,15 @@ impl RateLimiter {
         }
     }
 
+    /// [`RateLimiter::check`] as the API answers it: RATE_LIMITED with the seconds to wait
+    /// (at least 1) when the bucket is empty.
+    pub fn take(&self, key: &str) -> crate::error::ApiResult<()> {
+        self.check(key)
+            .map_err(|wait| crate::error::ApiError::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            })
+    }
+
     /// Takes one token for `key`. `Err(wait)` when the bucket is empty.
     pub fn check(&self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();

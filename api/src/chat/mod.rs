@@ -343,11 +343,7 @@ pub async fn ask(
     question: &str,
 ) -> ApiResult<Message> {
     let question = checked_question(question)?;
-    if let Err(wait) = app.chat.limiter.check(&asker.key()) {
-        return Err(ApiError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    app.chat.limiter.take(&asker.key())?;
     // One answer at a time: taken before anything is stored, given back however this ends.
     if !lock(&app.chat.writing).insert(asker.owner) {
         return Err(ApiError::RateLimited {

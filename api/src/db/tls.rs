@@ -59,22 +59,23 @@ pub fn target(url: &str) -> Result<Target, String> {
                     other => return Err(format!("sslmode={other} is not a libpq sslmode")),
                 }
             }
-            "sslrootcert" => root_file = Some(percent_decode(value)),
+            "sslrootcert" => {
+                root_file = Some(
+                    percent_encoding::percent_decode_str(value)
+                        .decode_utf8_lossy()
+                        .into_owned(),
+                );
+            }
             "sslcert" | "sslkey" | "sslpassword" | "sslcrl" => {
                 return Err(format!("{key} (client certificates) is not supported"));
             }
             _ => kept.push(pair),
         }
     }
-    let pg_mode = match mode {
-        Mode::Disable => "disable",
-        Mode::Prefer => "prefer",
-        Mode::Require | Mode::VerifyCa | Mode::VerifyFull => "require",
-    };
-    kept.push(match pg_mode {
-        "disable" => "sslmode=disable",
-        "prefer" => "sslmode=prefer",
-        _ => "sslmode=require",
+    kept.push(match mode {
+        Mode::Disable => "sslmode=disable",
+        Mode::Prefer => "sslmode=prefer",
+        Mode::Require | Mode::VerifyCa | Mode::VerifyFull => "sslmode=require",
     });
     let url = format!("{base}?{}", kept.join("&"));
     // A root file given with `require` makes it `verify-ca`, as in libpq.
@@ -145,29 +146,6 @@ fn roots(root_file: Option<&str>) -> Result<RootCertStore, String> {
         return Err("no trusted root certificate to check the server against".to_owned());
     }
     Ok(store)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `require`/`prefer`: encrypted, the certificate taken as it comes (libpq's meaning). The

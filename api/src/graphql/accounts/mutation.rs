@@ -52,13 +52,6 @@ fn already_registered() -> ApiError {
     )
 }
 
-/// Takes one token from `limiter`'s bucket `key`, or RATE_LIMITED with the wait.
-fn limit(limiter: &crate::auth::rate_limit::RateLimiter, key: &str) -> ApiResult<()> {
-    limiter.check(key).map_err(|wait| ApiError::RateLimited {
-        retry_after_secs: wait.as_secs().max(1),
-    })
-}
-
 fn role_input(role: Role, acting: Role) -> ApiResult<&'static str> {
     if role == Role::Owner && acting != Role::Owner {
         return Err(ApiError::Forbidden("only owners can make someone an owner"));
@@ -72,7 +65,8 @@ impl AccountMutation {
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> GqlResult<AuthPayload> {
         let app = app(ctx);
         // Cheap checks first, the password hash last.
-        limit(&app.register_limiter, &format!("a:{}", client_addr(ctx)))?;
+        app.register_limiter
+            .take(&format!("a:{}", client_addr(ctx)))?;
         let email = validate::email("email", &input.email)?;
         passwords::validate(&input.password)?;
         let display_name = validate::text("displayName", &input.display_name, NAME_MAX)?;
@@ -144,15 +138,13 @@ impl AccountMutation {
         let app = app(ctx);
         // The address first, then the input's size, and only then the e-mail's own bucket,
         // keyed by a hash: a huge e-mail is never stored, not even as a key.
-        limit(&app.login_limiter, &format!("a:{}", client_addr(ctx)))?;
+        app.login_limiter.take(&format!("a:{}", client_addr(ctx)))?;
         if password.len() > passwords::MAX_LEN * 4 {
             return Err(ApiError::bad_input("password", "too long").into());
         }
         let email = validate::email("email", &email)?;
-        limit(
-            &app.login_limiter,
-            &format!("e:{}", auth::secret_hash(&email)),
-        )?;
+        app.login_limiter
+            .take(&format!("e:{}", auth::secret_hash(&email)))?;
         let mut conn = app.db.read().await.map_err(ApiError::from)?;
         let user = db::users::by_email(&mut conn, &email)
             .await
