@@ -11,6 +11,8 @@ pub enum Code {
     NotFound,
     BadUserInput,
     RateLimited,
+    /// A total (a sum of minor units) does not fit in 64 bits; nothing was changed.
+    OutOfRange,
     Unavailable,
     Internal,
 }
@@ -23,6 +25,7 @@ impl Code {
             Code::NotFound => "NOT_FOUND",
             Code::BadUserInput => "BAD_USER_INPUT",
             Code::RateLimited => "RATE_LIMITED",
+            Code::OutOfRange => "OUT_OF_RANGE",
             Code::Unavailable => "UNAVAILABLE",
             Code::Internal => "INTERNAL",
         }
@@ -45,6 +48,9 @@ pub enum ApiError {
     RateLimited {
         retry_after_secs: u64,
     },
+    /// A sum of minor units overflowed i64 in the database (PostgreSQL "bigint out of range",
+    /// SQLite "integer overflow") or in our code: an error, never a wrong or rounded total.
+    OutOfRange,
     /// The database cannot be reached right now; the client may retry.
     Unavailable(anyhow::Error),
     Internal(anyhow::Error),
@@ -74,6 +80,10 @@ impl ApiError {
             ApiError::RateLimited { retry_after_secs } => {
                 format!("too many requests, retry in {retry_after_secs} s")
             }
+            ApiError::OutOfRange => {
+                "a total is too large for 64-bit minor units; narrow the period or the filters"
+                    .into()
+            }
             ApiError::Unavailable(_) => "service temporarily unavailable, retry shortly".into(),
             ApiError::Internal(_) => "internal error".into(),
         }
@@ -86,6 +96,7 @@ impl ApiError {
             ApiError::NotFound => Code::NotFound,
             ApiError::BadInput { .. } => Code::BadUserInput,
             ApiError::RateLimited { .. } => Code::RateLimited,
+            ApiError::OutOfRange => Code::OutOfRange,
             ApiError::Unavailable(_) => Code::Unavailable,
             ApiError::Internal(_) => Code::Internal,
         }
@@ -109,9 +120,21 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => {
                 ApiError::Unavailable(e.into())
             }
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if is_integer_overflow(info.message()) =>
+            {
+                tracing::warn!(error = %e, "a sum of minor units overflowed");
+                ApiError::OutOfRange
+            }
             other => ApiError::Internal(other.into()),
         }
     }
+}
+
+/// The messages the two databases give for an i64 overflow. diesel has no error kind for
+/// SQLSTATE 22003 and SQLite has no code of its own for it; both texts are fixed by the engines.
+fn is_integer_overflow(message: &str) -> bool {
+    message == "integer overflow" || message == "bigint out of range"
 }
 
 impl From<crate::db::PoolError> for ApiError {

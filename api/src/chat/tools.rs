@@ -15,7 +15,7 @@ use crm_ai::narrate::sheet::FactSheet;
 
 use super::{FactPeriod, Facts, Figure, Table, Tool};
 use crate::app::App;
-use crate::domain::money::Money;
+use crate::domain::money::{MinorUnits, Money};
 use crate::error::{ApiError, ApiResult};
 use crate::reports::general::GeneralReport;
 use crate::reports::recommendations::{Action, ActionKind, EvidenceKind};
@@ -245,8 +245,8 @@ async fn resolve(
         ..Filters::default()
     };
     let currency = f.currency.as_deref().unwrap_or(&company.base_currency);
-    out.amount_min = f.amount_min.map(|a| minor(a, currency));
-    out.amount_max = f.amount_max.map(|a| minor(a, currency));
+    out.amount_min = f.amount_min.map(|a| MinorUnits(minor(a, currency)));
+    out.amount_max = f.amount_max.map(|a| MinorUnits(minor(a, currency)));
     if let Some(name) = &f.client {
         match find_client(app, company, name, l).await? {
             Ok((_, c)) => out.client_ids.push(c.id),

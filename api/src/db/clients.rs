@@ -562,14 +562,27 @@ pub async fn add_to_aggregates(
                     let row = client_stats::table
                         .filter(client_stats::company_id.eq(company_id))
                         .filter(client_stats::client_id.eq(d.client_id));
-                    diesel::RunQueryDsl::execute(
-                        diesel::update(row).set((
+                    // SQLite turns an overflowing integer addition into a float, which would
+                    // be stored and read back as a wrong total: the row is only updated while
+                    // the sum fits, and a row left alone is an overflow (PostgreSQL raises
+                    // "bigint out of range" by itself).
+                    let fits = client_stats::total_spent_minor.le(i64::MAX - d.base_total);
+                    let changed = diesel::RunQueryDsl::execute(
+                        diesel::update(row.filter(fits)).set((
                             client_stats::sales_count.eq(client_stats::sales_count + d.count),
                             client_stats::total_spent_minor
                                 .eq(client_stats::total_spent_minor + d.base_total),
                         )),
                         inner,
                     )?;
+                    if changed == 0
+                        && diesel::RunQueryDsl::get_result::<bool>(
+                            diesel::select(diesel::dsl::exists(row)),
+                            inner,
+                        )?
+                    {
+                        return Err(super::integer_overflow());
+                    }
                     diesel::RunQueryDsl::execute(
                         diesel::update(
                             row.filter(
@@ -602,7 +615,8 @@ pub async fn totals(
             .filter(sales::status.eq(SaleStatus::Completed))
             .group_by((sales::client_id, sales::currency))
             .select((sales::client_id, sales::currency, diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
-                // SUM(bigint) is numeric on PostgreSQL; the sums of minor units fit in i64.
+                // SUM(bigint) is numeric on PostgreSQL; a sum beyond i64 fails the CAST there and the
+                // SUM on SQLite, and the API answers OUT_OF_RANGE.
                 "CAST(SUM(amount_minor) AS BIGINT)",
             )))
             .order((sales::client_id, sales::currency))

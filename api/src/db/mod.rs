@@ -523,6 +523,16 @@ fn sqlite_pragmas(synchronous: SqliteSynchronous) -> String {
     )
 }
 
+/// The error SQLite raises when a SUM of integers overflows i64, for the overflows our own
+/// statements detect; `ApiError` turns it into OUT_OF_RANGE, like PostgreSQL's
+/// "bigint out of range".
+pub fn integer_overflow() -> diesel::result::Error {
+    diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::Unknown,
+        Box::new(String::from("integer overflow")),
+    )
+}
+
 pub fn backend_of(url: &str) -> Backend {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Backend::Postgres

@@ -358,7 +358,8 @@ pub async fn summary(
             .select((
                 sales::currency,
                 diesel::dsl::count_star(),
-                // SUM(bigint) is numeric on PostgreSQL; sums of minor units fit in i64.
+                // SUM(bigint) is numeric on PostgreSQL; a sum beyond i64 fails the CAST there and the
+                // SUM on SQLite, and the API answers OUT_OF_RANGE.
                 diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)"),
             ))
             .order(sales::currency)

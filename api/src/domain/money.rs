@@ -1,20 +1,84 @@
 //! Money: integer minor units with an ISO 4217 code, and conversion between currencies with a
 //! company's exchange rates — integer arithmetic only, rounded once, half away from zero.
 
-use async_graphql::SimpleObject;
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::currency;
 
+/// A signed 64-bit number of minor units (kopecks, cents): GraphQL's `MinorUnits` scalar.
+///
+/// GraphQL's `Int` is 32-bit and a JavaScript number is exact only up to 2^53, while amounts and
+/// totals reach beyond both (30 000 000,00 ₽ is 3 000 000 000 kopecks). So the API writes it as
+/// a string of decimal digits with an optional minus sign (`"3000000000"`), which every client
+/// reads exactly, and accepts that string or an integer literal as input. Anything else (a
+/// fraction, an exponent, a value outside i64) is refused with BAD_USER_INPUT. Stored JSON
+/// (report snapshots) keeps it as a plain number: the serde form is the bare i64.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MinorUnits(pub i64);
+
+/// The text form: an optional `-` and 1 to 19 ASCII digits that fit in i64 (no `+`, spaces,
+/// separators or exponent, so that a value is never read differently than it was meant).
+fn parse_minor(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// A signed 64-bit number of minor units (kopecks, cents), written as a string of decimal
+/// digits with an optional minus sign ("3000000000" is 30 000 000,00 ₽) so that clients whose
+/// numbers are 32-bit or 53-bit read it exactly. Input: that string or an integer literal.
+#[Scalar(name = "MinorUnits")]
+impl ScalarType for MinorUnits {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        let parsed = match &value {
+            Value::String(text) => parse_minor(text),
+            Value::Number(n) => n.as_i64(),
+            _ => return Err(InputValueError::expected_type(value)),
+        };
+        parsed.map(MinorUnits).ok_or_else(|| {
+            InputValueError::custom(
+                "minor units are a whole number of kopecks or cents within ±9223372036854775807, \
+                 as a string of digits (\"124000000\") or an integer",
+            )
+        })
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        match value {
+            Value::String(text) => parse_minor(text).is_some(),
+            Value::Number(n) => n.is_i64(),
+            _ => false,
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_string())
+    }
+}
+
 /// An amount of money: integer minor units (kopecks, cents) and an ISO 4217 code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
 pub struct Money {
     /// Minor units: 1 240 000,00 ₽ is 124000000.
+    #[graphql(skip)]
     pub amount_minor: i64,
     /// ISO 4217 code, e.g. RUB.
     pub currency: String,
     /// The amount in major units as a decimal string, e.g. "1240000.00".
     pub amount: String,
+}
+
+#[async_graphql::ComplexObject]
+impl Money {
+    /// Minor units as a decimal string: 1 240 000,00 ₽ is "124000000".
+    async fn amount_minor(&self) -> MinorUnits {
+        MinorUnits(self.amount_minor)
+    }
 }
 
 impl Money {
@@ -105,6 +169,33 @@ mod tests {
         assert_eq!(Money::new(5, "USD").amount, "0.05");
         assert_eq!(Money::new(1500, "JPY").amount, "1500");
         assert_eq!(Money::new(1_234, "KWD").amount, "1.234");
+    }
+
+    #[test]
+    fn minor_units_read_strings_and_integers_exactly() {
+        let parse = |v: Value| <MinorUnits as ScalarType>::parse(v).ok().map(|m| m.0);
+        assert_eq!(parse(Value::from("9223372036854775807")), Some(i64::MAX));
+        assert_eq!(parse(Value::from("-3000000000")), Some(-3_000_000_000));
+        assert_eq!(parse(Value::from(3_000_000_000_i64)), Some(3_000_000_000));
+        for bad in [
+            "",
+            "-",
+            "+1",
+            " 1",
+            "1.0",
+            "1e3",
+            "9223372036854775808",
+            "1 000",
+        ] {
+            assert_eq!(parse(Value::from(bad)), None, "{bad:?}");
+        }
+        assert_eq!(parse(Value::from(1.5_f64)), None);
+        assert_eq!(parse(Value::Boolean(true)), None);
+        assert_eq!(
+            MinorUnits(i64::MIN).to_value(),
+            Value::from("-9223372036854775808")
+        );
+        assert_eq!(serde_json::to_string(&MinorUnits(5)).unwrap(), "5");
     }
 
     #[test]

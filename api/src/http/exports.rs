@@ -24,6 +24,7 @@ use chrono::NaiveDate;
 
 use super::{Api, bearer, error_response};
 use crate::domain::SaleStatus;
+use crate::domain::money::MinorUnits;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::reports::export::{self, Format, Lang};
 use crate::reports::saved::{self, Viewer};
@@ -38,6 +39,7 @@ fn status_of(e: &ApiError) -> StatusCode {
         Code::NotFound => StatusCode::NOT_FOUND,
         Code::BadUserInput => StatusCode::BAD_REQUEST,
         Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Code::OutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
         Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -137,8 +139,8 @@ fn parameters(q: &HashMap<String, String>) -> ApiResult<ReportParameters> {
             client_ids: list(q, "clientIds").into_iter().map(ID).collect(),
             statuses,
             currency: q.get("currency").cloned(),
-            amount_min: int(q, "amountMin")?,
-            amount_max: int(q, "amountMax")?,
+            amount_min: int(q, "amountMin")?.map(MinorUnits),
+            amount_max: int(q, "amountMax")?.map(MinorUnits),
         },
         horizon: i32::try_from(horizon).map_err(|_| ApiError::bad_input("horizon", "1 to 36"))?,
     })

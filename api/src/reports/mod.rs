@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Db, figures};
 use crate::domain::SaleStatus;
-use crate::domain::money::Money;
+use crate::domain::money::{MinorUnits, Money};
 use crate::error::{ApiError, ApiResult};
 pub use periods::Granularity;
 
@@ -66,8 +66,8 @@ pub struct Filters {
     /// Only sales in this ISO 4217 currency.
     pub currency: Option<String>,
     /// Smallest and largest sale amount, minor units, inclusive.
-    pub amount_min: Option<i64>,
-    pub amount_max: Option<i64>,
+    pub amount_min: Option<MinorUnits>,
+    pub amount_max: Option<MinorUnits>,
 }
 
 /// What a report is asked for.
@@ -231,8 +231,8 @@ pub fn check(parameters: &ReportParameters) -> ApiResult<figures::Filter> {
         statuses,
         client_ids,
         currency,
-        amount_min: f.amount_min,
-        amount_max: f.amount_max,
+        amount_min: f.amount_min.map(|m| m.0),
+        amount_max: f.amount_max.map(|m| m.0),
     })
 }
 
@@ -315,6 +315,12 @@ pub(crate) async fn company(conn: &mut db::DbConn, company_id: i64) -> ApiResult
 /// Money in `currency`, or `None` when the amount could not be had.
 pub(crate) fn money(amount_minor: Option<i64>, currency: &str) -> Option<Money> {
     amount_minor.map(|a| Money::new(a, currency))
+}
+
+/// The sum of amounts in minor units, or `None` when it does not fit in i64 (the sentence or
+/// fact that would show it is left out rather than show a wrapped number).
+pub(crate) fn total_minor(amounts: impl IntoIterator<Item = i64>) -> Option<i64> {
+    amounts.into_iter().try_fold(0_i64, i64::checked_add)
 }
 
 /// Percentage change from `before` to `now`; `None` when `before` is zero.

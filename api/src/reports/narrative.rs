@@ -21,7 +21,7 @@ use super::general::GeneralReport;
 use super::recommendations::{ActionKind, RecommendationsReport};
 use super::summary::{Lang, segment_name};
 use super::trends::TrendsReport;
-use super::{Granularity, Report, ReportBody, ReportParameters};
+use super::{Granularity, Report, ReportBody, ReportParameters, total_minor};
 use crate::app::App;
 use crate::assistant::{Assistant, AssistantError, ModelPhase};
 use crate::db;
@@ -369,12 +369,13 @@ fn trends(p: &ReportParameters, r: &TrendsReport) -> FactSheet {
         add_money(&mut s, &format!("Forecast for the next {u}"), &next.value);
         add_money(&mut s, "Its 80% interval, low", &next.lower80);
         add_money(&mut s, "Its 80% interval, high", &next.upper80);
-        let total: i64 = f.points.iter().map(|x| x.value.amount_minor).sum();
-        add_money(
-            &mut s,
-            "Forecast total over the horizon",
-            &Money::new(total, &next.value.currency),
-        );
+        if let Some(total) = total_minor(f.points.iter().map(|x| x.value.amount_minor)) {
+            add_money(
+                &mut s,
+                "Forecast total over the horizon",
+                &Money::new(total, &next.value.currency),
+            );
+        }
     }
     if let Some(mase) = f.accuracy.as_ref().and_then(|a| a.mase) {
         s.decimal("Forecast error against the naive forecast (MASE)", mase, 2);
@@ -398,12 +399,13 @@ fn recommendations(p: &ReportParameters, r: &RecommendationsReport) -> FactSheet
             "Valuable clients at risk of leaving",
             i64::try_from(at_risk.len()).unwrap_or(0),
         );
-        let total: i64 = at_risk.iter().map(|a| a.value_at_stake.amount_minor).sum();
-        add_money(
-            &mut s,
-            "Value at stake with them",
-            &Money::new(total, &top.value_at_stake.currency),
-        );
+        if let Some(total) = total_minor(at_risk.iter().map(|a| a.value_at_stake.amount_minor)) {
+            add_money(
+                &mut s,
+                "Value at stake with them",
+                &Money::new(total, &top.value_at_stake.currency),
+            );
+        }
         if let Some(c) = &top.client {
             s.name("Client to call first", &c.name);
         }

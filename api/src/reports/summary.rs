@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use super::general::{GeneralReport, RfmSegment};
 use super::recommendations::{Action, ActionKind, ClientScore, RecommendationsReport};
 use super::trends::{ForecastMethod, ForecastNoteKind, TrendsReport};
-use super::{Granularity, LocalizedText, ReportParameters};
+use super::{Granularity, LocalizedText, ReportParameters, total_minor};
 use crate::domain::money::Money;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -304,8 +304,8 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
         first.push('.');
         out.push(first);
         let f = &r.forecast;
-        if let (Some(next), Some(last)) = (f.points.first(), f.points.last()) {
-            let total: i64 = f.points.iter().map(|x| x.value.amount_minor).sum();
+        let total = total_minor(f.points.iter().map(|x| x.value.amount_minor));
+        if let (Some(next), Some(last), Some(total)) = (f.points.first(), f.points.last(), total) {
             let total = Money::new(total, base);
             let horizon = unit_plural(g, i64::try_from(f.points.len()).unwrap_or(0), lang);
             out.push(match lang {
@@ -450,11 +450,10 @@ pub fn recommendations(
             return out;
         }
         let at_risk: Vec<_> = r.actions_of(ActionKind::CallAtRisk).collect();
-        if let Some(top) = at_risk.first() {
-            let total = Money::new(
-                at_risk.iter().map(|a| a.value_at_stake.amount_minor).sum(),
-                base,
-            );
+        if let Some(top) = at_risk.first()
+            && let Some(total) = total_minor(at_risk.iter().map(|a| a.value_at_stake.amount_minor))
+        {
+            let total = Money::new(total, base);
             let n = i64::try_from(at_risk.len()).unwrap_or(0);
             let name = top
                 .client

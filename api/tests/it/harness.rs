@@ -197,6 +197,14 @@ impl Server {
     }
 }
 
+/// Minor units as the API writes them (the `MinorUnits` scalar: a string of digits), read back.
+/// Anything else fails the test, a JSON number included.
+pub fn minor(v: &Value) -> i64 {
+    v.as_str()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| panic!("expected minor units as a string of digits, got {v}"))
+}
+
 pub fn error_code(r: &Value) -> String {
     r["errors"][0]["extensions"]["code"]
         .as_str()

@@ -24,6 +24,7 @@ mod http;
 mod limits;
 mod live;
 mod loaders;
+mod money;
 mod narrative;
 mod pg_tls;
 mod report_jobs;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::harness::{Server, TestDb, UPSERT_CLIENTS, UPSERT_SALES, clients};
+use crate::harness::{Server, TestDb, UPSERT_CLIENTS, UPSERT_SALES, clients, minor};
 use crate::on_both_backends;
 use crate::ws;
 
@@ -62,7 +62,7 @@ async fn subscribers_see_their_company_only(db: TestDb) {
         .expect("an update");
     assert_eq!(msg["payload"]["data"]["saleChanged"]["kind"], "UPDATED");
     assert_eq!(
-        msg["payload"]["data"]["saleChanged"]["sale"]["amount"]["amountMinor"],
+        minor(&msg["payload"]["data"]["saleChanged"]["sale"]["amount"]["amountMinor"]),
         5000
     );
     assert!(

@@ -43,17 +43,19 @@ pub enum ErrorCode {
     NotFound,
     BadUserInput,
     RateLimited,
+    OutOfRange,
     Unavailable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 7] = [
+    pub const ALL: [ErrorCode; 8] = [
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::BadUserInput,
         ErrorCode::RateLimited,
+        ErrorCode::OutOfRange,
         ErrorCode::Unavailable,
         ErrorCode::Internal,
     ];
@@ -66,6 +68,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::BadUserInput => "BAD_USER_INPUT",
             ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::OutOfRange => "OUT_OF_RANGE",
             ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
@@ -88,6 +91,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::BadUserInput => 400,
             ErrorCode::RateLimited => 429,
+            ErrorCode::OutOfRange => 422,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
         }
@@ -104,6 +108,7 @@ impl From<crm_api::error::Code> for ErrorCode {
             Code::NotFound => ErrorCode::NotFound,
             Code::BadUserInput => ErrorCode::BadUserInput,
             Code::RateLimited => ErrorCode::RateLimited,
+            Code::OutOfRange => ErrorCode::OutOfRange,
             Code::Unavailable => ErrorCode::Unavailable,
             Code::Internal => ErrorCode::Internal,
         }
@@ -184,6 +189,7 @@ mod tests {
             Code::NotFound,
             Code::BadUserInput,
             Code::RateLimited,
+            Code::OutOfRange,
             Code::Unavailable,
             Code::Internal,
         ] {

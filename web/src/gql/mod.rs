@@ -63,11 +63,37 @@ impl From<chrono::DateTime<chrono::Utc>> for DateTime {
     }
 }
 
-/// Money in minor units. The schema types it `Int`, which GraphQL defines as 32 bits, but the
-/// API sends and accepts 64-bit values there (21,474,836.48 ₽ and more), so it is read as i64.
-#[derive(cynic::Scalar, Clone, Copy, Debug, PartialEq, Eq)]
-#[cynic(graphql_type = "Int")]
+/// Money in minor units: the schema's `MinorUnits`, a 64-bit integer the API writes as a
+/// string of digits (`"3000000000"`). It is sent the same way, and read from a string or a
+/// plain integer (what older servers and stored pages hold).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Minor(pub i64);
+
+cynic::impl_scalar!(Minor, schema::MinorUnits);
+
+impl Serialize for Minor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Minor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Minor, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Text(String),
+            Number(i64),
+        }
+        match Form::deserialize(deserializer)? {
+            Form::Number(n) => Ok(Minor(n)),
+            Form::Text(text) => text
+                .parse()
+                .map(Minor)
+                .map_err(|_| serde::de::Error::custom(format!("not minor units: {text:?}"))),
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Enums
@@ -230,4 +256,19 @@ pub struct ItemRow {
     pub kind: ItemKind,
     pub quantity: f64,
     pub unit_price_minor: Option<Minor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Minor;
+
+    #[test]
+    fn minor_units_travel_as_strings_and_read_back_exactly() {
+        let big = Minor(9_007_199_254_740_993); // 2^53 + 1: a JavaScript number would round it
+        let text = serde_json::to_string(&big).unwrap();
+        assert_eq!(text, "\"9007199254740993\"");
+        assert_eq!(serde_json::from_str::<Minor>(&text).unwrap(), big);
+        assert_eq!(serde_json::from_str::<Minor>("42").unwrap(), Minor(42));
+        assert!(serde_json::from_str::<Minor>("\"4.2\"").is_err());
+    }
 }

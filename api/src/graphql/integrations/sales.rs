@@ -1,6 +1,7 @@
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::domain::SaleStatus;
+use crate::domain::money::MinorUnits;
 use crate::graphql::sales::SaleItemInput;
 use crate::graphql::{app, principal};
 use crate::ingest::{self, BatchResult, sales::SaleRow};
@@ -14,7 +15,7 @@ pub struct SaleUpsertInput {
     /// ... or by our id. Exactly one of the two.
     pub client_id: Option<ID>,
     /// Minor units (kopecks, cents); not negative.
-    pub amount_minor: i64,
+    pub amount_minor: MinorUnits,
     /// ISO 4217 code.
     pub currency: String,
     /// RFC 3339 date-time (`2026-11-22T10:15:00+03:00`) or a date (`2026-11-22`, midnight UTC).
@@ -33,7 +34,7 @@ impl From<SaleUpsertInput> for SaleRow {
             external_id: s.external_id,
             client_external_id: s.client_external_id,
             client_id: s.client_id.map(|id| id.0),
-            amount_minor: s.amount_minor,
+            amount_minor: s.amount_minor.0,
             currency: s.currency,
             sold_at: s.sold_at,
             status: s.status,

@@ -8,7 +8,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::{self, exchange_rates::NewExchangeRate};
-use crate::domain::money::{format_rate, parse_rate};
+use crate::domain::money::{MinorUnits, format_rate, parse_rate};
 use crate::domain::{SaleStatus, validate};
 use crate::error::ApiError;
 use crate::graphql::values::{parse_id, to_utc};
@@ -28,9 +28,9 @@ pub struct ReportFiltersInput {
     /// Only sales in this ISO 4217 currency.
     pub currency: Option<String>,
     /// Smallest sale amount, minor units, inclusive.
-    pub amount_min: Option<i64>,
+    pub amount_min: Option<MinorUnits>,
     /// Largest sale amount, minor units, inclusive.
-    pub amount_max: Option<i64>,
+    pub amount_max: Option<MinorUnits>,
 }
 
 #[derive(InputObject)]

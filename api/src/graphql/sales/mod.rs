@@ -19,6 +19,7 @@ use super::values::{Money, to_utc};
 use super::{app, principal};
 use crate::db::{self, sales::Sale};
 use crate::domain;
+use crate::domain::money::MinorUnits;
 use crate::error::{ApiError, ApiResult};
 
 pub use crate::domain::{ItemKind, SaleStatus, SortDirection};
@@ -41,8 +42,8 @@ impl SaleItemView {
         self.0.quantity
     }
     /// Price of one unit in the sale's currency, minor units.
-    async fn unit_price_minor(&self) -> Option<i64> {
-        self.0.unit_price_minor
+    async fn unit_price_minor(&self) -> Option<MinorUnits> {
+        self.0.unit_price_minor.map(MinorUnits)
     }
 }
 
@@ -54,7 +55,7 @@ pub struct SaleItemInput {
     pub kind: ItemKind,
     #[graphql(default = 1.0)]
     pub quantity: f64,
-    pub unit_price_minor: Option<i64>,
+    pub unit_price_minor: Option<MinorUnits>,
 }
 
 impl From<&SaleItemInput> for domain::SaleItem {
@@ -64,7 +65,7 @@ impl From<&SaleItemInput> for domain::SaleItem {
             sku: i.sku.clone(),
             kind: i.kind,
             quantity: i.quantity,
-            unit_price_minor: i.unit_price_minor,
+            unit_price_minor: i.unit_price_minor.map(|p| p.0),
         }
     }
 }

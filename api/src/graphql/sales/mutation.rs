@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::{SaleItemInput, SaleNode, SaleStatus, items_json};
 use crate::db::{self, sales::NewSale, sales::SaleChanges};
-use crate::domain::validate;
+use crate::domain::{money::MinorUnits, validate};
 use crate::error::ApiError;
 use crate::events::{ChangeKind, Entity, Event};
 use crate::graphql::values::parse_id;
@@ -18,7 +18,7 @@ pub struct SaleInput {
     /// Your system's id for the sale; unique in the company.
     pub external_id: Option<String>,
     /// Minor units (kopecks, cents); not negative.
-    pub amount_minor: i64,
+    pub amount_minor: MinorUnits,
     /// ISO 4217 code.
     pub currency: String,
     /// Defaults to now.
@@ -34,7 +34,7 @@ pub struct SaleInput {
 #[derive(InputObject)]
 pub struct SaleUpdateInput {
     pub client_id: Option<ID>,
-    pub amount_minor: Option<i64>,
+    pub amount_minor: Option<MinorUnits>,
     pub currency: Option<String>,
     pub sold_at: Option<DateTime<Utc>>,
     pub status: Option<SaleStatus>,
@@ -55,7 +55,7 @@ impl SaleMutation {
         let company_id = principal(ctx).writable_company()?;
         let client_id = parse_id(&input.client_id)?;
         let external_id = validate::optional_text("externalId", input.external_id.as_deref(), 200)?;
-        let amount_minor = validate::amount("amountMinor", input.amount_minor)?;
+        let amount_minor = validate::amount("amountMinor", input.amount_minor.0)?;
         let currency = validate::currency_code("currency", &input.currency)?;
         let now = Utc::now().naive_utc();
         let sold_at = match input.sold_at {
@@ -129,7 +129,7 @@ impl SaleMutation {
             client_id,
             amount_minor: input
                 .amount_minor
-                .map(|a| validate::amount("amountMinor", a))
+                .map(|a| validate::amount("amountMinor", a.0))
                 .transpose()?,
             currency: input
                 .currency

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::{SaleConnection, SaleNode, SaleStatus, SortDirection};
 use crate::db::{self, sales::SaleKey, sales::SaleSort};
-use crate::domain::validate;
+use crate::domain::{money::MinorUnits, validate};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::paging;
@@ -34,9 +34,9 @@ pub struct SaleFilterInput {
     pub status: Option<SaleStatus>,
     pub currency: Option<String>,
     /// Smallest amount, minor units.
-    pub amount_min: Option<i64>,
+    pub amount_min: Option<MinorUnits>,
     /// Largest amount, minor units.
-    pub amount_max: Option<i64>,
+    pub amount_max: Option<MinorUnits>,
 }
 
 /// Key figures of a period, for the start screen.
@@ -84,8 +84,8 @@ impl SaleQuery {
                 .as_deref()
                 .map(|c| validate::currency_code("filter.currency", c))
                 .transpose()?,
-            amount_min: f.amount_min,
-            amount_max: f.amount_max,
+            amount_min: f.amount_min.map(|m| m.0),
+            amount_max: f.amount_max.map(|m| m.0),
         };
         Ok(page(ctx, filter, first, after, sort).await?)
     }
