@@ -10,7 +10,8 @@ use diesel_async::RunQueryDsl;
 
 use super::schema::{client_stats, clients, sales};
 use super::{DbConn, Pooled};
-use crate::domain::{ClientStatus, SaleStatus};
+use crate::domain::phone::{self, Region};
+use crate::domain::{ClientStatus, SaleStatus, text};
 use crate::with_conn;
 
 /// A client with its sales aggregates; select it from [`joined`].
@@ -26,7 +27,6 @@ pub struct Client {
     pub attributes: String,
     pub status: ClientStatus,
     pub archived_at: Option<NaiveDateTime>,
-    pub search_text: String,
     #[diesel(select_expression = client_stats::sales_count)]
     #[diesel(select_expression_type = client_stats::sales_count)]
     pub sales_count: i64,
@@ -39,6 +39,17 @@ pub struct Client {
     pub last_interaction_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    #[diesel(embed)]
+    pub keys: ClientKeys,
+}
+
+/// The stored [`Derived`] columns a client is read with (diesel selects at most 16 columns as
+/// one tuple, so they travel as a nested one).
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = clients)]
+pub struct ClientKeys {
+    pub name_key: String,
+    pub phone_e164: Option<String>,
 }
 
 #[derive(Clone, Debug, Insertable)]
@@ -54,6 +65,8 @@ pub struct NewClient {
     pub attributes: String,
     pub status: ClientStatus,
     pub search_text: String,
+    pub name_key: String,
+    pub phone_e164: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -68,18 +81,87 @@ pub struct ClientChanges {
     pub attributes: Option<String>,
     pub status: Option<ClientStatus>,
     pub search_text: Option<String>,
+    pub name_key: Option<String>,
+    pub phone_e164: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
-/// The lower-cased text a search matches: name, e-mail and phone. Lower-cased here, in Rust,
-/// because SQLite's `lower()` only knows ASCII and our users write Cyrillic names.
-pub fn search_text(name: &str, email: Option<&str>, phone: Option<&str>) -> String {
-    let mut s = name.to_lowercase();
-    for part in [email, phone].into_iter().flatten() {
-        s.push('\n');
-        s.push_str(&part.to_lowercase());
+impl ClientChanges {
+    /// Sets the contact fields and the columns derived from them.
+    pub fn contact(
+        name: String,
+        email: Option<String>,
+        phone: Option<String>,
+        region: Region,
+    ) -> ClientChanges {
+        let d = Derived::of(&name, email.as_deref(), phone.as_deref(), region);
+        ClientChanges {
+            name: Some(name),
+            email: Some(email),
+            phone: Some(phone),
+            search_text: Some(d.search_text),
+            name_key: Some(d.name_key),
+            phone_e164: Some(d.phone_e164),
+            ..ClientChanges::default()
+        }
     }
-    s
+}
+
+/// What the server stores beside a client's contact fields so that both backends sort and
+/// find alike (see `domain::text` and `domain::phone`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derived {
+    /// Lines a search matches in, folded: the name, the e-mail, the phone as typed, and for a
+    /// valid phone its digits in E.164 and without the country code (so `79123456789`,
+    /// `9123456789` and `+7 912 345 67 89` all find `+7 (912) 345-67-89`).
+    pub search_text: String,
+    /// The name's alphabetical sort key.
+    pub name_key: String,
+    /// The phone in E.164 when it is a valid number in the company's region.
+    pub phone_e164: Option<String>,
+}
+
+impl Derived {
+    pub fn of(name: &str, email: Option<&str>, phone: Option<&str>, region: Region) -> Derived {
+        let mut search_text = text::fold(name);
+        for part in [email, phone].into_iter().flatten() {
+            search_text.push('\n');
+            search_text.push_str(&text::fold(part));
+        }
+        let valid = phone.and_then(|p| phone::parse(p, region));
+        match &valid {
+            Some(p) => {
+                for digits in [p.e164.trim_start_matches('+'), p.national.as_str()] {
+                    search_text.push('\n');
+                    search_text.push_str(digits);
+                }
+            }
+            // An invalid number is still found by its digits, however it was typed.
+            None => {
+                if let Some(digits) = phone.and_then(phone::digits_of) {
+                    search_text.push('\n');
+                    search_text.push_str(&digits);
+                }
+            }
+        }
+        Derived {
+            search_text,
+            name_key: text::sort_key(name),
+            phone_e164: valid.map(|p| p.e164),
+        }
+    }
+}
+
+/// The search a client list runs for what a person typed: folded text, or when the text is a
+/// phone number, the digits that every stored form of that number contains.
+pub fn search_term(typed: &str, region: Region) -> String {
+    if let Some(digits) = phone::digits_of(typed) {
+        return match phone::parse(typed, region) {
+            Some(p) => p.national,
+            None => digits,
+        };
+    }
+    text::fold(typed.trim())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +183,7 @@ pub enum SortKey {
 
 #[derive(Clone, Debug, Default)]
 pub struct ClientFilter {
-    /// Lower-cased substring of name, e-mail or phone.
+    /// A [`search_term`]: a substring of the folded name, e-mail or phone lines.
     pub search: Option<String>,
     pub status: Option<ClientStatus>,
     pub archived: Option<bool>,
@@ -207,7 +289,7 @@ pub async fn page(
     Ok(with_conn!(conn, c => {
         let mut q = filtered!(company_id, filter);
         match (sort, after) {
-            (ClientSort::Name, After::Text(a)) => keyset!(q, clients::name, clients::id, desc, a),
+            (ClientSort::Name, After::Text(a)) => keyset!(q, clients::name_key, clients::id, desc, a),
             (ClientSort::TotalSpent, After::Int(a)) => {
                 keyset!(q, client_stats::total_spent_minor, client_stats::client_id, desc, a)
             }
@@ -227,7 +309,7 @@ pub async fn page(
 /// The sort value of a client under `sort`, for building its cursor.
 pub fn sort_key(client: &Client, sort: ClientSort) -> SortKey {
     match sort {
-        ClientSort::Name => SortKey::Text(client.name.clone()),
+        ClientSort::Name => SortKey::Text(client.keys.name_key.clone()),
         ClientSort::TotalSpent => SortKey::Int(client.total_spent_minor),
         ClientSort::Created => SortKey::Time(Some(client.created_at)),
         ClientSort::LastPurchase => SortKey::Time(client.last_purchase_at),
@@ -355,7 +437,7 @@ pub async fn insert_many(
     rows: &[NewClient],
 ) -> QueryResult<Vec<(i64, Option<String>)>> {
     let mut out = Vec::with_capacity(rows.len());
-    // 10 columns a row: stay well under SQLite's and PostgreSQL's bound-parameter limits.
+    // 12 columns a row: stay well under SQLite's and PostgreSQL's bound-parameter limits.
     for chunk in rows.chunks(CHUNK / 2) {
         let ids: Vec<(i64, Option<String>)> = match &mut conn.pooled {
             Pooled::Pg(c) => {
@@ -600,6 +682,79 @@ pub async fn add_to_aggregates(
             .await
         }
     }
+}
+
+/// Fills the [`Derived`] columns of clients that lack them (an empty `name_key`): rows written
+/// before they existed, or a company's rows after its phone region changed. One company's
+/// clients, or every company's; 500 rows a round. Returns how many rows it filled.
+pub async fn derive_missing(conn: &mut DbConn, company: Option<i64>) -> QueryResult<u64> {
+    type Row = (i64, i64, String, Option<String>, Option<String>, String);
+    let mut filled = 0;
+    loop {
+        // One transaction a round: one commit (one sync on SQLite) per 500 rows.
+        let round = crate::transaction!(conn, diesel::result::Error, {
+            let rows: Vec<Row> = with_conn!(conn, c => {
+                let mut q = clients::table
+                    .inner_join(super::schema::companies::table)
+                    .filter(clients::name_key.eq(""))
+                    .into_boxed();
+                if let Some(company) = company {
+                    q = q.filter(clients::company_id.eq(company));
+                }
+                q.select((
+                    clients::id,
+                    clients::company_id,
+                    clients::name,
+                    clients::email,
+                    clients::phone,
+                    super::schema::companies::phone_region,
+                ))
+                .order(clients::id)
+                .limit(500)
+                .load(c)
+                .await
+            })?;
+            for (id, company_id, name, email, phone, region) in &rows {
+                let d = Derived::of(
+                    name,
+                    email.as_deref(),
+                    phone.as_deref(),
+                    Region::from_stored(region),
+                );
+                with_conn!(conn, c => {
+                    diesel::update(
+                        clients::table
+                            .filter(clients::company_id.eq(*company_id))
+                            .filter(clients::id.eq(*id)),
+                    )
+                    .set((
+                        clients::search_text.eq(d.search_text),
+                        clients::name_key.eq(d.name_key),
+                        clients::phone_e164.eq(d.phone_e164),
+                    ))
+                    .execute(c)
+                    .await
+                })?;
+            }
+            Ok(rows.len())
+        })?;
+        if round == 0 {
+            return Ok(filled);
+        }
+        filled += u64::try_from(round).unwrap_or(0);
+    }
+}
+
+/// Derives every client's columns of one company again (after its phone region changed).
+/// Run it in a transaction: in between, the company's clients sort as unnamed.
+pub async fn derive_all(conn: &mut DbConn, company_id: i64) -> QueryResult<u64> {
+    with_conn!(conn, c => {
+        diesel::update(clients::table.filter(clients::company_id.eq(company_id)))
+            .set(clients::name_key.eq(""))
+            .execute(c)
+            .await
+    })?;
+    derive_missing(conn, Some(company_id)).await
 }
 
 /// Sums of completed sales per client and currency.

@@ -7,6 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::DbConn;
 use super::schema::{companies, memberships, users};
 use super::users::User;
+use crate::domain::phone::Region;
 use crate::with_conn;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -20,6 +21,8 @@ pub struct Company {
     pub time_zone: String,
     /// Bumped by [`bump_data_version`] with every change to the company's sales or rates.
     pub data_version: i64,
+    /// ISO 3166-1 alpha-2 region that phone numbers without a country code are read in.
+    pub phone_region: String,
 }
 
 #[derive(Insertable)]
@@ -48,6 +51,60 @@ pub struct NewMembership<'a> {
     pub user_id: i64,
     pub role: &'a str,
     pub created_at: NaiveDateTime,
+}
+
+/// The region the company's phone numbers without a country code are read in.
+pub async fn phone_region(conn: &mut DbConn, company_id: i64) -> QueryResult<Region> {
+    let code: String = with_conn!(conn, c => {
+        companies::table
+            .find(company_id)
+            .select(companies::phone_region)
+            .first(c)
+            .await
+    })?;
+    Ok(Region::from_stored(&code))
+}
+
+/// [`phone_region`] for a transaction that writes clients with it: on PostgreSQL it holds a
+/// share lock on the company row until the transaction ends, so a concurrent
+/// [`set_phone_region`] (which updates that row, then derives every client again) waits for
+/// the write to commit and sees it, or the write waits and reads the new region. SQLite's one
+/// writer already orders them.
+pub async fn phone_region_for_write(conn: &mut DbConn, company_id: i64) -> QueryResult<Region> {
+    let code: String = match &mut conn.pooled {
+        super::Pooled::Pg(c) => {
+            companies::table
+                .find(company_id)
+                .select(companies::phone_region)
+                .for_share()
+                .first(&mut **c)
+                .await?
+        }
+        super::Pooled::Sqlite(c) => {
+            companies::table
+                .find(company_id)
+                .select(companies::phone_region)
+                .first(&mut **c)
+                .await?
+        }
+    };
+    Ok(Region::from_stored(&code))
+}
+
+/// Sets the region phone numbers without a country code are read in. The caller re-derives
+/// the clients' phone columns ([`super::clients::derive_all`]).
+pub async fn set_phone_region(
+    conn: &mut DbConn,
+    company_id: i64,
+    region: Region,
+) -> QueryResult<()> {
+    with_conn!(conn, c => {
+        diesel::update(companies::table.find(company_id))
+            .set(companies::phone_region.eq(region.code()))
+            .execute(c)
+            .await
+            .map(|_| ())
+    })
 }
 
 pub async fn insert(conn: &mut DbConn, new: &NewCompany<'_>) -> QueryResult<Company> {

@@ -316,7 +316,7 @@ impl Db {
                 (Pools::Sqlite(build_pool!(manager, pool_size)?), None)
             }
         };
-        Ok(Db {
+        let db = Db {
             inner: Arc::new(Inner {
                 pools,
                 url: url.to_owned(),
@@ -324,7 +324,21 @@ impl Db {
                 sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
                 queries,
             }),
-        })
+        };
+        // Rows older than the columns the server derives (migration 9) get them now, before
+        // the first request sorts or searches them.
+        let mut conn = db
+            .write()
+            .await
+            .map_err(|e| SetupError::Pool(e.to_string()))?;
+        let filled = clients::derive_missing(&mut conn, None)
+            .await
+            .map_err(|e| SetupError::Migrations(format!("deriving client sort keys: {e}")))?;
+        if filled > 0 {
+            tracing::info!(clients = filled, "derived sort keys and phone numbers");
+        }
+        drop(conn);
+        Ok(db)
     }
 
     pub fn backend(&self) -> Backend {

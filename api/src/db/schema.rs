@@ -28,6 +28,7 @@ diesel::table! {
         created_at -> Timestamp,
         time_zone -> Text,
         data_version -> BigInt,
+        phone_region -> Text,
     }
 }
 
@@ -96,6 +97,8 @@ diesel::table! {
         last_interaction_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        name_key -> Text,
+        phone_e164 -> Nullable<Text>,
     }
 }
 

@@ -10,6 +10,8 @@
 #![deny(clippy::as_conversions)]
 
 pub mod money;
+pub mod phone;
+pub mod text;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};

@@ -6,7 +6,9 @@ use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 use super::{Patch, RowError, Upsert};
-use crate::db::{self, DbConn, clients::Client, clients::ClientChanges, clients::NewClient};
+use crate::db::clients::{Client, ClientChanges, Derived, NewClient};
+use crate::db::{self, DbConn};
+use crate::domain::phone::Region;
 use crate::domain::{CLIENT_NAME_MAX, ClientStatus, EXTERNAL_ID_MAX, PHONE_MAX, validate};
 use crate::error::ApiResult;
 use crate::events::Entity;
@@ -63,8 +65,9 @@ pub struct Clients;
 impl Upsert for Clients {
     type Row = ClientRow;
     type Valid = Valid;
-    type Refs = ();
-    type Target = ();
+    /// The company's phone region, which phone numbers are read in.
+    type Refs = Region;
+    type Target = Region;
     type Stored = Client;
     type New = NewClient;
     type Changes = ClientChanges;
@@ -98,12 +101,12 @@ impl Upsert for Clients {
         &row.external_id
     }
 
-    async fn resolve(_: &mut DbConn, _: i64, _: &[&Valid]) -> QueryResult<()> {
-        Ok(())
+    async fn resolve(conn: &mut DbConn, company_id: i64, _: &[&Valid]) -> QueryResult<Region> {
+        db::companies::phone_region_for_write(conn, company_id).await
     }
 
-    fn target(_: &(), _: &Valid) -> Result<(), RowError> {
-        Ok(())
+    fn target(region: &Region, _: &Valid) -> Result<Region, RowError> {
+        Ok(*region)
     }
 
     async fn existing(
@@ -122,7 +125,12 @@ impl Upsert for Clients {
         stored.id
     }
 
-    fn diff(row: &Valid, _: (), current: &Client, now: NaiveDateTime) -> Option<ClientChanges> {
+    fn diff(
+        row: &Valid,
+        region: Region,
+        current: &Client,
+        now: NaiveDateTime,
+    ) -> Option<ClientChanges> {
         let email = row.email.apply(&current.email);
         let phone = row.phone.apply(&current.phone);
         let status = row.status.unwrap_or(current.status);
@@ -136,17 +144,10 @@ impl Upsert for Clients {
             && status == current.status
             && same_json(&attributes, &current.attributes);
         (!same).then(|| ClientChanges {
-            search_text: Some(db::clients::search_text(
-                &row.name,
-                email.as_deref(),
-                phone.as_deref(),
-            )),
-            name: Some(row.name.clone()),
-            email: Some(email),
-            phone: Some(phone),
             attributes: Some(attributes),
             status: Some(status),
             updated_at: Some(now),
+            ..ClientChanges::contact(row.name.clone(), email, phone, region)
         })
     }
 
@@ -161,13 +162,16 @@ impl Upsert for Clients {
             .map(|_| ())
     }
 
-    fn new_row(company_id: i64, row: &Valid, _: (), now: NaiveDateTime) -> NewClient {
+    fn new_row(company_id: i64, row: &Valid, region: Region, now: NaiveDateTime) -> NewClient {
         let email = row.email.apply(&None);
         let phone = row.phone.apply(&None);
+        let derived = Derived::of(&row.name, email.as_deref(), phone.as_deref(), region);
         NewClient {
             company_id,
             external_id: Some(row.external_id.clone()),
-            search_text: db::clients::search_text(&row.name, email.as_deref(), phone.as_deref()),
+            search_text: derived.search_text,
+            name_key: derived.name_key,
+            phone_e164: derived.phone_e164,
             name: row.name.clone(),
             email,
             phone,

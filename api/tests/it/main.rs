@@ -17,6 +17,7 @@ mod chat;
 mod client_scores;
 mod clients;
 mod concurrency;
+mod contacts;
 mod exports;
 mod faults;
 mod harness;

@@ -21,7 +21,9 @@ pub struct ClientRow {
     pub id: Id,
     pub name: String,
     pub email: Option<String>,
-    pub phone: Option<String>,
+    /// Formatted for people (`+7 912 345-67-89`), or as typed when not a valid number.
+    pub phone_display: Option<String>,
+    pub phone_e164: Option<String>,
     pub last_interaction_at: Option<DateTime>,
     pub total_spent: Money,
 }
@@ -143,7 +145,10 @@ pub struct ClientDetail {
     pub external_id: Option<String>,
     pub name: String,
     pub email: Option<String>,
+    /// As typed: what the edit form shows.
     pub phone: Option<String>,
+    pub phone_display: Option<String>,
+    pub phone_e164: Option<String>,
     pub status: ClientStatus,
     pub archived: bool,
     pub sales_count: i32,

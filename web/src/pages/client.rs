@@ -144,7 +144,7 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
             }
             p { class: "contacts",
                 if let Some(m) = c.email.as_ref() { a { href: "mailto:{m}", "{m}" } " " }
-                if let Some(p) = c.phone.as_ref() { a { href: "tel:{p}", "{p}" } " " }
+                if let Some(p) = c.phone_display.as_ref() { a { href: format!("tel:{}", c.phone_e164.as_deref().unwrap_or(p)), "{p}" } " " }
                 if c.email.is_none() && c.phone.is_none() { span { class: "muted", "{t.no_contacts}" } }
             }
             p { class: "muted",

@@ -82,7 +82,7 @@ fn ClientList(search: String, sort: String, after: String) -> Element {
                                 td { Link { to: Route::client(e.node.id.to_string()), "{e.node.name}" } }
                                 td {
                                     if let Some(m) = e.node.email.as_ref() { a { href: "mailto:{m}", "{m}" } }
-                                    if let Some(p) = e.node.phone.as_ref() { " " a { href: "tel:{p}", "{p}" } }
+                                    if let Some(p) = e.node.phone_display.as_ref() { " " a { href: format!("tel:{}", e.node.phone_e164.as_deref().unwrap_or(p)), "{p}" } }
                                 }
                                 td { {e.node.last_interaction_at.as_ref().map(|d| i18n::date(l, d)).unwrap_or_else(|| "—".into())} }
                                 td { class: "num", "{i18n::money(l, &e.node.total_spent.amount, &e.node.total_spent.currency)}" }

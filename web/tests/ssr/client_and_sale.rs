@@ -73,7 +73,9 @@ pub async fn screens_of_one_client_and_sale(w: &Web, session: &str, key: &str) {
     assert!(
         body.contains("Клиент 07 VIP")
             && body.contains("vip@shop.example")
-            && body.contains("tel:+7 900 000-00-07"),
+            // Dialled in E.164, shown in the international format.
+            && body.contains("href=\"tel:+79000000007\"")
+            && body.contains(">+7 900 000-00-07<"),
         "{body}"
     );
 

@@ -53,6 +53,11 @@ impl CompanyNode {
     async fn time_zone(&self) -> &str {
         &self.0.time_zone
     }
+    /// ISO 3166-1 alpha-2 region (default RU) that phone numbers without a country code are
+    /// read in: `8 912 345-67-89` is +79123456789 in RU.
+    async fn phone_region(&self) -> &str {
+        &self.0.phone_region
+    }
 }
 
 /// A company the signed-in user belongs to, with their role there.

@@ -6,6 +6,7 @@ use crate::app::App;
 use crate::auth::tokens::Claims;
 use crate::auth::{self, Role, passwords};
 use crate::db::{self, DbConn, companies::NewCompany, companies::NewMembership, users::NewUser};
+use crate::domain::phone::Region;
 use crate::domain::validate;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::values::parse_id;
@@ -324,6 +325,32 @@ impl AccountMutation {
                 .await
                 .map_err(ApiError::from)?,
         ))
+    }
+
+    /// Sets the region (ISO 3166-1 alpha-2, e.g. RU, KZ, DE) the active company's phone numbers
+    /// without a country code are read in (owners and admins), and reads every client's phone
+    /// again in it. Errors: BAD_USER_INPUT for a code without phone-number metadata.
+    async fn set_company_phone_region(
+        &self,
+        ctx: &Context<'_>,
+        region: String,
+    ) -> GqlResult<CompanyNode> {
+        let (company_id, _, _) = principal(ctx).managed_company()?;
+        let region = Region::parse(&region).ok_or_else(|| {
+            ApiError::bad_input(
+                "region",
+                "not a region code with phone numbers (expected ISO 3166-1 alpha-2, e.g. RU)",
+            )
+        })?;
+        let mut conn = app(ctx).db.write().await.map_err(ApiError::from)?;
+        let company = transaction!(conn, ApiError, {
+            db::companies::set_phone_region(&mut conn, company_id, region).await?;
+            db::clients::derive_all(&mut conn, company_id).await?;
+            db::companies::by_id(&mut conn, company_id)
+                .await?
+                .ok_or(ApiError::NotFound)
+        })?;
+        Ok(CompanyNode(company))
     }
 
     /// Adds an existing user, found by e-mail, to the active company (owners and admins).

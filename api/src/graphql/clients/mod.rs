@@ -41,8 +41,36 @@ impl ClientNode {
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }
+    /// The phone number exactly as it was typed or sent.
     async fn phone(&self) -> Option<&str> {
         self.0.phone.as_deref()
+    }
+    /// The phone in E.164 (`+79123456789`) when it is a valid number (read in the company's
+    /// `phoneRegion` when it has no country code); null without a phone or when it is not
+    /// valid.
+    async fn phone_e164(&self) -> Option<&str> {
+        self.0.keys.phone_e164.as_deref()
+    }
+    /// The phone for people: a valid number in the international format
+    /// (`+7 912 345-67-89`), an invalid one as typed.
+    async fn phone_display(&self) -> Option<String> {
+        let typed = self.0.phone.as_deref()?;
+        Some(
+            self.0
+                .keys
+                .phone_e164
+                .as_deref()
+                .and_then(crate::domain::phone::international)
+                .unwrap_or_else(|| typed.to_owned()),
+        )
+    }
+    /// Whether the phone is a valid number; null without a phone. An invalid number is kept
+    /// as typed and flagged here.
+    async fn phone_valid(&self) -> Option<bool> {
+        self.0
+            .phone
+            .as_ref()
+            .map(|_| self.0.keys.phone_e164.is_some())
     }
     /// Free-form data from the integration (a JSON object).
     async fn attributes(&self) -> Json<serde_json::Value> {

@@ -2,12 +2,13 @@ use async_graphql::{Context, ID, InputObject, Json, MaybeUndefined, Object};
 use chrono::Utc;
 
 use super::{ClientNode, ClientStatus};
-use crate::db::{self, clients::ClientChanges, clients::NewClient, clients::search_text};
+use crate::db::{self, clients::ClientChanges, clients::Derived, clients::NewClient};
 use crate::domain::validate;
 use crate::error::ApiError;
 use crate::events::{ChangeKind, Entity, Event};
 use crate::graphql::values::parse_id;
 use crate::graphql::{app, principal};
+use crate::transaction;
 
 use crate::domain::{CLIENT_NAME_MAX as NAME_MAX, EXTERNAL_ID_MAX, PHONE_MAX};
 
@@ -69,12 +70,15 @@ impl ClientMutation {
             )
             .into());
         }
-        let client = db::clients::insert(
-            &mut conn,
-            &NewClient {
+        let client = transaction!(conn, ApiError, {
+            let region = db::companies::phone_region_for_write(&mut conn, company_id).await?;
+            let derived = Derived::of(&name, email.as_deref(), phone.as_deref(), region);
+            let new = NewClient {
                 company_id,
                 external_id,
-                search_text: search_text(&name, email.as_deref(), phone.as_deref()),
+                search_text: derived.search_text,
+                name_key: derived.name_key,
+                phone_e164: derived.phone_e164,
                 name,
                 email,
                 phone,
@@ -82,10 +86,9 @@ impl ClientMutation {
                 status: input.status,
                 created_at: now,
                 updated_at: now,
-            },
-        )
-        .await
-        .map_err(ApiError::from)?;
+            };
+            Ok(db::clients::insert(&mut conn, &new).await?)
+        })?;
         drop(conn);
         publish(ctx, company_id, ChangeKind::Created, client.id).await;
         Ok(ClientNode(client))
@@ -123,19 +126,18 @@ impl ClientMutation {
             .as_ref()
             .map(|a| validate::attributes("attributes", &a.0))
             .transpose()?;
-        let changes = ClientChanges {
-            search_text: Some(search_text(&name, email.as_deref(), phone.as_deref())),
-            name: Some(name),
-            email: Some(email),
-            phone: Some(phone),
-            attributes,
-            status: input.status,
-            updated_at: Some(Utc::now().naive_utc()),
-        };
-        let client = db::clients::update(&mut conn, company_id, id, &changes)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or(ApiError::NotFound)?;
+        let client = transaction!(conn, ApiError, {
+            let region = db::companies::phone_region_for_write(&mut conn, company_id).await?;
+            let changes = ClientChanges {
+                attributes,
+                status: input.status,
+                updated_at: Some(Utc::now().naive_utc()),
+                ..ClientChanges::contact(name, email, phone, region)
+            };
+            db::clients::update(&mut conn, company_id, id, &changes)
+                .await?
+                .ok_or(ApiError::NotFound)
+        })?;
         drop(conn);
         publish(ctx, company_id, ChangeKind::Updated, client.id).await;
         Ok(ClientNode(client))

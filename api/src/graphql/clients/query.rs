@@ -30,7 +30,10 @@ pub struct ClientSortInput {
 
 #[derive(InputObject, Default)]
 pub struct ClientFilterInput {
-    /// Part of the name, e-mail or phone, any case.
+    /// Part of the name, e-mail or phone, in any case and with `ё` or `е`. A phone number
+    /// finds its client however either was written (`79123456789`, `8 912 345-67-89` and
+    /// `+7 (912) 345 67 89` are one number; numbers without a country code are read in the
+    /// company's `phoneRegion`).
     pub search: Option<String>,
     pub status: Option<ClientStatus>,
     /// `false` (the default) hides archived clients, `true` shows only them.
@@ -74,8 +77,15 @@ impl ClientQuery {
     }
 }
 
+/// The order a cursor belongs to. Name cursors hold the name's sort key (`name_key`), not the
+/// name as cursors before it did, so they have a name of their own: an old cursor is refused
+/// rather than compared with the wrong value.
 fn sort_name(sort: ClientSort, desc: bool) -> String {
-    format!("{sort:?}{}", if desc { "-" } else { "+" })
+    let order = match sort {
+        ClientSort::Name => "NameKey".to_owned(),
+        other => format!("{other:?}"),
+    };
+    format!("{order}{}", if desc { "-" } else { "+" })
 }
 
 async fn page(
@@ -105,7 +115,15 @@ async fn page(
                 s,
                 crate::domain::validate::Lines::One,
             )?;
-            Some(s.to_lowercase())
+            Some(s)
+        }
+        None => None,
+    };
+    let mut conn = app(ctx).db.read().await?;
+    let search = match search {
+        Some(typed) => {
+            let region = db::companies::phone_region(&mut conn, company_id).await?;
+            Some(db::clients::search_term(typed, region))
         }
         None => None,
     };
@@ -144,7 +162,6 @@ async fn page(
                 .map(|(v, id)| (SortKey::Time(v), id))?,
         }),
     };
-    let mut conn = app(ctx).db.read().await?;
     let rows = db::clients::page(
         &mut conn,
         company_id,

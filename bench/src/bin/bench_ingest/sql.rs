@@ -82,18 +82,28 @@ pub(super) async fn insert_clients_sql(
     let external: Vec<String> = (0..CLIENTS).map(client_external_id).collect();
     let names: Vec<String> = (0..CLIENTS).map(client_name).collect();
     let emails: Vec<String> = (0..CLIENTS).map(client_email).collect();
-    let search: Vec<String> = (0..CLIENTS)
-        .map(|i| crm_api::db::clients::search_text(&names[i], Some(&emails[i]), None))
+    let derived: Vec<crm_api::db::clients::Derived> = (0..CLIENTS)
+        .map(|i| {
+            crm_api::db::clients::Derived::of(
+                &names[i],
+                Some(&emails[i]),
+                None,
+                crm_api::domain::phone::Region::DEFAULT,
+            )
+        })
         .collect();
+    let search: Vec<&str> = derived.iter().map(|d| d.search_text.as_str()).collect();
+    let keys: Vec<&str> = derived.iter().map(|d| d.name_key.as_str()).collect();
     let rows = pg
         .query(
             "INSERT INTO clients (company_id, external_id, name, email, status, search_text, \
-                                  created_at, updated_at) \
-             SELECT $1::bigint, t.e, t.n, t.m, 'active', t.s, \
+                                  name_key, created_at, updated_at) \
+             SELECT $1::bigint, t.e, t.n, t.m, 'active', t.s, t.k, \
                     now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc' \
-             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(e, n, m, s) \
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) \
+                  AS t(e, n, m, s, k) \
              RETURNING id, external_id",
-            &[&company_id, &external, &names, &emails, &search],
+            &[&company_id, &external, &names, &emails, &search, &keys],
         )
         .await
         .context("inserting the COPY clients")?;
