@@ -60,6 +60,9 @@ pub struct Config {
     /// How often open sockets and event streams re-check their session or key (5 s; tests
     /// shorten it).
     pub live_recheck: Duration,
+    /// Time allowed for reading a GraphQL request's body (30 s: 16 MiB over a slow link, not a
+    /// trickle that holds a connection for ever; tests shorten it).
+    pub body_read_timeout: Duration,
     /// `CRM_FAULT_BATCH_PAUSE_MS`: for fault-injection tests only. Batch upserts pause this long
     /// inside their transaction, after writing their rows and figures (holding their locks) and
     /// before committing, so a test can kill the server mid-batch or overlap batches. Unset in
@@ -68,6 +71,9 @@ pub struct Config {
     /// `CRM_FAULT_REPORT_STEP_PAUSE_MS`: for tests only. Each step of a report job waits this
     /// long first, so a test can watch and cancel it. Unset in real use.
     pub fault_report_step_pause: Option<Duration>,
+    /// For tests only (no variable): a change of a member's role pauses this long after its
+    /// checks and before writing, holding its lock, so a test can overlap two changes.
+    pub fault_role_change_pause: Option<Duration>,
     /// The assistant's model: `CRM_MODEL=off`, `CRM_MODEL_PATH`, `CRM_MODEL_URL` with
     /// `CRM_MODEL_SHA256`, `CRM_PYPI_INDEX_URL`, `CRM_MODEL_WEIGHTS` (`f32`, the default, or `quantized`),
     /// `CRM_MODEL_QUEUE`, and `CRM_LLM_BASE_URL` / `CRM_LLM_MODEL` / `CRM_LLM_API_KEY` for an
@@ -98,8 +104,10 @@ impl Default for Config {
             statement_timeout: crate::db::DEFAULT_STATEMENT_TIMEOUT,
             sqlite_synchronous: crate::db::SqliteSynchronous::Full,
             live_recheck: Duration::from_secs(5),
+            body_read_timeout: Duration::from_secs(30),
             fault_batch_pause: None,
             fault_report_step_pause: None,
+            fault_role_change_pause: None,
             assistant: AssistantConfig::default(),
         }
     }
@@ -173,9 +181,11 @@ impl Config {
                 }
             },
             live_recheck: d.live_recheck,
+            body_read_timeout: d.body_read_timeout,
             fault_batch_pause: parse("CRM_FAULT_BATCH_PAUSE_MS")?.map(Duration::from_millis),
             fault_report_step_pause: parse("CRM_FAULT_REPORT_STEP_PAUSE_MS")?
                 .map(Duration::from_millis),
+            fault_role_change_pause: d.fault_role_change_pause,
         })
     }
 }

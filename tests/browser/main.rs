@@ -826,4 +826,10 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.go("/clients").await;
     f.find("#clients-empty").await;
     f.shot("second-company").await;
+
+    // GraphiQL renders from the server's own files (this browser has no internet) under the
+    // page's policy, which allows scripts from this server only.
+    f.go("/graphql").await;
+    f.find(".graphiql-container .graphiql-query-editor").await;
+    f.shot("graphiql").await;
 }

@@ -5,20 +5,21 @@
 
 pub mod client_addr;
 mod exports;
+mod graphiql;
 pub mod live;
+pub mod server;
 pub mod socket;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{ErrorExtensionValues, Response, ServerError, Value};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -127,7 +128,8 @@ impl Api {
 /// merge them into its own router.
 pub fn api_routes(api: Api) -> Router {
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(graphiql::page).post(graphql))
+        .route("/graphql/assets/{name}", get(graphiql::asset))
         .route("/graphql/ws", get(socket::subscriptions))
         .route("/health", get(health))
         .route("/ready", get(ready))
@@ -139,6 +141,17 @@ pub fn api_routes(api: Api) -> Router {
         .layer(TraceLayer::new_for_http())
         .with_state(api)
 }
+
+/// The policy of every page that sets none of its own (GraphiQL does): everything from this
+/// server only, so an injected tag can neither load a script from elsewhere nor send data
+/// elsewhere (`connect-src`, `img-src`, `form-action`), and no framing. Scripts may still be
+/// inline and use eval: the Dioxus pages carry per-page inline scripts (hydration data and the
+/// WebAssembly loader) and run `document::eval`, so neither hashes nor nonces fit them yet.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
+     script-src 'self' 'unsafe-inline' 'unsafe-eval' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; \
+     connect-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'self'; \
+     form-action 'self'";
 
 /// Headers every response of ours carries: no framing by other sites (clickjacking), no
 /// plugins, no `<base>` or form posts elsewhere, no MIME sniffing, no full URLs in referrers;
@@ -160,10 +173,7 @@ pub async fn security_headers(
                 || t.starts_with("text/event-stream")
         });
     for (name, value) in [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
-        ),
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
@@ -183,16 +193,6 @@ pub fn router(app: Arc<App>) -> Router {
     api_routes(Api::new(app))
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .layer(axum::middleware::from_fn(security_headers))
-}
-
-async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("CRM GraphQL")
-            .finish(),
-    )
 }
 
 /// Liveness: `ok` while the process serves HTTP.
@@ -239,9 +239,6 @@ fn error_response(status: StatusCode, e: ApiError) -> axum::response::Response {
 
 /// Timeout for one GraphQL request; a 10,000-row batch takes a few seconds.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
-/// Time allowed for reading a request's body: 16 MiB over a slow link, not a trickle that
-/// holds a connection forever.
-const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a request waits for one of the `max_concurrent_requests` places.
 const QUEUE_WAIT: Duration = Duration::from_secs(1);
 
@@ -266,8 +263,9 @@ async fn graphql(State(http): State<Api>, request: Request) -> axum::response::R
     };
     let (parts, body) = request.into_parts();
     let limit = http.app.config.max_body_bytes;
+    let body_timeout = http.app.config.body_read_timeout;
     let bytes = match tokio::time::timeout(
-        BODY_READ_TIMEOUT,
+        body_timeout,
         axum::body::to_bytes(Body::new(body), limit),
     )
     .await
@@ -289,7 +287,7 @@ async fn graphql(State(http): State<Api>, request: Request) -> axum::response::R
                     field: None,
                     message: format!(
                         "the request body did not arrive within {} s",
-                        BODY_READ_TIMEOUT.as_secs()
+                        body_timeout.as_secs()
                     ),
                 },
             );

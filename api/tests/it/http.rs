@@ -1,5 +1,5 @@
 //! The HTTP surface as a deployment sees it: liveness and readiness, the headers every answer
-//! carries, and client addresses taken from `X-Forwarded-For` only behind a trusted proxy.
+//! carries (GraphiQL's pinned scripts among them), and client addresses taken from `X-Forwarded-For` only behind a trusted proxy.
 
 use serde_json::{Value, json};
 
@@ -21,11 +21,12 @@ async fn health_ready_and_security_headers(db: TestDb) {
         let r = http.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
         assert_eq!(r.headers()["x-frame-options"], "DENY");
+        let csp = r.headers()["content-security-policy"].to_str().unwrap();
         assert!(
-            r.headers()["content-security-policy"]
-                .to_str()
-                .unwrap()
-                .contains("frame-ancestors 'none'")
+            csp.contains("frame-ancestors 'none'")
+                && csp.contains("default-src 'self'")
+                && csp.contains("connect-src 'self'"),
+            "{csp}"
         );
         assert_eq!(r.text().await.unwrap(), "ok");
     }
@@ -37,6 +38,61 @@ async fn health_ready_and_security_headers(db: TestDb) {
         .unwrap();
     assert_eq!(r.headers()["cache-control"], "no-store");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+
+    // GraphiQL works without internet: every file it loads comes from this server, each one
+    // that is not ours is the pinned release (its bytes match the page's integrity hash), and
+    // the page's policy runs scripts from this server only.
+    let r = http.get(format!("{base}/graphql")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'self';"), "{csp}");
+    let html = r.text().await.unwrap();
+    assert!(
+        !html.contains("https://") && !html.contains("http://"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"), "no inline script: {html}");
+    let mut pinned = 0;
+    for tag in html.split('<').filter(|t| t.contains("/graphql/assets/")) {
+        let attr = |name: &str| {
+            tag.split(&format!("{name}=\"")[..])
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned)
+        };
+        let path = attr("src").or_else(|| attr("href")).unwrap();
+        let asset = http.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(asset.status(), 200, "{path}");
+        let kind = asset.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(
+            kind.starts_with("text/javascript") || kind.starts_with("text/css"),
+            "{kind}"
+        );
+        let bytes = asset.bytes().await.unwrap();
+        if let Some(integrity) = attr("integrity") {
+            use base64::Engine;
+            use sha2::Digest;
+            let digest =
+                base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes));
+            assert_eq!(integrity, format!("sha384-{digest}"), "{path}");
+            pinned += 1;
+        } else {
+            assert!(
+                String::from_utf8_lossy(&bytes).contains("/graphql/ws"),
+                "{path}"
+            );
+        }
+    }
+    assert_eq!(pinned, 4, "React, ReactDOM, GraphiQL and its CSS: {html}");
+    let missing = http
+        .get(format!("{base}/graphql/assets/nothing.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
 }
 
 async fn login_code(http: &reqwest::Client, url: &str, forwarded_for: &str, email: &str) -> String {

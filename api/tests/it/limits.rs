@@ -176,3 +176,76 @@ async fn long_statements_are_cancelled_on_postgres(db: TestDb) {
     assert!(slept.is_err(), "pg_sleep(3) was cancelled");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+/// A client that trickles its headers loses the connection; one that trickles its body gets
+/// 408 with a coded error. (Not a timing test: the bounds are ten times the limits.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = TestDb::new(crate::harness::Backend::Sqlite).await;
+    let config = Config {
+        body_read_timeout: Duration::from_secs(1),
+        ..db.config()
+    };
+    let s = Server::with_config(config, db).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(crm_api::serve_with(
+        listener,
+        s.router.clone(),
+        crm_api::ServeOptions {
+            header_read_timeout: Duration::from_secs(1),
+        },
+    ));
+
+    let mut slow_headers = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow_headers
+        .write_all(b"POST /graphql HTTP/1.1\r\nHost: crm\r\nContent-Type: app")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), slow_headers.read_to_end(&mut rest))
+        .await
+        .expect("the server closes the connection")
+        .unwrap();
+    assert!(
+        rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
+
+    let mut slow_body = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow_body
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: crm\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"query\":",
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let read = async {
+        while !String::from_utf8_lossy(&answer).contains("BAD_USER_INPUT") {
+            let n = slow_body.read(&mut chunk).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&chunk[..n]);
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .expect("an answer before the bound");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("did not arrive within 1 s"), "{text}");
+
+    // A prompt client is served as usual on the same server.
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
