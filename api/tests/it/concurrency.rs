@@ -1,6 +1,8 @@
 //! Data under concurrency: parallel batches over the same clients leave every client's figures
 //! equal to a recount, and two owners demoting each other at once leave the company an owner.
 
+use std::time::Duration;
+
 use futures::future::join_all;
 use serde_json::{Value, json};
 
@@ -130,8 +132,14 @@ async fn parallel_batches_keep_client_figures_equal_to_a_recount(db: TestDb) {
     assert_eq!(all_sales, 100 + 30 * (BATCHES as i64 / 2));
 }
 
+/// Each change pauses after its checks (`fault_role_change_pause`), so the two overlap: without
+/// the lock both would see two owners and both pass.
 async fn owners_demoting_each_other_leave_an_owner(db: TestDb) {
-    let s = Server::start(db).await;
+    let config = crm_api::Config {
+        fault_role_change_pause: Some(Duration::from_millis(500)),
+        ..db.config()
+    };
+    let s = Server::with_config(config, db).await;
     let (first, _) = s.register("first@example.com", "Acme").await;
     s.register("second@example.com", "Other").await;
     let (second_member, second) = s.join(&first, "second@example.com", "OWNER").await;

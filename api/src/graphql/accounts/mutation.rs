@@ -408,6 +408,9 @@ impl AccountMutation {
             let (current, user) = member(&mut conn, company_id, member_id).await?;
             guard_owner_change(&mut conn, company_id, &current, acting, role != Role::Owner)
                 .await?;
+            if let Some(pause) = app(ctx).config.fault_role_change_pause {
+                tokio::time::sleep(pause).await;
+            }
             let membership = db::companies::set_role(&mut conn, company_id, member_id, new_role)
                 .await?
                 .ok_or(ApiError::NotFound)?;
