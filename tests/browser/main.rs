@@ -408,6 +408,10 @@ async fn steps(f: &mut Flow, backend: &str) {
         .await
         .unwrap_or_default();
     assert!(key.starts_with("crm_"), "{key}");
+    // The example runs as pasted: it names this server, not a variable to fill in.
+    f.text_contains("#key-example", &format!("curl -s \"{}/graphql\"", f.base))
+        .await;
+    f.text_contains("#keys-table", "read and write").await;
     f.click("#copy-key").await;
     f.text_contains("#copy-key", "Copied").await;
     let copied = f

@@ -19,11 +19,16 @@ pub async fn api_keys() -> Result<Vec<ApiKey>, ServerFnError> {
         .map(|d| d.api_keys)
 }
 
+/// Creates a key with `scope` (`READ` or `READ_WRITE`, as the API names it).
 #[post("/api/keys")]
-pub async fn create_api_key(name: String) -> Result<CreatedKey, ServerFnError> {
-    run_as_user(gql::CreateApiKey::build(gql::NameVariables { name }))
-        .await
-        .map(|d| d.create_api_key)
+pub async fn create_api_key(name: String, scope: String) -> Result<CreatedKey, ServerFnError> {
+    let scope = crate::forms::one_of::<gql::Scope>("scope", &scope)?;
+    run_as_user(gql::CreateApiKey::build(gql::NewKeyVariables {
+        name,
+        scope,
+    }))
+    .await
+    .map(|d| d.create_api_key)
 }
 
 #[post("/api/keys/revoke")]

@@ -32,14 +32,15 @@ pub struct CreatedKey {
 }
 
 #[derive(cynic::QueryVariables, Debug)]
-pub struct NameVariables {
+pub struct NewKeyVariables {
     pub name: String,
+    pub scope: Scope,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
-#[cynic(graphql_type = "MutationRoot", variables = "NameVariables")]
+#[cynic(graphql_type = "MutationRoot", variables = "NewKeyVariables")]
 pub struct CreateApiKey {
-    #[arguments(name: $name)]
+    #[arguments(name: $name, scope: $scope)]
     pub create_api_key: CreatedKey,
 }
 

@@ -1,12 +1,13 @@
-//! API keys: list, create (the full key is shown once, with a Copy button and a ready-to-run
-//! example), revoke after confirmation.
+//! API keys: list with their access, create one read-only or read-write (the full key is shown
+//! once, with a Copy button and an example that runs as pasted: it names this server's own
+//! address), revoke after confirmation.
 
 use dioxus::prelude::*;
 
 use crate::api::api_keys;
 use crate::api::{ErrorCode, UiError};
 use crate::components::status::{ErrorBox, field_error, loaded, not_loaded};
-use crate::gql::CreatedKey;
+use crate::gql::{CreatedKey, Scope};
 use crate::i18n::{self, Locale};
 
 #[component]
@@ -14,6 +15,9 @@ pub fn ApiKeys() -> Element {
     let locale: Signal<Locale> = use_context();
     let mut keys = use_server_future(api_keys::api_keys)?;
     let mut name = use_signal(String::new);
+    let mut scope = use_signal(|| "READ_WRITE".to_owned());
+    // Where this page was loaded from: the address integrations reach the API at.
+    let mut origin = use_signal(String::new);
     let mut created = use_signal(|| None::<CreatedKey>);
     let mut error = use_signal(|| None::<UiError>);
     let mut confirming = use_signal(|| None::<String>);
@@ -33,8 +37,11 @@ pub fn ApiKeys() -> Element {
         form { class: "toolbar", id: "create-key",
             onsubmit: move |e: FormEvent| async move {
                 e.prevent_default();
-                match api_keys::create_api_key(name()).await {
+                match api_keys::create_api_key(name(), scope()).await {
                     Ok(k) => {
+                        if let Ok(v) = document::eval("return window.location.origin;").await {
+                            origin.set(v.as_str().unwrap_or_default().to_owned());
+                        }
                         created.set(Some(k));
                         copied.set(false);
                         error.set(None);
@@ -47,6 +54,13 @@ pub fn ApiKeys() -> Element {
             label { class: "grow",
                 span { "{t.key_name} " }
                 input { name: "name", required: true, maxlength: 100, value: "{name}", oninput: move |e: FormEvent| name.set(e.value()) }
+            }
+            label {
+                span { "{t.key_scope} " }
+                select { name: "scope", id: "key-scope", onchange: move |e: FormEvent| scope.set(e.value()),
+                    option { value: "READ_WRITE", selected: scope() == "READ_WRITE", "{t.scope_read_write}" }
+                    option { value: "READ", selected: scope() == "READ", "{t.scope_read}" }
+                }
             }
             button { r#type: "submit", "{t.create_key}" }
         }
@@ -73,8 +87,8 @@ pub fn ApiKeys() -> Element {
                     }
                 }
                 p { "{t.example_call}" }
-                pre { class: "example",
-                    "curl -s \"$CRM_URL/graphql\" -H 'Authorization: Bearer {k.secret}' -H 'Content-Type: application/json' -d '{{\"query\":\"{{ clients(first: 5) {{ totalCount edges {{ node {{ name }} }} }} }}\"}}'"
+                pre { class: "example", id: "key-example",
+                    "curl -s \"{origin}/graphql\" -H 'Authorization: Bearer {k.secret}' -H 'Content-Type: application/json' -d '{{\"query\":\"{{ clients(first: 5) {{ totalCount edges {{ node {{ name }} }} }} }}\"}}'"
                 }
             }
         }
@@ -83,12 +97,13 @@ pub fn ApiKeys() -> Element {
         } else {
             div { class: "scroll",
                 table { class: "list", id: "keys-table",
-                    thead { tr { th { "{t.key_name}" } th { "{t.key_prefix}" } th { "{t.created}" } th { "{t.last_used}" } th {} } }
+                    thead { tr { th { "{t.key_name}" } th { "{t.key_prefix}" } th { "{t.key_scope}" } th { "{t.created}" } th { "{t.last_used}" } th {} } }
                     tbody {
                         for k in list.into_iter() {
                             tr { class: if k.revoked { "revoked" } else { "" },
                                 td { "{k.name}" }
                                 td { code { "{k.prefix}_…" } }
+                                td { if k.scope == Scope::Read { "{t.scope_read}" } else { "{t.scope_read_write}" } }
                                 td { "{i18n::date(l, &k.created_at)}" }
                                 td { {k.last_used_at.as_ref().map(|d| i18n::date(l, d)).unwrap_or_else(|| t.never.to_owned())} }
                                 td {

@@ -40,7 +40,13 @@ async fn analytics(w: Web) {
         "{body}"
     );
 
-    let (_, _, created) = w.call("/api/keys", &session, json!({"name": "Shop"})).await;
+    let (_, _, created) = w
+        .call(
+            "/api/keys",
+            &session,
+            json!({"name": "Shop", "scope": "READ_WRITE"}),
+        )
+        .await;
     let key = parsed(&created)["secret"].as_str().unwrap().to_owned();
     let (clients, sales) = year_of_sales();
     let r = w

@@ -161,8 +161,9 @@ async fn operations_match_the_schema() {
             input: fields(),
         })),
         text(ApiKeys::build(())),
-        text(CreateApiKey::build(NameVariables {
+        text(CreateApiKey::build(NewKeyVariables {
             name: "Shop".into(),
+            scope: Scope::Read,
         })),
         text(RevokeApiKey::build(IdVariables { id: id() })),
         text(Conversations::build(ConversationsVariables {

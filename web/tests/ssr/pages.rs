@@ -49,9 +49,35 @@ async fn pages(w: Web) {
     assert!(body.contains("id=\"clients-empty\""), "{body}");
 
     // A key, created through the UI's server function, pushes data through GraphQL.
-    let (status, _, created) = w.call("/api/keys", &session, json!({"name": "Shop"})).await;
+    let (status, _, created) = w
+        .call(
+            "/api/keys",
+            &session,
+            json!({"name": "Shop", "scope": "READ_WRITE"}),
+        )
+        .await;
     assert_eq!(status, 200, "{created}");
     let created: Value = serde_json::from_str(&created).unwrap();
+    assert_eq!(created["apiKey"]["scope"], "READ_WRITE");
+    // A read-only key for a reporting tool; a scope the API does not know is refused.
+    let (status, _, reader) = w
+        .call(
+            "/api/keys",
+            &session,
+            json!({"name": "BI", "scope": "READ"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{reader}");
+    assert!(reader.contains("\"scope\":\"READ\""), "{reader}");
+    let (status, _, refused) = w
+        .call(
+            "/api/keys",
+            &session,
+            json!({"name": "Admin", "scope": "ALL"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused.contains("scope"), "{refused}");
     let key = created["secret"].as_str().unwrap().to_owned();
     let rows: Vec<Value> = (0..30)
         .map(|i| json!({"externalId": format!("c{i}"), "name": format!("Клиент {i:02}"), "email": format!("c{i}@shop.example")}))
@@ -162,7 +188,9 @@ async fn pages(w: Web) {
         .header(header::ORIGIN, "https://evil.example")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::COOKIE, &session)
-        .body(Body::from(json!({"name": "stolen"}).to_string()))
+        .body(Body::from(
+            json!({"name": "stolen", "scope": "READ"}).to_string(),
+        ))
         .unwrap();
     assert_eq!(w.send(request).await.0, 403);
 
