@@ -60,8 +60,10 @@ pub struct SubscriptionRoot(
 
 pub type CrmSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// Deepest query accepted.
-pub const MAX_DEPTH: usize = 12;
+/// Deepest query accepted: 15 lets the introspection query of GraphiQL and other tools
+/// (graphql-js `getIntrospectionQuery`: a type reference seven `ofType` levels deep under
+/// `__schema.types.fields.args.type`, 13 levels) through with room to spare.
+pub const MAX_DEPTH: usize = 15;
 /// Largest query complexity accepted (each field counts 1; a connection counts
 /// [`paging::QUERY_COST`] plus its page size times what one node selects).
 pub const MAX_COMPLEXITY: usize = 20_000;

@@ -195,7 +195,7 @@ async fn bad_requests_are_coded_and_change_nothing(db: TestDb) {
         ),
         (
             "too deep",
-            "{ clients { edges { node { sales { edges { node { client { sales { edges { node { client { sales { edges { node { id } } } } } } } } } } } } } } }",
+            "{ clients { edges { node { sales { edges { node { client { sales { edges { node { client { sales { edges { node { client { name } } } } } } } } } } } } } } } }",
             json!({}),
         ),
     ];

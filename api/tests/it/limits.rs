@@ -57,6 +57,19 @@ async fn operations_have_a_root_field_cap_and_connections_a_cost(db: TestDb) {
     let r = s.call(Some(&owner), nested, json!({})).await;
     assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
     assert!(r.to_string().contains("complex"), "{r}");
+
+    // The depth limit lets tools introspect the schema: GraphiQL's introspection query reads
+    // type references seven `ofType` levels deep under `__schema.types.fields.args.type`.
+    let type_ref = (0..7).fold("kind name".to_owned(), |inner, _| {
+        format!("kind name ofType {{ {inner} }}")
+    });
+    let introspection = format!(
+        "query IntrospectionQuery {{ __schema {{ queryType {{ name }} types {{ name \
+         fields(includeDeprecated: true) {{ name args {{ name type {{ {type_ref} }} }} \
+         type {{ {type_ref} }} }} }} }} }}"
+    );
+    let r = s.data(None, &introspection, json!({})).await;
+    assert_eq!(r["__schema"]["queryType"]["name"], "QueryRoot", "{r}");
 }
 
 async fn registration_and_users_are_rate_limited(db: TestDb) {
