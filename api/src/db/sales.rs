@@ -156,6 +156,44 @@ pub async fn count(conn: &mut DbConn, company_id: i64, filter: &SaleFilter) -> Q
     })
 }
 
+/// Currencies [`totals`] sums at most (a company sells in a handful).
+pub const MAX_TOTAL_CURRENCIES: i64 = 50;
+
+/// The sum of the amounts of the sales matching `filter`, per currency (ordered by code, at
+/// most [`MAX_TOTAL_CURRENCIES`]), in minor units: one query for the currencies, then one sum
+/// each (diesel cannot group its boxed filter query: `group_by` on it overflows the trait
+/// solver, with a recursion limit of 256 too). Errors: a sum past i64 fails (PostgreSQL
+/// `bigint out of range`, SQLite `integer overflow`), never wraps.
+pub async fn totals(
+    conn: &mut DbConn,
+    company_id: i64,
+    filter: &SaleFilter,
+) -> QueryResult<Vec<(String, i64)>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Nullable};
+    let currencies: Vec<String> = with_conn!(conn, c => {
+        filtered!(company_id, filter)
+            .select(sales::currency)
+            .distinct()
+            .order_by(sales::currency)
+            .limit(MAX_TOTAL_CURRENCIES)
+            .load(c)
+            .await
+    })?;
+    let mut totals = Vec::with_capacity(currencies.len());
+    for currency in currencies {
+        let sum: Option<i64> = with_conn!(conn, c => {
+            filtered!(company_id, filter)
+                .filter(sales::currency.eq(currency.clone()))
+                .select(sql::<Nullable<BigInt>>("CAST(SUM(amount_minor) AS BIGINT)"))
+                .get_result(c)
+                .await
+        })?;
+        totals.push((currency, sum.unwrap_or(0)));
+    }
+    Ok(totals)
+}
+
 pub async fn get(conn: &mut DbConn, company_id: i64, id: i64) -> QueryResult<Option<Sale>> {
     with_conn!(conn, c => {
         sales::table

@@ -98,6 +98,36 @@ async fn amounts_beyond_32_bits_travel_exactly(db: TestDb) {
     }
     let after = s.data(Some(&user), SALES, json!({})).await;
     assert_eq!(after["sales"]["totalCount"], 2);
+
+    // The sales list's sum per currency counts every matching sale on all pages, exactly.
+    s.data(
+        Some(&key),
+        UPSERT_SALES,
+        json!({ "rows": [
+            { "externalId": "usd", "clientExternalId": "c0", "amountMinor": 1999,
+              "currency": "USD", "soldAt": "2026-11-03" }
+        ] }),
+    )
+    .await;
+    let totals = "query($f: SaleFilterInput) { sales(first: 1, filter: $f) { totals { amountMinor currency } } }";
+    let all = s.data(Some(&user), totals, json!({})).await;
+    assert_eq!(
+        all["sales"]["totals"],
+        json!([{ "amountMinor": (2 * BIG + 1).to_string(), "currency": "RUB" },
+               { "amountMinor": "1999", "currency": "USD" }]),
+        "{all}"
+    );
+    let filtered = s
+        .data(
+            Some(&user),
+            totals,
+            json!({ "f": { "amountMin": BIG + 1 } }),
+        )
+        .await;
+    assert_eq!(
+        filtered["sales"]["totals"],
+        json!([{ "amountMinor": (BIG + 1).to_string(), "currency": "RUB" }])
+    );
 }
 
 /// A sum beyond i64 cannot be reached through the API's per-sale limit with a realistic number
@@ -151,6 +181,14 @@ async fn overflowing_totals_are_errors_not_numbers(db: TestDb) {
         )
         .await;
     assert_eq!(error_code(&report), "OUT_OF_RANGE", "{report}");
+    let listed = s
+        .call(
+            Some(&user),
+            "{ sales { totalCount totals { amountMinor } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&listed), "OUT_OF_RANGE", "{listed}");
 
     // A new sale that would carry c0's total past i64::MAX: the batch is refused as a whole and
     // nothing of it is stored.

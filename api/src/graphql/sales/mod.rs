@@ -142,6 +142,19 @@ impl SaleConnection {
             .await
             .map_err(ApiError::from)?)
     }
+    /// The amounts of the sales matching the filter, on all pages, summed per currency (ordered
+    /// by code); every status the filter admits counts. Errors: OUT_OF_RANGE when a sum passes
+    /// the largest `MinorUnits`.
+    async fn totals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Money>> {
+        let company_id = principal(ctx).company()?;
+        let mut conn = app(ctx).db.read().await.map_err(ApiError::from)?;
+        Ok(db::sales::totals(&mut conn, company_id, &self.filter)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .map(|(currency, minor)| Money::new(minor, &currency))
+            .collect())
+    }
     /// The sales of this page, without cursors.
     async fn nodes(&self) -> Vec<SaleNode> {
         self.edges
