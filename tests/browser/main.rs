@@ -89,6 +89,60 @@ struct Flow {
     shots: PathBuf,
     step: u32,
     http: reqwest::Client,
+    /// chromedriver, for a second browser session.
+    driver_url: String,
+    /// Where browser profiles go.
+    profiles: PathBuf,
+}
+
+/// A Chromium session: a fresh profile at `profile`, scripts on or off, the browser's
+/// languages `languages` (an `Accept-Language` value).
+async fn session(
+    driver_url: &str,
+    base: &str,
+    profile: &Path,
+    scripts: bool,
+    languages: &str,
+) -> Client {
+    let mut clipboard = serde_json::Map::new();
+    clipboard.insert(format!("{base},*"), json!({ "setting": 1 }));
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--no-first-run".into(),
+        "--disable-sync".into(),
+        "--disable-quic".into(),
+        "--window-size=1280,900".into(),
+        format!("--lang={}", languages.split(',').next().unwrap_or("en-US")),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    if !scripts {
+        // As on a link so slow that the app's code has not arrived: the page as the server
+        // rendered it, and nothing else.
+        args.push("--blink-settings=scriptEnabled=false".into());
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("CRM_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": args,
+            "prefs": {
+                "intl.accept_languages": languages,
+                // Lets the test read the clipboard back after the Copy button.
+                "profile.content_settings.exceptions.clipboard": clipboard,
+            },
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(driver_url)
+        .await
+        .unwrap_or_else(|e| panic!("WebDriver session: {e}"))
 }
 
 impl Flow {
@@ -287,32 +341,15 @@ async fn browser_flow(postgres: bool) {
     )
     .await;
 
-    let profile = db.dir().join("chromium-profile");
-    let mut clipboard = serde_json::Map::new();
-    clipboard.insert(format!("{base},*"), json!({ "setting": 1 }));
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": std::env::var("CRM_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--disable-sync", "--disable-quic", "--window-size=1280,900", "--lang=en-US",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-            "prefs": {
-                "intl.accept_languages": "en-US,en",
-                // Lets the test read the clipboard back after the Copy button.
-                "profile.content_settings.exceptions.clipboard": clipboard,
-            },
-        }),
-    );
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{driver_port}"))
-        .await
-        .unwrap_or_else(|e| panic!("WebDriver session: {e}"));
+    let driver_url = format!("http://127.0.0.1:{driver_port}");
+    let browser = session(
+        &driver_url,
+        &base,
+        &db.dir().join("chromium-profile"),
+        true,
+        "en-US,en",
+    )
+    .await;
 
     let shots = root()
         .join("test-artifacts")
@@ -325,6 +362,8 @@ async fn browser_flow(postgres: bool) {
         shots,
         step: 0,
         http: reqwest::Client::new(),
+        driver_url,
+        profiles: db.dir().to_owned(),
     };
     // A failed step still closes the browser (killing chromedriver alone leaves Chromium
     // running) and drops the database; then the failure is reported.
@@ -795,6 +834,268 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.go("/clients").await;
     f.text_contains("#clients-count", "30 клиентов").await;
     f.shot("russian").await;
+
+    // The clients list follows its links, back and forward included, loading each page.
+    f.go("/clients").await;
+    f.hydrated().await;
+    f.text_contains("#clients-table", "Покупатель 00").await;
+    f.click("#next-page").await;
+    f.text_contains("#clients-table", "Покупатель 29").await;
+    let page2 = f
+        .find("#clients-table")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        !page2.contains("Покупатель 00"),
+        "page 2 is not page 1: {page2}"
+    );
+    f.shot("clients-page-2").await;
+    f.click("#previous-page").await;
+    f.text_contains("#clients-table", "Покупатель 00").await;
+    f.browser
+        .back()
+        .await
+        .unwrap_or_else(|e| panic!("back: {e}"));
+    f.text_contains("#clients-table", "Покупатель 29").await;
+    f.browser
+        .forward()
+        .await
+        .unwrap_or_else(|e| panic!("forward: {e}"));
+    f.text_contains("#clients-table", "Покупатель 00").await;
+
+    // A search with a space finds the client and stays in the field as typed; so does a
+    // phone number as the list shows it. A changed sort applies at once.
+    let zaitsev = json!([{"externalId": "zi", "name": "Зайцев Иван", "phone": "8 912 345-67-89"}]);
+    f.graphql(
+        &key,
+        "mutation($r: [ClientUpsertInput!]!) { upsertClients(clients: $r) { created } }",
+        json!({"r": zaitsev}),
+    )
+    .await;
+    for typed in ["Зайцев Иван", "+7 912 345-67-89"] {
+        f.go("/clients").await;
+        f.hydrated().await;
+        f.type_into("#client-search input[name=search]", typed)
+            .await;
+        f.find("#client-search input[name=search]")
+            .await
+            .send_keys(&char::from(Key::Enter).to_string())
+            .await
+            .unwrap_or_else(|e| panic!("enter: {e}"));
+        f.text_contains("#clients-count", "1 клиент").await;
+        f.text_contains("#clients-table", "Зайцев Иван").await;
+        let kept = f
+            .browser
+            .execute(
+                "return document.querySelector('#client-search input[name=search]').value;",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("value: {e}"));
+        assert_eq!(kept, json!(typed), "the field keeps the search");
+    }
+    f.text_contains("#clients-table", "+7 912 345-67-89").await;
+    f.shot("client-search-phone").await;
+    f.hydrated().await;
+    f.click("#clear-filters").await;
+    f.text_contains("#clients-count", "31 клиент").await;
+    f.hydrated().await;
+    f.find("#client-search select[name=dir]")
+        .await
+        .select_by_value("desc")
+        .await
+        .unwrap_or_else(|e| panic!("dir: {e}"));
+    f.text_contains("#clients-table tbody tr:first-child", "Покупатель 29")
+        .await;
+
+    // A new client: the same e-mail as a client's is a warning first; then archived after a
+    // confirmation, found among the archived, and restored.
+    f.go("/clients").await;
+    f.hydrated().await;
+    f.click("#new-client").await;
+    f.hydrated().await;
+    f.type_into("#new-client-form input[name=name]", "Анна Смирнова")
+        .await;
+    f.type_into("#new-client-form input[name=email]", "c1@buyers.example")
+        .await;
+    f.type_into(
+        "#new-client-form textarea[name=note]",
+        "Пришла по рекомендации",
+    )
+    .await;
+    f.click("#new-client-form button[type=submit]").await;
+    f.text_contains("#duplicates", "Покупатель 01").await;
+    f.shot("new-client-duplicate").await;
+    f.click("#create-anyway").await;
+    f.text_contains("#client-name", "Анна Смирнова").await;
+    f.text_contains("#interactions", "Пришла по рекомендации")
+        .await;
+    f.hydrated().await;
+    f.click("#archive-client").await;
+    f.text_contains("#archive-confirm", "архив").await;
+    f.shot("archive-confirm").await;
+    f.click("#archive-confirmed").await;
+    f.text_contains(".detail-head", "В архиве").await;
+    f.go("/clients?search=%D0%90%D0%BD%D0%BD%D0%B0").await;
+    f.text_contains("#clients-none", "По этому запросу клиентов нет")
+        .await;
+    f.hydrated().await;
+    f.click("#client-search input[name=archived]").await;
+    f.text_contains("#clients-table", "Анна Смирнова").await;
+    f.shot("archived-found").await;
+    f.hydrated().await;
+    f.click("#clients-table button.restore").await;
+    f.find("#clients-none").await;
+    f.go("/clients?search=%D0%90%D0%BD%D0%BD%D0%B0").await;
+    f.text_contains("#clients-table", "Анна Смирнова").await;
+
+    // Server messages in Russian: an amount the form cannot read.
+    f.go("/clients?search=%D0%90%D0%BD%D0%BD%D0%B0").await;
+    f.click("#clients-table a").await;
+    f.find("#add-sale").await;
+    f.hydrated().await;
+    f.click("#add-sale").await;
+    f.type_into("#sale-form input[name=amount]", "двести").await;
+    f.click("#sale-form button[type=submit]").await;
+    f.text_contains("#sale-form", "Введите число, например 1 240,50")
+        .await;
+    f.shot("russian-error").await;
+
+    // A sale at 00:30 on 1 March in the company's zone (Moscow) is March's, though it is
+    // still 28 February in UTC.
+    let night = json!([{"externalId": "night", "clientExternalId": "c5", "amountMinor": 31_415,
+                        "currency": "RUB", "soldAt": "2026-02-28T21:30:00Z"}]);
+    f.graphql(
+        &key,
+        "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }",
+        json!({"r": night}),
+    )
+    .await;
+    f.go("/sales?from=2026-03-01&to=2026-03-31").await;
+    f.text_contains("#sales-table", "01.03.2026").await;
+    f.text_contains("#sales-table", "314,15").await;
+    f.text_contains("#sales-totals", "314,15").await;
+    f.shot("sale-local-day").await;
+    f.go("/sales?from=2026-02-01&to=2026-02-28").await;
+    f.find("main .empty").await;
+
+    // Phone-sized: a one-line menu, and every column of the lists reachable.
+    f.browser
+        .set_window_size(390, 844)
+        .await
+        .unwrap_or_else(|e| panic!("resize: {e}"));
+    for (path, shot) in [("/clients", "phone-clients"), ("/sales", "phone-sales")] {
+        f.go(path).await;
+        f.find("table.list").await;
+        let layout = f
+            .browser
+            .execute(
+                "const nav = document.querySelector('header.top nav');
+                 const cells = [...document.querySelectorAll('table.list tbody tr:first-child td')];
+                 return [document.documentElement.scrollWidth <= window.innerWidth + 1,
+                         nav.getBoundingClientRect().height < 60,
+                         cells.length > 0 && cells.every(td => getComputedStyle(td).display !== 'none' && td.getBoundingClientRect().right <= window.innerWidth + 1)];",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("layout: {e}"));
+        assert_eq!(
+            layout,
+            json!([true, true, true]),
+            "{path}: no sideways page, one-line menu, every cell on screen"
+        );
+        f.shot(shot).await;
+    }
+    f.browser
+        .set_window_size(1280, 900)
+        .await
+        .unwrap_or_else(|e| panic!("resize: {e}"));
+
+    // Before the app's code arrives (scripts off: as on a very slow link), the sign-in form
+    // still works, through a plain form post: a wrong password comes back with a Russian
+    // message, the right one signs in, and the password is in no address.
+    let slow = session(
+        &f.driver_url,
+        &f.base,
+        &f.profiles.join("no-scripts"),
+        false,
+        "ru-RU,ru",
+    )
+    .await;
+    let outcome = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(async {
+        slow.goto(&format!("{}/login", f.base))
+            .await
+            .unwrap_or_else(|e| panic!("goto: {e}"));
+        let fill = |password: &'static str| {
+            let slow = slow.clone();
+            let email = email.clone();
+            async move {
+                for (field, text) in [("email", email.as_str()), ("password", password)] {
+                    let input = slow
+                        .find(Locator::Css(&format!("#login-form input[name={field}]")))
+                        .await
+                        .unwrap_or_else(|e| panic!("{field}: {e}"));
+                    input.clear().await.unwrap_or_else(|e| panic!("clear: {e}"));
+                    input
+                        .send_keys(text)
+                        .await
+                        .unwrap_or_else(|e| panic!("type: {e}"));
+                }
+                slow.find(Locator::Css("#login-form button[type=submit]"))
+                    .await
+                    .unwrap_or_else(|e| panic!("button: {e}"))
+                    .click()
+                    .await
+                    .unwrap_or_else(|e| panic!("click: {e}"));
+            }
+        };
+        fill("not the password").await;
+        let message = slow
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#login-form .error"))
+            .await
+            .unwrap_or_else(|e| panic!("no message: {e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        assert_eq!(message, "Неверная почта или пароль");
+        let url = slow
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        assert!(
+            !url.contains("not+the") && !url.contains("not%20the"),
+            "the typed password is in no address: {url}"
+        );
+        fill(password).await;
+        let home = slow
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#figures"))
+            .await
+            .map(|_| ())
+            .is_ok();
+        let url = slow
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        assert!(
+            home && url.ends_with('/') && !url.contains('?'),
+            "signed in on the start screen: {url}"
+        );
+        let png = slow.screenshot().await.unwrap_or_default();
+        let _ = std::fs::write(f.shots.join("no-scripts-signed-in.png"), png);
+    }))
+    .await;
+    let _ = slow.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 
     // A second company: the switcher appears and changes everything shown.
     let login = f

@@ -5,12 +5,14 @@
 //! request context.
 
 use chrono::Utc;
+use chrono_tz::Tz;
 use dioxus::prelude::ServerFnError;
 
 use crate::api::ErrorCode;
 use crate::api::sales::SaleForm;
 use crate::gql;
 use crate::server::executor::error;
+use crate::server::zone;
 
 /// An optional form value, trimmed: empty means "none".
 pub fn optional(v: &str) -> Option<String> {
@@ -48,35 +50,43 @@ pub fn form_day(field: &str, day: &str) -> Result<Option<chrono::NaiveDate>, Ser
         })
 }
 
-/// The midnight (UTC) `days` after a day of a filter form. Empty gives `None`.
+/// The moment local midnight of `zone` starts the day `days` after a day of a filter form (the
+/// days of filters are the company's days). Empty gives `None`.
 pub fn day_start(
     field: &str,
     day: &str,
     days: u64,
+    zone: Tz,
 ) -> Result<Option<gql::DateTime>, ServerFnError> {
     let Some(date) = form_day(field, day)? else {
         return Ok(None);
     };
     let start = date
         .checked_add_days(chrono::Days::new(days))
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|d| zone::day_start(zone, d))
         .ok_or_else(|| error(ErrorCode::BadUserInput, Some(field), "date out of range"))?;
-    Ok(Some(start.and_utc().into()))
+    Ok(Some(start.into()))
 }
 
-/// A day from a form as a moment: now for today, else noon UTC of that day. Empty gives `None`.
-pub fn day_moment(field: &str, day: &str) -> Result<Option<gql::DateTime>, ServerFnError> {
+/// A day from a form as a moment: now for today (in `zone`), else noon of that day in `zone`.
+/// Empty gives `None`.
+pub fn day_moment(
+    field: &str,
+    day: &str,
+    zone: Tz,
+) -> Result<Option<gql::DateTime>, ServerFnError> {
     let Some(date) = form_day(field, day)? else {
         return Ok(None);
     };
     let now = Utc::now();
-    if date == now.date_naive() {
+    if date == now.with_timezone(&zone).date_naive() {
         return Ok(Some(now.into()));
     }
     let noon = date
         .and_hms_opt(12, 0, 0)
+        .and_then(|t| t.and_local_timezone(zone).earliest())
         .ok_or_else(|| error(ErrorCode::BadUserInput, Some(field), "date out of range"))?;
-    Ok(Some(noon.and_utc().into()))
+    Ok(Some(noon.with_timezone(&Utc).into()))
 }
 
 /// An amount as people type it ("1 240 000,50", "99.9", "15") in minor units of `currency`.
@@ -128,7 +138,8 @@ pub struct SaleFields {
     pub note: Option<String>,
 }
 
-pub fn sale_fields(form: &SaleForm) -> Result<SaleFields, ServerFnError> {
+/// The sale form checked; its day is a day of `zone`.
+pub fn sale_fields(form: &SaleForm, zone: Tz) -> Result<SaleFields, ServerFnError> {
     let currency = form.currency.trim().to_uppercase();
     if !crm_api::currency::is_known(&currency) {
         return Err(error(
@@ -142,7 +153,7 @@ pub fn sale_fields(form: &SaleForm) -> Result<SaleFields, ServerFnError> {
     Ok(SaleFields {
         amount_minor: gql::Minor(amount),
         currency,
-        sold_at: day_moment("soldAt", &form.day)?,
+        sold_at: day_moment("soldAt", &form.day, zone)?,
         status: one_of("status", &form.status)?,
         note: optional(&form.note),
     })
@@ -190,10 +201,24 @@ mod tests {
         assert_eq!(day, chrono::NaiveDate::from_ymd_opt(2026, 11, 22));
         assert!(matches!(form_day("from", ""), Ok(None)));
         assert_eq!(field_of(form_day("from", "tomorrow").unwrap_err()), "from");
-        let noon = day_moment("soldAt", "2020-02-29").ok().flatten();
+        let noon = day_moment("soldAt", "2020-02-29", chrono_tz::UTC)
+            .ok()
+            .flatten();
         assert_eq!(noon.as_deref(), Some("2020-02-29T12:00:00+00:00"));
-        let end = day_start("to", "2026-12-31", 1).ok().flatten();
+        // Noon in Moscow is 09:00 UTC.
+        let noon = day_moment("soldAt", "2020-02-29", chrono_tz::Europe::Moscow)
+            .ok()
+            .flatten();
+        assert_eq!(noon.as_deref(), Some("2020-02-29T09:00:00+00:00"));
+        let end = day_start("to", "2026-12-31", 1, chrono_tz::UTC)
+            .ok()
+            .flatten();
         assert_eq!(end.as_deref(), Some("2027-01-01T00:00:00+00:00"));
+        // The 1st of November starts at 21:00 UTC on the 31st in Moscow.
+        let start = day_start("from", "2026-11-01", 0, chrono_tz::Europe::Moscow)
+            .ok()
+            .flatten();
+        assert_eq!(start.as_deref(), Some("2026-10-31T21:00:00+00:00"));
     }
 
     #[test]
@@ -219,17 +244,25 @@ mod tests {
             status: "COMPLETED".into(),
             note: " ".into(),
         };
-        let fields = sale_fields(&form("1 500,50", "rub")).ok();
+        let fields = sale_fields(&form("1 500,50", "rub"), chrono_tz::UTC).ok();
         let fields = fields.as_ref();
         assert_eq!(fields.map(|f| f.amount_minor), Some(gql::Minor(150_050)));
         assert_eq!(fields.map(|f| f.currency.as_str()), Some("RUB"));
         assert_eq!(fields.and_then(|f| f.note.as_deref()), None);
         assert_eq!(
-            field_of(sale_fields(&form("10", "XYZ")).err().unwrap()),
+            field_of(
+                sale_fields(&form("10", "XYZ"), chrono_tz::UTC)
+                    .err()
+                    .unwrap()
+            ),
             "currency"
         );
         assert_eq!(
-            field_of(sale_fields(&form("abc", "RUB")).err().unwrap()),
+            field_of(
+                sale_fields(&form("abc", "RUB"), chrono_tz::UTC)
+                    .err()
+                    .unwrap()
+            ),
             "amountMinor"
         );
     }

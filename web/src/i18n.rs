@@ -7,6 +7,8 @@ use crate::gql::{ClientStatus, InteractionKind, ItemKind, SaleStatus};
 
 pub mod analytics;
 pub mod chat;
+pub mod errors;
+pub mod lists;
 pub mod reports;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -181,11 +183,8 @@ pub struct Texts {
     pub note: &'static str,
     pub updated: &'static str,
     pub edit_sale: &'static str,
-    pub date_unchanged_hint: &'static str,
     pub live: &'static str,
     pub just_now: &'static str,
-    pub one_client: &'static str,
-    pub show_all: &'static str,
 }
 
 impl Texts {
@@ -347,11 +346,8 @@ pub static EN: Texts = Texts {
     note: "Note",
     updated: "Updated",
     edit_sale: "Edit sale",
-    date_unchanged_hint: "Leave the date empty to keep it.",
     live: "Live: new sales appear here by themselves.",
     just_now: "new",
-    one_client: "Sales of one client.",
-    show_all: "Show all",
 };
 
 pub static RU: Texts = Texts {
@@ -475,11 +471,8 @@ pub static RU: Texts = Texts {
     note: "Комментарий",
     updated: "Изменена",
     edit_sale: "Изменить продажу",
-    date_unchanged_hint: "Оставьте дату пустой, чтобы не менять её.",
     live: "Новые продажи появляются здесь сами.",
     just_now: "новая",
-    one_client: "Продажи одного клиента.",
-    show_all: "Показать все",
 };
 
 /// Formats a decimal amount ("1240000.00", as the API gives it) in a currency, per locale:

@@ -78,6 +78,21 @@ impl Api {
         }
     }
 
+    /// The IANA time zone of `principal`'s company (`Company.timeZone`), which the web UI shows
+    /// times and cuts days in; UTC for a principal without a company. Errors: UNAVAILABLE or
+    /// INTERNAL when the database cannot be read.
+    pub async fn time_zone(&self, principal: &Principal) -> crate::error::ApiResult<chrono_tz::Tz> {
+        let Ok(company) = principal.company() else {
+            return Ok(chrono_tz::UTC);
+        };
+        let mut conn = self.app.db.read().await?;
+        let zone = crate::db::companies::by_id(&mut conn, company)
+            .await?
+            .map(|c| c.time_zone);
+        // Names are checked when they are stored; an unknown one reads as UTC.
+        Ok(zone.and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC))
+    }
+
     /// Whether people reach the server over https (`CRM_PUBLIC_URL`), for cookie flags.
     pub fn public_https(&self) -> bool {
         self.app.config.public_https()

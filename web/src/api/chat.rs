@@ -9,7 +9,7 @@ use crate::gql::{AnswerEvent, ChatMessageView, ConversationDetail, ConversationP
 #[cfg(feature = "server")]
 use {
     crate::gql::{self, Id},
-    crate::server::executor::{context, principal, run_as_user, state, subscribe},
+    crate::server::executor::{run_as_user, signed_in},
     cynic::{MutationBuilder, QueryBuilder, SubscriptionBuilder},
     futures::StreamExt,
 };
@@ -69,13 +69,11 @@ pub async fn delete_conversation(id: String) -> Result<(), ServerFnError> {
 /// `error`.
 #[get("/api/chat/answer?message")]
 pub async fn chat_answer(message: String) -> Result<ServerEvents<AnswerEvent>, ServerFnError> {
-    let ctx = context()?;
-    let st = state(&ctx)?;
-    let principal = principal(&ctx, &st.api).await?;
+    let user = signed_in().await?;
     let operation = gql::AssistantAnswer::build(gql::AnswerVariables {
         message_id: Id(message),
     });
-    let events = subscribe(&st.api, principal, operation).map(|r| {
+    let events = user.subscribe(operation).map(|r| {
         Ok::<_, axum::BoxError>(match r {
             Ok(d) => d.assistant_answer,
             Err(e) => {

@@ -1,16 +1,22 @@
-//! Clients: the list (search, sort, pages), one client with its latest purchases and
+//! Clients: the list (search, filters, sort, pages), creating a client (with a warning when its
+//! e-mail or phone is already a client's), one client with its latest purchases and
 //! interactions, editing, archiving and restoring a client, recording an interaction.
 
 use dioxus::prelude::*;
 
-use crate::gql::{ClientAnalytics, ClientDetail, ClientPage};
+use serde::{Deserialize, Serialize};
+
+use crate::gql::{ClientAnalytics, ClientDetail, ClientPage, ClientRow};
+use crate::routes::ListView;
 
 #[cfg(feature = "server")]
 use {
     super::PAGE_SIZE,
-    crate::forms::{day_moment, one_of, optional},
+    crate::api::ErrorCode,
+    crate::forms::{day_moment, day_start, one_of, optional},
     crate::gql::{self, Id},
-    crate::server::executor::run_as_user,
+    crate::server::executor::error,
+    crate::server::executor::{run_as_user, signed_in},
     cynic::{MutationBuilder, QueryBuilder},
 };
 
@@ -21,32 +27,278 @@ const CLIENT_SALES: i32 = 20;
 #[cfg(feature = "server")]
 const CLIENT_INTERACTIONS: i32 = 20;
 
-/// One page of clients. `sort` is `total`, `last_purchase` or `last_interaction` (biggest or
-/// latest first), else by name; `after` is the cursor of the previous page's end.
-#[get("/api/clients?search&sort&after")]
-pub async fn clients(
-    search: String,
-    sort: String,
-    after: String,
-) -> Result<ClientPage, ServerFnError> {
+/// The clients list's view, as its address carries it (`/clients?search=…&sort=…`): every
+/// field a form value, empty meaning "not chosen".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientQuery {
+    /// Part of a name, e-mail or phone.
+    pub search: String,
+    /// `name` (the default), `total`, `last_purchase`, `last_interaction` or `created`.
+    pub sort: String,
+    /// `asc` or `desc`; empty: A to Z for names, biggest or latest first otherwise.
+    pub dir: String,
+    /// `ACTIVE` or `INACTIVE`.
+    pub status: String,
+    /// `yes`: clients with a completed sale; `no`: clients without one.
+    pub purchases: String,
+    /// The last interaction within these days of the company (YYYY-MM-DD, both inclusive).
+    pub since: String,
+    pub until: String,
+    /// `1`: archived clients only.
+    pub archived: String,
+    /// The cursor this page starts after, and the earlier pages' (`routes::Trail`).
+    pub after: String,
+    pub trail: String,
+}
+
+impl ListView for ClientQuery {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("search", &self.search),
+            ("sort", &self.sort),
+            ("dir", &self.dir),
+            ("status", &self.status),
+            ("purchases", &self.purchases),
+            ("since", &self.since),
+            ("until", &self.until),
+            ("archived", &self.archived),
+            ("after", &self.after),
+            ("trail", &self.trail),
+        ]
+    }
+
+    fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "search" => &mut self.search,
+            "sort" => &mut self.sort,
+            "dir" => &mut self.dir,
+            "status" => &mut self.status,
+            "purchases" => &mut self.purchases,
+            "since" => &mut self.since,
+            "until" => &mut self.until,
+            "archived" => &mut self.archived,
+            "after" => &mut self.after,
+            "trail" => &mut self.trail,
+            _ => return None,
+        })
+    }
+}
+
+impl ClientQuery {
+    /// The sort field's form value, `name` when none was chosen.
+    pub fn sort_or_default(&self) -> &str {
+        if self.sort.is_empty() {
+            "name"
+        } else {
+            &self.sort
+        }
+    }
+
+    /// Whether the list runs A to Z / oldest first.
+    pub fn ascending(&self) -> bool {
+        match self.dir.as_str() {
+            "asc" => true,
+            "desc" => false,
+            _ => self.sort_or_default() == "name",
+        }
+    }
+}
+
+impl From<&str> for ClientQuery {
+    fn from(query: &str) -> ClientQuery {
+        ClientQuery::parse(query)
+    }
+}
+
+impl std::fmt::Display for ClientQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write(f)
+    }
+}
+
+/// One page of clients in the view `q`. Errors: BAD_USER_INPUT naming the form field (`sort`,
+/// `dir`, `status`, `purchases`, `since`, `until`) for a value the form does not offer, and
+/// for a stale cursor (`after`).
+#[post("/api/clients")]
+pub async fn clients(q: ClientQuery) -> Result<ClientPage, ServerFnError> {
     use gql::{ClientSortField as F, SortDirection as D};
-    let (field, direction) = match sort.as_str() {
-        "total" => (F::TotalSpent, D::Desc),
-        "last_purchase" => (F::LastPurchase, D::Desc),
-        "last_interaction" => (F::LastInteraction, D::Desc),
-        _ => (F::Name, D::Asc),
+    let user = signed_in().await?;
+    let field = match q.sort_or_default() {
+        "name" => F::Name,
+        "total" => F::TotalSpent,
+        "last_purchase" => F::LastPurchase,
+        "last_interaction" => F::LastInteraction,
+        "created" => F::CreatedAt,
+        _ => {
+            return Err(error(
+                ErrorCode::BadUserInput,
+                Some("sort"),
+                "not one of the choices",
+            ));
+        }
+    };
+    if !matches!(q.dir.as_str(), "" | "asc" | "desc") {
+        return Err(error(
+            ErrorCode::BadUserInput,
+            Some("dir"),
+            "not one of the choices",
+        ));
+    }
+    let direction = if q.ascending() { D::Asc } else { D::Desc };
+    let filter = gql::ClientFilterInput {
+        search: optional(&q.search),
+        status: match q.status.as_str() {
+            "" => None,
+            s => Some(one_of("status", s)?),
+        },
+        archived: (q.archived == "1").then_some(true),
+        last_interaction_from: day_start("since", &q.since, 0, user.zone)?,
+        last_interaction_to: day_start("until", &q.until, 1, user.zone)?,
+        has_purchases: match q.purchases.as_str() {
+            "" => None,
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => {
+                return Err(error(
+                    ErrorCode::BadUserInput,
+                    Some("purchases"),
+                    "not one of the choices",
+                ));
+            }
+        },
     };
     let variables = gql::ClientsVariables {
         first: Some(PAGE_SIZE),
-        after: optional(&after),
-        filter: optional(&search).map(|search| gql::ClientFilterInput {
-            search: Some(search),
-        }),
+        after: optional(&q.after),
+        filter: Some(filter),
         sort: Some(gql::ClientSortInput { field, direction }),
     };
-    run_as_user(gql::Clients::build(variables))
+    user.run(gql::Clients::build(variables))
         .await
         .map(|d| d.clients)
+}
+
+/// What creating a client did: its id, or, when the e-mail or phone is already a client's
+/// and the form did not confirm, nothing and those clients.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Created {
+    Client(String),
+    Duplicates(Vec<ClientRow>),
+}
+
+/// Clients whose e-mail (in any case) or phone (in any form, compared by its last ten digits)
+/// is the one given, archived ones included.
+#[cfg(feature = "server")]
+async fn same_contacts(
+    user: &crate::server::executor::SignedIn,
+    email: &str,
+    phone: &str,
+) -> Result<Vec<ClientRow>, ServerFnError> {
+    // The national number's last ten digits (without a country code or trunk prefix).
+    let tail = |p: &str| {
+        let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+        digits
+            .get(digits.len().saturating_sub(10)..)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (email, phone_tail) = (email.trim().to_lowercase(), tail(phone));
+    let mut found: Vec<ClientRow> = Vec::new();
+    for (term, usable) in [
+        (email.clone(), email.contains('@')),
+        (phone.trim().to_owned(), phone_tail.len() >= 7),
+    ] {
+        if !usable {
+            continue;
+        }
+        for archived in [None, Some(true)] {
+            let variables = gql::ClientsVariables {
+                first: Some(DUPLICATES_SHOWN),
+                after: None,
+                filter: Some(gql::ClientFilterInput {
+                    search: Some(term.clone()),
+                    archived,
+                    ..Default::default()
+                }),
+                sort: None,
+            };
+            let page = user.run(gql::Clients::build(variables)).await?.clients;
+            for row in page.edges.into_iter().map(|e| e.node) {
+                let same_email = row
+                    .email
+                    .as_deref()
+                    .is_some_and(|m| m.to_lowercase() == email);
+                let same_phone = phone_tail.len() >= 7
+                    && row
+                        .phone_e164
+                        .as_deref()
+                        .or(row.phone_display.as_deref())
+                        .is_some_and(|p| tail(p).ends_with(&phone_tail));
+                if (same_email || same_phone) && !found.iter().any(|f| f.id == row.id) {
+                    found.push(row);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Clients a duplicate warning lists at most (per contact and list).
+#[cfg(feature = "server")]
+const DUPLICATES_SHOWN: i32 = 5;
+
+/// Creates a client from the "New client" form: a name (required), an optional e-mail and
+/// phone, and a note recorded as the client's first interaction. Unless `confirmed`, a client
+/// with the same e-mail or phone stops it (see [`Created`]).
+#[post("/api/client/create")]
+pub async fn create_client(
+    name: String,
+    email: String,
+    phone: String,
+    note: String,
+    confirmed: bool,
+) -> Result<Created, ServerFnError> {
+    let user = signed_in().await?;
+    if name.trim().is_empty() {
+        return Err(error(ErrorCode::BadUserInput, Some("name"), "required"));
+    }
+    if !confirmed {
+        let duplicates = same_contacts(&user, &email, &phone).await?;
+        if !duplicates.is_empty() {
+            return Ok(Created::Duplicates(duplicates));
+        }
+    }
+    let input = gql::ClientInput {
+        name: name.trim().to_owned(),
+        email: optional(&email),
+        phone: optional(&phone),
+        status: gql::ClientStatus::Active,
+    };
+    let id = user
+        .run(gql::CreateClient::build(gql::CreateClientVariables {
+            input,
+        }))
+        .await?
+        .create_client
+        .id;
+    if let Some(body) = optional(&note) {
+        let input = gql::InteractionInput {
+            kind: gql::InteractionKind::Note,
+            body,
+            occurred_at: None,
+        };
+        let variables = gql::AddInteractionVariables {
+            id: id.clone(),
+            input,
+        };
+        // The client exists either way: a note that fails must not make the form create it
+        // again. The client's screen shows no note, and one can be added there.
+        if let Err(e) = user.run(gql::AddInteraction::build(variables)).await {
+            tracing::warn!("the new client's note was not recorded: {e}");
+        }
+    }
+    Ok(Created::Client(id.0))
 }
 
 /// One client's model scores and recommended action, from the company's score cache (the
@@ -117,16 +369,17 @@ pub async fn add_interaction(
     body: String,
     day: String,
 ) -> Result<(), ServerFnError> {
+    let user = signed_in().await?;
     let input = gql::InteractionInput {
         kind: one_of("kind", &kind)?,
         body: body.trim().to_owned(),
-        occurred_at: day_moment("occurredAt", &day)?,
+        occurred_at: day_moment("occurredAt", &day, user.zone)?,
     };
     let variables = gql::AddInteractionVariables {
         id: Id(client_id),
         input,
     };
-    run_as_user(gql::AddInteraction::build(variables))
+    user.run(gql::AddInteraction::build(variables))
         .await
         .map(|_| ())
 }

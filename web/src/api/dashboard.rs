@@ -8,25 +8,30 @@ use crate::gql::{Dashboard, RecommendedAction, Report};
 #[cfg(feature = "server")]
 use {
     crate::gql,
-    crate::server::executor::{internal, run_as_user},
-    chrono::{Datelike, TimeZone, Utc},
+    crate::server::executor::{internal, run_as_user, signed_in},
+    crate::server::zone,
+    chrono::{Datelike, Utc},
     cynic::QueryBuilder,
 };
 
-/// The current calendar month (UTC) so far, the same days of last month (as many days as this
-/// month has had, capped at last month's end), and the five latest sales.
+/// The current calendar month so far, in the company's time zone, the same days of last month
+/// (as long as this month has run, capped at last month's end), and the five latest sales.
 #[get("/api/dashboard")]
 pub async fn dashboard() -> Result<Dashboard, ServerFnError> {
+    let user = signed_in().await?;
     let now = Utc::now();
-    let month = |year, month| Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).single();
-    let from = month(now.year(), now.month());
-    let previous_from = from.and_then(|f| f.checked_sub_months(chrono::Months::new(1)));
-    let to = from.and_then(|f| f.checked_add_months(chrono::Months::new(1)));
+    let today = now.with_timezone(&user.zone).date_naive();
+    let first = today.with_day(1);
+    let month_start = |d: Option<chrono::NaiveDate>| d.and_then(|d| zone::day_start(user.zone, d));
+    let from = month_start(first);
+    let previous_from =
+        month_start(first.and_then(|f| f.checked_sub_months(chrono::Months::new(1))));
+    let to = month_start(first.and_then(|f| f.checked_add_months(chrono::Months::new(1))));
     let (Some(from), Some(to), Some(previous_from)) = (from, to, previous_from) else {
         return Err(internal("bad month"));
     };
     let previous_to = (previous_from + (now - from)).min(from);
-    run_as_user(gql::Dashboard::build(gql::PeriodVariables {
+    user.run(gql::Dashboard::build(gql::PeriodVariables {
         from: from.into(),
         to: to.into(),
         previous_from: previous_from.into(),
@@ -53,7 +58,8 @@ pub async fn top_actions() -> Result<Vec<RecommendedAction>, ServerFnError> {
 /// a three-month forecast — the sales trends report of that range.
 #[get("/api/dashboard/trend")]
 pub async fn trend() -> Result<Report, ServerFnError> {
-    let today = Utc::now().date_naive();
+    let user = signed_in().await?;
+    let today = Utc::now().with_timezone(&user.zone).date_naive();
     let from = today
         .with_day(1)
         .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
@@ -66,7 +72,7 @@ pub async fn trend() -> Result<Report, ServerFnError> {
         filters: None,
         horizon: 3,
     };
-    run_as_user(gql::RunReport::build(gql::ReportVariables { input }))
+    user.run(gql::RunReport::build(gql::ReportVariables { input }))
         .await
         .map(|d| d.report)
 }

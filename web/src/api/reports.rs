@@ -18,7 +18,7 @@ use {
     crate::api::ErrorCode,
     crate::forms::{form_day, one_of, optional, parse_amount},
     crate::gql::{self, Id},
-    crate::server::executor::{context, error, execute, principal, run_as_user, state, subscribe},
+    crate::server::executor::{context, error, execute, run_as_user, signed_in, state},
     cynic::{MutationBuilder, QueryBuilder, SubscriptionBuilder},
     futures::StreamExt,
     std::time::Duration,
@@ -109,11 +109,11 @@ async fn job_changes(
     impl futures::Stream<Item = Result<JobView, ServerFnError>> + Send + 'static,
     ServerFnError,
 > {
-    let ctx = context()?;
-    let st = state(&ctx)?;
-    let principal = principal(&ctx, &st.api).await?;
+    let user = signed_in().await?;
     let operation = gql::ReportJobChanged::build(gql::IdVariables { id: Id(id) });
-    Ok(subscribe(&st.api, principal, operation).map(|r| r.map(|d| d.report_job_changed)))
+    Ok(user
+        .subscribe(operation)
+        .map(|r| r.map(|d| d.report_job_changed)))
 }
 
 /// The running report's progress, as server-sent events: the job as it stands, then after
@@ -143,9 +143,7 @@ pub async fn report_narrative(
     saved: String,
     lang: String,
 ) -> Result<ServerEvents<NarrativeEvent>, ServerFnError> {
-    let ctx = context()?;
-    let st = state(&ctx)?;
-    let principal = principal(&ctx, &st.api).await?;
+    let user = signed_in().await?;
     let id = |s: String| (!s.is_empty()).then_some(Id(s));
     let language = if lang == "ru" {
         gql::Language::Ru
@@ -157,7 +155,7 @@ pub async fn report_narrative(
         saved_report_id: id(saved),
         language,
     });
-    let events = subscribe(&st.api, principal, operation).map(|r| {
+    let events = user.subscribe(operation).map(|r| {
         Ok::<_, axum::BoxError>(match r {
             Ok(d) => d.report_narrative,
             Err(e) => {
@@ -205,6 +203,7 @@ async fn search_clients(search: &str) -> Result<Vec<NamedClient>, ServerFnError>
         after: None,
         filter: Some(gql::ClientFilterInput {
             search: Some(search.clone()),
+            ..Default::default()
         }),
         sort: Some(gql::ClientSortInput {
             field: gql::ClientSortField::Name,

@@ -6,45 +6,148 @@ use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::gql::{SaleChange, SaleDetail, SalePage};
+use crate::routes::ListView;
 
 #[cfg(feature = "server")]
 use {
     super::PAGE_SIZE,
+    crate::api::ErrorCode,
     crate::forms::{day_start, one_of, optional, sale_fields},
     crate::gql::{self, Id},
-    crate::server::executor::{context, principal, run_as_user, state, subscribe},
+    crate::server::executor::error,
+    crate::server::executor::{run_as_user, signed_in},
     cynic::{MutationBuilder, QueryBuilder, SubscriptionBuilder},
 };
 
-/// Sales, newest first. `from` and `to` are dates (YYYY-MM-DD, `to` inclusive); empty means open.
-/// `client` narrows them to one client.
-#[get("/api/sales?from&to&status&currency&client&after")]
-pub async fn sales(
-    from: String,
-    to: String,
-    status: String,
-    currency: String,
-    client: String,
-    after: String,
-) -> Result<SalePage, ServerFnError> {
-    let status = match status.as_str() {
+/// The sales list's view, as its address carries it (`/sales?from=…&status=…`): every field a
+/// form value, empty meaning "not chosen".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaleQuery {
+    /// Days of the company (YYYY-MM-DD), both inclusive.
+    pub from: String,
+    pub to: String,
+    /// A `SaleStatus` (`COMPLETED`…).
+    pub status: String,
+    /// An ISO 4217 code.
+    pub currency: String,
+    /// One client's id.
+    pub client: String,
+    /// `date` (the default) or `amount`.
+    pub sort: String,
+    /// `asc` or `desc` (the default: latest or biggest first).
+    pub dir: String,
+    /// The cursor this page starts after, and the earlier pages' (`routes::Trail`).
+    pub after: String,
+    pub trail: String,
+}
+
+impl ListView for SaleQuery {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("from", &self.from),
+            ("to", &self.to),
+            ("status", &self.status),
+            ("currency", &self.currency),
+            ("client", &self.client),
+            ("sort", &self.sort),
+            ("dir", &self.dir),
+            ("after", &self.after),
+            ("trail", &self.trail),
+        ]
+    }
+
+    fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "from" => &mut self.from,
+            "to" => &mut self.to,
+            "status" => &mut self.status,
+            "currency" => &mut self.currency,
+            "client" => &mut self.client,
+            "sort" => &mut self.sort,
+            "dir" => &mut self.dir,
+            "after" => &mut self.after,
+            "trail" => &mut self.trail,
+            _ => return None,
+        })
+    }
+}
+
+impl SaleQuery {
+    /// One client's sales (every client's when `client` is empty).
+    pub fn of_client(client: String) -> SaleQuery {
+        SaleQuery {
+            client,
+            ..SaleQuery::default()
+        }
+    }
+
+    /// Whether the list runs oldest or smallest first.
+    pub fn ascending(&self) -> bool {
+        self.dir == "asc"
+    }
+}
+
+impl From<&str> for SaleQuery {
+    fn from(query: &str) -> SaleQuery {
+        SaleQuery::parse(query)
+    }
+}
+
+impl std::fmt::Display for SaleQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write(f)
+    }
+}
+
+/// One page of sales in the view `q`, with the sums of all matching sales per currency.
+/// Errors: BAD_USER_INPUT naming the form field (`from`, `to`, `status`, `sort`, `dir`) for a
+/// value the form does not offer, and for a stale cursor (`after`).
+#[post("/api/sales")]
+pub async fn sales(q: SaleQuery) -> Result<SalePage, ServerFnError> {
+    use gql::{SaleSortField as F, SortDirection as D};
+    let user = signed_in().await?;
+    let status = match q.status.as_str() {
         "" => None,
         s => Some(one_of::<gql::SaleStatus>("status", s)?),
     };
+    let field = match q.sort.as_str() {
+        "" | "date" => F::SoldAt,
+        "amount" => F::Amount,
+        _ => {
+            return Err(error(
+                ErrorCode::BadUserInput,
+                Some("sort"),
+                "not one of the choices",
+            ));
+        }
+    };
+    let direction = match q.dir.as_str() {
+        "" | "desc" => D::Desc,
+        "asc" => D::Asc,
+        _ => {
+            return Err(error(
+                ErrorCode::BadUserInput,
+                Some("dir"),
+                "not one of the choices",
+            ));
+        }
+    };
     let filter = gql::SaleFilterInput {
-        sold_from: day_start("from", &from, 0)?,
+        sold_from: day_start("from", &q.from, 0, user.zone)?,
         // The end date is inclusive for people: sales before the next midnight.
-        sold_to: day_start("to", &to, 1)?,
+        sold_to: day_start("to", &q.to, 1, user.zone)?,
         status,
-        currency: optional(&currency),
-        client_id: optional(&client).map(Id),
+        currency: optional(&q.currency).map(|c| c.to_uppercase()),
+        client_id: optional(&q.client).map(Id),
     };
     let variables = gql::SalesVariables {
         first: Some(PAGE_SIZE),
-        after: optional(&after),
+        after: optional(&q.after),
         filter: Some(filter),
+        sort: Some(gql::SaleSortInput { field, direction }),
     };
-    run_as_user(gql::Sales::build(variables))
+    user.run(gql::Sales::build(variables))
         .await
         .map(|d| d.sales)
 }
@@ -68,7 +171,8 @@ pub async fn create_sale(
     form: SaleForm,
     item: String,
 ) -> Result<String, ServerFnError> {
-    let f = sale_fields(&form)?;
+    let user = signed_in().await?;
+    let f = sale_fields(&form, user.zone)?;
     let input = gql::SaleInput {
         client_id: Id(client_id),
         amount_minor: f.amount_minor,
@@ -76,12 +180,18 @@ pub async fn create_sale(
         sold_at: f.sold_at,
         status: f.status,
         items: optional(&item)
-            .map(|name| gql::SaleItemInput { name })
+            .map(|name| gql::SaleItemInput {
+                name,
+                sku: None,
+                kind: gql::ItemKind::Goods,
+                quantity: 1.0,
+                unit_price_minor: None,
+            })
             .into_iter()
             .collect(),
         note: f.note,
     };
-    run_as_user(gql::CreateSale::build(gql::CreateSaleVariables { input }))
+    user.run(gql::CreateSale::build(gql::CreateSaleVariables { input }))
         .await
         .map(|d| d.create_sale.id.0)
 }
@@ -93,20 +203,91 @@ pub async fn sale(id: String) -> Result<SaleDetail, ServerFnError> {
         .map(|d| d.sale)
 }
 
+/// One line of the sale form: the name, `GOODS` or `SERVICE`, the quantity and the unit price
+/// in major units as typed ("1 240,50"; empty: none), and the SKU as stored.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemForm {
+    pub name: String,
+    pub sku: String,
+    pub kind: String,
+    pub quantity: String,
+    pub unit_price: String,
+}
+
+/// Changes a sale: the fields of the form, its client (`client_id`; empty: unchanged) and
+/// all of its lines (`items` replace the stored ones). Errors: BAD_USER_INPUT naming the field
+/// as the API does (`items[2].quantity`, `amountMinor`, …), so a line's error stands by it.
 #[post("/api/sale/update")]
-pub async fn update_sale(id: String, form: SaleForm) -> Result<(), ServerFnError> {
-    let f = sale_fields(&form)?;
+pub async fn update_sale(
+    id: String,
+    form: SaleForm,
+    client_id: String,
+    items: Vec<ItemForm>,
+) -> Result<(), ServerFnError> {
+    let user = signed_in().await?;
+    let f = sale_fields(&form, user.zone)?;
+    let items = item_inputs(&items, &f.currency)?;
     let input = gql::SaleUpdateInput {
+        client_id: optional(&client_id).map(Id),
         amount_minor: f.amount_minor,
         currency: f.currency,
         sold_at: f.sold_at,
         status: f.status,
         note: f.note,
+        items,
     };
     let variables = gql::UpdateSaleVariables { id: Id(id), input };
-    run_as_user(gql::UpdateSale::build(variables))
+    user.run(gql::UpdateSale::build(variables))
         .await
         .map(|_| ())
+}
+
+/// The lines of the sale form, checked; prices in `currency`.
+#[cfg(feature = "server")]
+fn item_inputs(
+    items: &[ItemForm],
+    currency: &str,
+) -> Result<Vec<gql::SaleItemInput>, ServerFnError> {
+    let mut out = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        let field = |f: &str| format!("items[{n}].{f}");
+        let name = optional(&item.name)
+            .ok_or_else(|| error(ErrorCode::BadUserInput, Some(&field("name")), "required"))?;
+        let quantity = match item.quantity.trim().replace(',', ".") {
+            q if q.is_empty() => 1.0,
+            q => q
+                .parse::<f64>()
+                .ok()
+                .filter(|q| q.is_finite() && *q > 0.0)
+                .ok_or_else(|| {
+                    error(
+                        ErrorCode::BadUserInput,
+                        Some(&field("quantity")),
+                        "must be a positive number",
+                    )
+                })?,
+        };
+        let unit_price_minor = match item.unit_price.trim() {
+            "" => None,
+            price => Some(gql::Minor(
+                crate::forms::parse_amount(price, currency).map_err(|m| {
+                    error(ErrorCode::BadUserInput, Some(&field("unitPriceMinor")), &m)
+                })?,
+            )),
+        };
+        out.push(gql::SaleItemInput {
+            name,
+            sku: optional(&item.sku),
+            kind: if item.kind.is_empty() {
+                gql::ItemKind::Goods
+            } else {
+                one_of(&field("kind"), &item.kind)?
+            },
+            quantity,
+            unit_price_minor,
+        });
+    }
+    Ok(out)
 }
 
 /// Sales of the active company as they are created or changed, while the page listens: server-sent
@@ -114,11 +295,10 @@ pub async fn update_sale(id: String, form: SaleForm) -> Result<(), ServerFnError
 #[get("/api/live/sales")]
 pub async fn live_sales() -> Result<ServerEvents<SaleChange>, ServerFnError> {
     use futures::StreamExt;
-    let ctx = context()?;
-    let st = state(&ctx)?;
-    let principal = principal(&ctx, &st.api).await?;
-    let changes = subscribe(&st.api, principal, gql::SaleChanged::build(())).filter_map(
-        |change| async move {
+    let user = signed_in().await?;
+    let changes = user
+        .subscribe(gql::SaleChanged::build(()))
+        .filter_map(|change| async move {
             match change {
                 Ok(c) => Some(Ok::<_, axum::BoxError>(c.sale_changed)),
                 Err(e) => {
@@ -126,7 +306,6 @@ pub async fn live_sales() -> Result<ServerEvents<SaleChange>, ServerFnError> {
                     None
                 }
             }
-        },
-    );
+        });
     Ok(ServerEvents::from_stream(changes))
 }

@@ -4,8 +4,11 @@
 
 use dioxus::prelude::*;
 
+use crate::api::{ErrorCode, UiError};
 use crate::gql::Viewer;
 use crate::i18n::Locale;
+use crate::i18n::errors::sentence_key;
+use crate::routes::local_target;
 
 #[cfg(feature = "server")]
 use {
@@ -15,6 +18,87 @@ use {
     crm_api::auth::Principal,
     cynic::{MutationBuilder, QueryBuilder},
 };
+
+/// A sign-in or registration sent as a plain form (before the app runs) that failed, as the
+/// redirect back to the form carries it (`crate::server::sign_in`): the error's code and field,
+/// the key of its sentence in our catalogue (`i18n::errors::sentence_key`: an address can only
+/// pick one of our sentences, never show its own text), and what was typed, never the password.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Failure {
+    pub code: String,
+    pub field: String,
+    /// A key of `i18n::errors`, or empty.
+    pub message: String,
+    /// Form fields to fill in again (`email`, `next`, …).
+    pub kept: Vec<(String, String)>,
+}
+
+impl Failure {
+    /// The failure of a server-side call, keeping the form values `kept`.
+    #[cfg(feature = "server")]
+    pub fn of(e: &ServerFnError, kept: &[(&str, &str)]) -> Failure {
+        let e = UiError::from(e);
+        Failure {
+            code: e.code.as_str().to_owned(),
+            field: e.field.unwrap_or_default(),
+            message: sentence_key(&e.message).unwrap_or_default().to_owned(),
+            kept: kept
+                .iter()
+                .filter(|(name, _)| *name != "password")
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        }
+    }
+
+    /// The error to show, when there was one.
+    pub fn error(&self) -> Option<UiError> {
+        (!self.code.is_empty()).then(|| UiError {
+            code: ErrorCode::parse(&self.code),
+            field: (!self.field.is_empty()).then(|| self.field.clone()),
+            message: self.message.clone(),
+        })
+    }
+
+    /// A kept form value ("" when none).
+    pub fn value(&self, name: &str) -> String {
+        self.kept
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(query: &str) -> Failure {
+        let mut f = Failure::default();
+        for (name, value) in crate::routes::query_pairs(query) {
+            match name {
+                "failed" => f.code = value,
+                "field" => f.field = value,
+                "message" => f.message = sentence_key(&value).unwrap_or_default().to_owned(),
+                "password" => {}
+                "next" => f
+                    .kept
+                    .push(("next".to_owned(), local_target(&value).to_owned())),
+                other => f.kept.push((other.to_owned(), value)),
+            }
+        }
+        f
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut pairs = vec![
+            ("failed", self.code.as_str()),
+            ("field", self.field.as_str()),
+            ("message", self.message.as_str()),
+        ];
+        pairs.extend(self.kept.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        crate::routes::write_query(f, &pairs)
+    }
+}
 
 /// The interface language: the user's choice (cookie), else the browser's (`Accept-Language`).
 // Server functions are async by contract; this one has nothing to wait for.

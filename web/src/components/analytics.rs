@@ -17,7 +17,7 @@ use crate::routes::Route;
 #[component]
 pub fn ClientAnalyticsPanel(id: String) -> Element {
     let locale: Signal<Locale> = use_context();
-    let data = use_server_future(move || clients::client_analytics(id.clone()))?;
+    let data = use_server_future(use_reactive!(|id| clients::client_analytics(id)))?;
     let l = locale();
     let a = l.analytics();
     let body = match &*data.read() {

@@ -11,7 +11,7 @@ use dioxus::prelude::*;
 use crate::api::UiError;
 use crate::api::chat;
 use crate::api::reports::ReportQuery;
-use crate::components::status::ErrorBox;
+use crate::components::status::{ErrorBox, use_ready};
 use crate::gql::{ApiEnum, ChatFacts, ChatMessageState, ChatMessageView, ConversationRow};
 use crate::i18n::Locale;
 use crate::routes::Route;
@@ -39,6 +39,7 @@ impl Turn {
 
 #[component]
 pub fn ChatPanel() -> Element {
+    let ready = use_ready();
     let locale: Signal<Locale> = use_context();
     let t = locale().chat();
     let mut open = use_signal(|| false);
@@ -221,6 +222,7 @@ pub fn ChatPanel() -> Element {
                 form {
                     class: "chat-form",
                     id: "chat-form",
+                    method: "post",
                     onsubmit: move |e: FormEvent| async move {
                         e.prevent_default();
                         ask(question()).await;
@@ -242,7 +244,7 @@ pub fn ChatPanel() -> Element {
                             }
                         },
                     }
-                    button { r#type: "submit", id: "chat-send", disabled: busy(), if busy() { "{t.thinking}" } else { "{t.send}" } }
+                    button { r#type: "submit", id: "chat-send", disabled: busy() || !ready(), if busy() { "{t.thinking}" } else { "{t.send}" } }
                 }
             }
         }

@@ -2,6 +2,9 @@
 //! signed-in screens (navigation, company switcher, the assistant's chat panel, language, sign
 //! out) and shows the sign-in form to anyone not signed in.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use dioxus::prelude::*;
 
 use crate::api::{ErrorCode, session};
@@ -25,6 +28,11 @@ pub fn Root() -> Element {
     // page: the mark tells tests (and curious people) that the page is interactive.
     use_effect(|| {
         let _ = document::eval("document.documentElement.dataset.hydrated = '1';");
+    });
+    // The page's language follows a switch (the server writes it into the first page).
+    use_effect(move || {
+        let code = locale().code();
+        let _ = document::eval(&format!("document.documentElement.lang = '{code}';"));
     });
     rsx! {
         div { lang: "{locale().code()}", class: "app", Outlet::<Route> {} }
@@ -52,9 +60,31 @@ pub fn LanguageSwitch() -> Element {
     }
 }
 
+/// The company the signed-in screens belong to, for page titles (set by `Shell` once it knows
+/// it; switching company reloads the page, so it never changes under a page).
+#[derive(Clone, Default)]
+pub struct CompanyName(Rc<RefCell<String>>);
+
+/// The browser tab's title: where the person is, then the company ("Клиенты — ООО
+/// «ТехноСнаб»"), or the app's name outside a company's screens.
+#[component]
+pub fn PageTitle(#[props(into)] title: String) -> Element {
+    let locale: Signal<Locale> = use_context();
+    let company = try_use_context::<CompanyName>()
+        .map(|c| c.0.borrow().clone())
+        .unwrap_or_default();
+    let suffix = if company.is_empty() {
+        locale().texts().app_name.to_owned()
+    } else {
+        company
+    };
+    rsx! { document::Title { "{title} — {suffix}" } }
+}
+
 #[component]
 pub fn Shell() -> Element {
     let locale: Signal<Locale> = use_context();
+    let company_name = use_context_provider(CompanyName::default);
     let viewer = use_server_future(session::me)?;
     let t = locale().texts();
     let viewer = match loaded(&viewer) {
@@ -68,6 +98,9 @@ pub fn Shell() -> Element {
         .as_ref()
         .map(|c| c.id.to_string())
         .unwrap_or_default();
+    if let Some(c) = viewer.company.as_ref() {
+        c.name.clone_into(&mut company_name.0.borrow_mut());
+    }
     rsx! {
         header { class: "top",
             nav { "aria-label": "main",

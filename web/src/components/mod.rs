@@ -7,6 +7,7 @@ pub mod chart;
 pub mod chat;
 pub mod field;
 pub mod layout;
+pub mod sale_editor;
 pub mod sale_form;
 pub mod sale_table;
 pub mod sign_in;

@@ -23,6 +23,19 @@ pub fn blank_sale(currency: &str) -> SaleForm {
     }
 }
 
+/// Minor units as a decimal string with as many decimals as `like` (an amount of the same
+/// currency as the API formats it, "1240.50"): the API gives unit prices in minor units only.
+pub fn decimal_like(minor: i64, like: &str) -> String {
+    let digits = like.split_once('.').map_or(0, |(_, f)| f.len());
+    if digits == 0 {
+        return minor.to_string();
+    }
+    let scale = 10u64.pow(digits as u32);
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{}.{:0digits$}", abs / scale, abs % scale)
+}
+
 /// Amount, currency, day, status and note, bound to one form signal, with the API's errors.
 #[component]
 pub fn SaleFields(form: Signal<SaleForm>, error: Option<UiError>) -> Element {
@@ -60,5 +73,18 @@ pub fn SaleFields(form: Signal<SaleForm>, error: Option<UiError>) -> Element {
             input { name: "note", maxlength: 2000, value: "{f.note}", oninput: move |e: FormEvent| form.write().note = e.value() }
         }
         if let Some(m) = field_error(&error, "note") { p { class: "field-error", "{m}" } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal_like;
+
+    #[test]
+    fn unit_prices_take_the_currency_decimals_of_the_sale() {
+        assert_eq!(decimal_like(124_050, "10.00"), "1240.50");
+        assert_eq!(decimal_like(5, "1.000"), "0.005");
+        assert_eq!(decimal_like(1500, "300"), "1500");
+        assert_eq!(decimal_like(-7, "0.00"), "-0.07");
     }
 }

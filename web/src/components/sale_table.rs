@@ -1,4 +1,5 @@
-//! A table of sales (date, client, amount, status), each linked to its sale and its client.
+//! A table of sales (date, client, amount, status), each linked to its sale and its client. On
+//! a phone each sale is a stacked card, every column labelled (`table.stack` in main.css).
 
 use dioxus::prelude::*;
 
@@ -19,18 +20,18 @@ pub fn SaleTable(
     let t = l.texts();
     rsx! {
         div { class: "scroll",
-            table { class: "list", id,
+            table { class: "list stack", id,
                 thead { tr { th { "{t.date}" } th { "{t.client}" } th { class: "num", "{t.amount}" } th { "{t.status}" } } }
                 tbody {
                     for s in rows.into_iter() {
                         tr { key: "{s.id}", class: if fresh.contains(&s.id) { "fresh" } else { "" },
-                            td {
+                            td { "data-label": "{t.date}",
                                 Link { to: Route::SalePage { id: s.id.to_string() }, "{i18n::date(l, &s.sold_at)}" }
                                 if fresh.contains(&s.id) { " " span { class: "badge", "{t.just_now}" } }
                             }
-                            td { Link { to: Route::client(s.client.id.to_string()), "{s.client.name}" } }
-                            td { class: "num", "{i18n::money(l, &s.amount.amount, &s.amount.currency)}" }
-                            td { "{t.status(s.status)}" }
+                            td { "data-label": "{t.client}", Link { to: Route::client(s.client.id.to_string()), "{s.client.name}" } }
+                            td { class: "num", "data-label": "{t.amount}", "{i18n::money(l, &s.amount.amount, &s.amount.currency)}" }
+                            td { "data-label": "{t.status}", "{t.status(s.status)}" }
                         }
                     }
                 }

@@ -4,6 +4,7 @@ use dioxus::prelude::*;
 
 use crate::api::UiError;
 use crate::i18n::Locale;
+use crate::i18n::errors::error_text;
 
 #[component]
 pub fn Loading() -> Element {
@@ -18,9 +19,29 @@ pub fn ErrorBox(error: UiError) -> Element {
     rsx! {
         div { class: "error", role: "alert",
             strong { "{locale().texts().error_prefix} " }
-            "{error.message}"
+            "{error_text(locale(), &error)}"
         }
     }
+}
+
+/// Sends the form `id` as if its submit button were pressed (a list's toolbar, when one of its
+/// choices changes; only the app calls it).
+pub fn apply(id: &str) {
+    let _ = document::eval(&format!(
+        "document.getElementById({}).requestSubmit();",
+        serde_json::Value::from(id)
+    ));
+}
+
+/// Whether the app runs the page: `false` while it is rendered on the server and until the
+/// browser code has taken it over, then `true`. A form that only the app can send keeps its
+/// submit button disabled until then, so pressing it early sends nothing (neither a plain
+/// submission to a page nor the form's fields in an address).
+pub fn use_ready() -> Signal<bool> {
+    let mut ready = use_signal(|| false);
+    // Effects run only in the browser, after hydration or a client-side navigation.
+    use_effect(move || ready.set(true));
+    ready
 }
 
 /// A page's loaded data, or what it is instead: `Err(None)` while loading, `Err(Some(..))`
@@ -53,20 +74,25 @@ pub fn not_loaded(state: Option<UiError>) -> Element {
     }
 }
 
-/// The error message for one form field, when the API named it.
+/// The interface language of the page being rendered (English outside the app's root).
+fn page_locale() -> Locale {
+    try_consume_context::<Signal<Locale>>().map_or(Locale::En, |l| l())
+}
+
+/// The error message for one form field, when the API named it, in the page's language.
 pub fn field_error(error: &Option<UiError>, field: &str) -> Option<String> {
     error
         .as_ref()
         .filter(|e| e.field.as_deref() == Some(field))
-        .map(|e| e.message.clone())
+        .map(|e| error_text(page_locale(), e))
 }
 
-/// The error message not tied to any of `fields`.
+/// The error message not tied to any of `fields`, in the page's language.
 pub fn form_error(error: &Option<UiError>, fields: &[&str]) -> Option<String> {
     error
         .as_ref()
         .filter(|e| e.field.as_deref().is_none_or(|f| !fields.contains(&f)))
-        .map(|e| e.message.clone())
+        .map(|e| error_text(page_locale(), e))
 }
 
 /// Full reload of a page (after signing in or out, or switching company, every part of the

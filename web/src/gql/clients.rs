@@ -26,6 +26,8 @@ pub struct ClientRow {
     pub phone_e164: Option<String>,
     pub last_interaction_at: Option<DateTime>,
     pub total_spent: Money,
+    pub status: ClientStatus,
+    pub archived: bool,
 }
 
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]
@@ -43,9 +45,22 @@ pub struct ClientPage {
     pub page_info: PageInfo,
 }
 
-#[derive(cynic::InputObject, Debug)]
+/// Absent fields do not filter.
+#[derive(cynic::InputObject, Debug, Default)]
 pub struct ClientFilterInput {
+    #[cynic(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ClientStatus>,
+    /// `true` lists only archived clients; absent or `false` hides them.
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub last_interaction_from: Option<DateTime>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub last_interaction_to: Option<DateTime>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub has_purchases: Option<bool>,
 }
 
 #[derive(cynic::InputObject, Debug)]
@@ -210,6 +225,26 @@ pub struct ArchiveClient {
 pub struct RestoreClient {
     #[arguments(id: $id)]
     pub restore_client: ClientId,
+}
+
+#[derive(cynic::InputObject, Debug)]
+pub struct ClientInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub status: ClientStatus,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateClientVariables {
+    pub input: ClientInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "MutationRoot", variables = "CreateClientVariables")]
+pub struct CreateClient {
+    #[arguments(input: $input)]
+    pub create_client: ClientId,
 }
 
 #[derive(cynic::InputObject, Debug)]

@@ -46,9 +46,35 @@ impl std::fmt::Display for Id {
     }
 }
 
-/// A moment in RFC 3339, as the API writes it (`2026-11-22T10:15:00+00:00`).
-#[derive(cynic::Scalar, Clone, Debug, PartialEq, Eq)]
+/// A moment in RFC 3339 (`2026-11-22T10:15:00+03:00`). The API writes UTC; on the server,
+/// an answer is read with each moment moved into the company's zone (`server::zone`), so the
+/// pages print local dates and times from the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateTime(pub String);
+
+cynic::impl_scalar!(DateTime, schema::DateTime);
+
+impl Serialize for DateTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<DateTime, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        #[cfg(feature = "server")]
+        let text = crate::server::zone::localize(text);
+        Ok(DateTime(text))
+    }
+}
+
+impl DateTime {
+    /// The local calendar day (`YYYY-MM-DD`) of the moment, as written.
+    pub fn day(&self) -> &str {
+        self.0.get(..10).unwrap_or("")
+    }
+}
 
 impl std::ops::Deref for DateTime {
     type Target = str;
@@ -189,6 +215,11 @@ api_enum!(ClientSortField {
     LastPurchase = "LAST_PURCHASE",
     LastInteraction = "LAST_INTERACTION",
     CreatedAt = "CREATED_AT",
+});
+
+api_enum!(SaleSortField {
+    SoldAt = "SOLD_AT",
+    Amount = "AMOUNT",
 });
 
 api_enum!(SortDirection {

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{
-    ChangeKind, ClientRef, DateTime, Id, ItemRow, Minor, Money, PageInfo, SaleRow, SaleRowEdge,
-    SaleStatus, schema,
+    ChangeKind, ClientRef, DateTime, Id, ItemKind, ItemRow, Minor, Money, PageInfo, SaleRow,
+    SaleRowEdge, SaleSortField, SaleStatus, SortDirection, schema,
 };
 
 /// The id of what a mutation created or changed.
@@ -22,6 +22,8 @@ pub struct SalePage {
     pub total_count: i32,
     pub edges: Vec<SaleRowEdge>,
     pub page_info: PageInfo,
+    /// The matching sales on all pages, summed per currency.
+    pub totals: Vec<Money>,
 }
 
 #[derive(cynic::InputObject, Debug)]
@@ -33,23 +35,36 @@ pub struct SaleFilterInput {
     pub currency: Option<String>,
 }
 
+#[derive(cynic::InputObject, Debug)]
+pub struct SaleSortInput {
+    pub field: SaleSortField,
+    pub direction: SortDirection,
+}
+
 #[derive(cynic::QueryVariables, Debug)]
 pub struct SalesVariables {
     pub first: Option<i32>,
     pub after: Option<String>,
     pub filter: Option<SaleFilterInput>,
+    pub sort: Option<SaleSortInput>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "QueryRoot", variables = "SalesVariables")]
 pub struct Sales {
-    #[arguments(first: $first, after: $after, filter: $filter)]
+    #[arguments(first: $first, after: $after, filter: $filter, sort: $sort)]
     pub sales: SalePage,
 }
 
 #[derive(cynic::InputObject, Debug)]
 pub struct SaleItemInput {
     pub name: String,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    pub kind: ItemKind,
+    pub quantity: f64,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub unit_price_minor: Option<Minor>,
 }
 
 #[derive(cynic::InputObject, Debug)]
@@ -104,6 +119,9 @@ pub struct Sale {
 /// Absent fields stay as they are; a `None` note is sent as `null` and clears it.
 #[derive(cynic::InputObject, Debug)]
 pub struct SaleUpdateInput {
+    /// `None`: the client stays.
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<Id>,
     pub amount_minor: Minor,
     pub currency: String,
     /// `None`: the date stays.
@@ -111,6 +129,8 @@ pub struct SaleUpdateInput {
     pub sold_at: Option<DateTime>,
     pub status: SaleStatus,
     pub note: Option<String>,
+    /// The sale's lines, all of them (they replace the stored ones).
+    pub items: Vec<SaleItemInput>,
 }
 
 #[derive(cynic::QueryVariables, Debug)]

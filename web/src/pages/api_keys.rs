@@ -6,12 +6,14 @@ use dioxus::prelude::*;
 
 use crate::api::api_keys;
 use crate::api::{ErrorCode, UiError};
-use crate::components::status::{ErrorBox, field_error, loaded, not_loaded};
+use crate::components::layout::PageTitle;
+use crate::components::status::{ErrorBox, field_error, loaded, not_loaded, use_ready};
 use crate::gql::{CreatedKey, Scope};
 use crate::i18n::{self, Locale};
 
 #[component]
 pub fn ApiKeys() -> Element {
+    let ready = use_ready();
     let locale: Signal<Locale> = use_context();
     let mut keys = use_server_future(api_keys::api_keys)?;
     let mut name = use_signal(String::new);
@@ -27,14 +29,15 @@ pub fn ApiKeys() -> Element {
     let list = match loaded(&keys) {
         Ok(k) => k,
         Err(Some(e)) if e.code == ErrorCode::Forbidden => {
-            return rsx! { h1 { "{t.api_keys}" } p { class: "empty", "{t.only_admins}" } };
+            return rsx! { PageTitle { title: t.api_keys } h1 { "{t.api_keys}" } p { class: "empty", "{t.only_admins}" } };
         }
         Err(state) => return not_loaded(state),
     };
     let err = error();
     rsx! {
+        PageTitle { title: t.api_keys }
         h1 { "{t.api_keys}" }
-        form { class: "toolbar", id: "create-key",
+        form { method: "post", class: "toolbar", id: "create-key",
             onsubmit: move |e: FormEvent| async move {
                 e.prevent_default();
                 match api_keys::create_api_key(name(), scope()).await {
@@ -62,7 +65,7 @@ pub fn ApiKeys() -> Element {
                     option { value: "READ", selected: scope() == "READ", "{t.scope_read}" }
                 }
             }
-            button { r#type: "submit", "{t.create_key}" }
+            button { r#type: "submit", disabled: !ready(), "{t.create_key}" }
         }
         if let Some(m) = field_error(&err, "name") { p { class: "field-error", "{m}" } }
         if let Some(e) = err.clone().filter(|e| e.field.as_deref() != Some("name")) { ErrorBox { error: e } }

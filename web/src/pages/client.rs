@@ -6,23 +6,24 @@ use dioxus::prelude::*;
 use crate::api::UiError;
 use crate::api::{clients, sales};
 use crate::components::analytics::ClientAnalyticsPanel;
+use crate::components::layout::PageTitle;
 use crate::components::sale_form::{SALE_FIELDS, SaleFields, blank_sale};
-use crate::components::status::{ErrorBox, field_error, form_error, loaded, not_loaded};
+use crate::components::status::{ErrorBox, field_error, form_error, loaded, not_loaded, use_ready};
 use crate::gql::{ApiEnum, ClientDetail, ClientStatus, DateTime, InteractionKind};
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
 
 #[component]
 pub fn ClientPage(id: String, more: String) -> Element {
-    // A new address is a new view: keyed, it loads again.
-    rsx! { ClientView { key: "{id}|{more}", id, more } }
+    rsx! { ClientView { id, more } }
 }
 
 #[component]
 fn ClientView(id: String, more: String) -> Element {
     let locale: Signal<Locale> = use_context();
-    let (i, m) = (id.clone(), more.clone());
-    let mut data = use_server_future(move || clients::client(i.clone(), m.clone()))?;
+    // One view for every address of the screen: its data follows the address (a new view per
+    // address, by key, would read the first page's server-rendered data again in Dioxus 0.7).
+    let mut data = use_server_future(use_reactive!(|id, more| clients::client(id, more)))?;
     let l = locale();
     let t = l.texts();
     let c = match loaded(&data) {
@@ -32,8 +33,10 @@ fn ClientView(id: String, more: String) -> Element {
     let reload = move |_| data.restart();
     let shown = c.sales.edges.len() as i64;
     rsx! {
+        PageTitle { title: c.name.clone() }
         p { class: "crumbs", Link { to: Route::clients(), "← {t.clients}" } }
-        Contacts { client: c.clone(), on_saved: reload }
+        // Keyed: another client's form starts from that client's data.
+        {rsx! { Contacts { key: "{c.id}", client: c.clone(), on_saved: reload } }}
         section { class: "figures",
             div { class: "figure", h2 { "{t.total_spent}" } p { class: "big", id: "client-total", "{i18n::money(l, &c.total_spent.amount, &c.total_spent.currency)}" } }
             div { class: "figure", h2 { "{t.sales_count}" } p { class: "big", "{c.sales_count}" } }
@@ -52,7 +55,7 @@ fn ClientView(id: String, more: String) -> Element {
         div { class: "columns",
             section { class: "panel",
                 h2 { "{t.purchases}" }
-                NewSale { client_id: c.id.to_string(), currency: c.total_spent.currency.clone(), on_saved: reload }
+                {rsx! { NewSale { key: "{c.id}", client_id: c.id.to_string(), currency: c.total_spent.currency.clone(), on_saved: reload } }}
                 if c.sales.edges.is_empty() {
                     p { class: "empty", "{t.no_purchases}" }
                 } else {
@@ -82,7 +85,7 @@ fn ClientView(id: String, more: String) -> Element {
             }
             section { class: "panel",
                 h2 { "{t.interactions}" }
-                NewInteraction { client_id: c.id.to_string(), on_saved: reload }
+                {rsx! { NewInteraction { key: "{c.id}", client_id: c.id.to_string(), on_saved: reload } }}
                 if c.interactions.edges.is_empty() {
                     p { class: "empty", "{t.no_interactions}" }
                 } else {
@@ -121,6 +124,7 @@ fn optional_date(l: Locale, d: &Option<DateTime>) -> String {
 /// The client's name, contacts and status, with an edit form and archive/restore.
 #[component]
 fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
+    let ready = use_ready();
     let locale: Signal<Locale> = use_context();
     let t = locale().texts();
     let c = client;
@@ -132,8 +136,11 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
     let mut error = use_signal(|| None::<UiError>);
     let mut busy = use_signal(|| false);
     let err = error();
+    let mut confirming = use_signal(|| false);
+    let lt = locale().lists();
     let id = c.id.to_string();
     let archive_id = c.id.to_string();
+    let confirm_id = c.id.to_string();
     let archived = c.archived;
     if !editing() {
         return rsx! {
@@ -154,24 +161,53 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
             if let Some(e) = err.clone() { ErrorBox { error: e } }
             div { class: "actions",
                 button { r#type: "button", id: "edit-client", onclick: move |_| { error.set(None); editing.set(true) }, "{t.edit}" }
-                button { r#type: "button", id: "archive-client",
-                    onclick: move |_| {
-                        let id = archive_id.clone();
-                        async move {
-                            match clients::archive_client(id, !archived).await {
-                                Ok(()) => on_saved.call(()),
-                                Err(e) => error.set(Some(UiError::from(&e))),
+                if archived {
+                    button { r#type: "button", id: "restore-client", disabled: busy(),
+                        onclick: move |_| {
+                            let id = archive_id.clone();
+                            async move {
+                                busy.set(true);
+                                match clients::archive_client(id, false).await {
+                                    Ok(()) => on_saved.call(()),
+                                    Err(e) => error.set(Some(UiError::from(&e))),
+                                }
+                                busy.set(false);
                             }
+                        },
+                        "{t.restore}"
+                    }
+                } else if !confirming() {
+                    button { r#type: "button", id: "archive-client", class: "secondary", onclick: move |_| confirming.set(true), "{t.archive}" }
+                }
+            }
+            if confirming() && !archived {
+                section { class: "warning", id: "archive-confirm", role: "alertdialog", "aria-labelledby": "archive-question",
+                    h2 { id: "archive-question", "{lt.archive_confirm}" }
+                    p { "{lt.archive_explain}" }
+                    div { class: "actions",
+                        button { r#type: "button", class: "danger", id: "archive-confirmed", disabled: busy(),
+                            onclick: move |_| {
+                                let id = confirm_id.clone();
+                                async move {
+                                    busy.set(true);
+                                    match clients::archive_client(id, true).await {
+                                        Ok(()) => { confirming.set(false); on_saved.call(()) }
+                                        Err(e) => error.set(Some(UiError::from(&e))),
+                                    }
+                                    busy.set(false);
+                                }
+                            },
+                            "{t.archive}"
                         }
-                    },
-                    if archived { "{t.restore}" } else { "{t.archive}" }
+                        button { r#type: "button", class: "secondary", id: "archive-cancel", onclick: move |_| confirming.set(false), "{t.cancel}" }
+                    }
                 }
             }
         };
     }
     let fields = ["name", "email", "phone", "status"];
     rsx! {
-        form { class: "panel", id: "client-form",
+        form { method: "post", class: "panel", id: "client-form",
             onsubmit: move |e: FormEvent| {
                 e.prevent_default();
                 let id = id.clone();
@@ -210,7 +246,7 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
             }
             if let Some(m) = form_error(&err, &fields) { p { class: "error", role: "alert", "{m}" } }
             div { class: "actions",
-                button { r#type: "submit", disabled: busy(), if busy() { "{t.working}" } else { "{t.save}" } }
+                button { r#type: "submit", disabled: busy() || !ready(), if busy() { "{t.working}" } else { "{t.save}" } }
                 button { r#type: "button", onclick: move |_| editing.set(false), "{t.cancel}" }
             }
         }
@@ -220,6 +256,7 @@ fn Contacts(client: ClientDetail, on_saved: EventHandler<()>) -> Element {
 /// Records a sale for the client.
 #[component]
 fn NewSale(client_id: String, currency: String, on_saved: EventHandler<()>) -> Element {
+    let ready = use_ready();
     let locale: Signal<Locale> = use_context();
     let t = locale().texts();
     let mut open = use_signal(|| false);
@@ -236,7 +273,7 @@ fn NewSale(client_id: String, currency: String, on_saved: EventHandler<()>) -> E
     let mut reset = form;
     let base = currency.clone();
     rsx! {
-        form { class: "panel", id: "sale-form",
+        form { method: "post", class: "panel", id: "sale-form",
             onsubmit: move |e: FormEvent| {
                 e.prevent_default();
                 let id = client_id.clone();
@@ -262,7 +299,7 @@ fn NewSale(client_id: String, currency: String, on_saved: EventHandler<()>) -> E
             }
             if let Some(m) = form_error(&err, &SALE_FIELDS) { p { class: "error", role: "alert", "{m}" } }
             div { class: "actions",
-                button { r#type: "submit", disabled: busy(), if busy() { "{t.working}" } else { "{t.save}" } }
+                button { r#type: "submit", disabled: busy() || !ready(), if busy() { "{t.working}" } else { "{t.save}" } }
                 button { r#type: "button", onclick: move |_| open.set(false), "{t.cancel}" }
             }
         }
@@ -272,6 +309,7 @@ fn NewSale(client_id: String, currency: String, on_saved: EventHandler<()>) -> E
 /// Records a call, e-mail, meeting or note.
 #[component]
 fn NewInteraction(client_id: String, on_saved: EventHandler<()>) -> Element {
+    let ready = use_ready();
     let locale: Signal<Locale> = use_context();
     let t = locale().texts();
     let mut kind = use_signal(|| InteractionKind::Call.name().to_owned());
@@ -281,7 +319,7 @@ fn NewInteraction(client_id: String, on_saved: EventHandler<()>) -> Element {
     let mut busy = use_signal(|| false);
     let err = error();
     rsx! {
-        form { class: "panel", id: "interaction-form",
+        form { method: "post", class: "panel", id: "interaction-form",
             onsubmit: move |e: FormEvent| {
                 e.prevent_default();
                 let id = client_id.clone();
@@ -316,7 +354,7 @@ fn NewInteraction(client_id: String, on_saved: EventHandler<()>) -> Element {
             }
             if let Some(m) = field_error(&err, "body") { p { class: "field-error", "{m}" } }
             if let Some(m) = form_error(&err, &["body", "occurredAt"]) { p { class: "error", role: "alert", "{m}" } }
-            button { r#type: "submit", id: "save-interaction", disabled: busy(), if busy() { "{t.working}" } else { "{t.add_interaction}" } }
+            button { r#type: "submit", id: "save-interaction", disabled: busy() || !ready(), if busy() { "{t.working}" } else { "{t.add_interaction}" } }
         }
     }
 }

@@ -5,6 +5,7 @@ use dioxus::prelude::*;
 
 use crate::api::dashboard;
 use crate::components::analytics::{RevenueTrend, TopActions};
+use crate::components::layout::PageTitle;
 use crate::components::sale_table::SaleTable;
 use crate::components::status::{loaded, not_loaded};
 use crate::gql::Money;
@@ -35,6 +36,7 @@ pub fn Home() -> Element {
         ("новый клиент", "новых клиента", "новых клиентов"),
     );
     rsx! {
+        PageTitle { title: t.home }
         h1 { "{t.this_month}" }
         section { class: "figures", id: "figures",
             div { class: "figure",

@@ -2,31 +2,38 @@
 
 use dioxus::prelude::*;
 
-use crate::api::session;
+use crate::api::session::{self, Failure};
 use crate::api::{ErrorCode, UiError};
 use crate::components::field::Field;
 use crate::components::layout::LanguageSwitch;
+use crate::components::layout::PageTitle;
 use crate::components::sign_in::SignIn;
 use crate::components::status::{field_error, form_error, go};
 use crate::i18n::Locale;
 use crate::routes::Route;
 
-/// The sign-in page.
+/// The sign-in page; `failure` is a plain form post that failed (see `server::sign_in`).
 #[component]
-pub fn Login() -> Element {
-    rsx! { SignIn {} }
+pub fn Login(failure: Failure) -> Element {
+    rsx! { SignIn { failure } }
 }
 
+/// Registration: a plain form post to `/register` until the app runs, then sent by the app.
 #[component]
-pub fn Register() -> Element {
+pub fn Register(failure: Failure) -> Element {
     let locale: Signal<Locale> = use_context();
     let t = locale().texts();
-    let email = use_signal(String::new);
+    let kept = failure.clone();
+    let email = use_signal(|| kept.value("email"));
     let password = use_signal(String::new);
-    let name = use_signal(String::new);
-    let company = use_signal(String::new);
-    let mut currency = use_signal(|| "RUB".to_owned());
-    let mut error = use_signal(|| None::<UiError>);
+    let name = use_signal(|| kept.value("displayName"));
+    let company = use_signal(|| kept.value("companyName"));
+    let mut currency = use_signal(|| match kept.value("baseCurrency") {
+        c if c.is_empty() => "RUB".to_owned(),
+        c => c,
+    });
+    let shown = failure.clone();
+    let mut error = use_signal(|| shown.error());
     let mut busy = use_signal(|| false);
     let err = error();
     let fields = [
@@ -37,11 +44,14 @@ pub fn Register() -> Element {
         "baseCurrency",
     ];
     rsx! {
+        PageTitle { title: t.register }
         main { class: "auth",
             div { class: "auth-lang", LanguageSwitch {} }
             h1 { "{t.register}" }
             form {
                 id: "register-form",
+                method: "post",
+                action: "/register",
                 onsubmit: move |e: FormEvent| async move {
                     e.prevent_default();
                     // The same rule as the API, checked here first to save a round trip.
@@ -75,7 +85,7 @@ pub fn Register() -> Element {
                 if let Some(m) = form_error(&err, &fields) { p { class: "error", role: "alert", "{m}" } }
                 button { r#type: "submit", disabled: busy(), if busy() { "{t.working}" } else { "{t.register}" } }
             }
-            p { "{t.have_account} " Link { to: Route::Login {}, "{t.sign_in}" } }
+            p { "{t.have_account} " Link { to: Route::Login { failure: Failure::default() }, "{t.sign_in}" } }
         }
     }
 }

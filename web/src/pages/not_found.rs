@@ -2,6 +2,7 @@
 
 use dioxus::prelude::*;
 
+use crate::components::layout::PageTitle;
 use crate::i18n::Locale;
 use crate::routes::Route;
 
@@ -17,6 +18,7 @@ pub fn NotFound(segments: Vec<String>) -> Element {
         )
     });
     rsx! {
+        PageTitle { title: t.not_found_title }
         main { class: "page",
             h1 { "{t.not_found_title}" }
             p { "{t.not_found_body}" }

@@ -11,7 +11,8 @@ use crate::api::UiError;
 use crate::api::reports::{self, ReportQuery};
 use crate::components::analytics::ActionCard;
 use crate::components::chart::{BarChart, LineChart, major, trend_legend, trend_points};
-use crate::components::status::{field_error, form_error, loaded, not_loaded, pause_ms};
+use crate::components::layout::PageTitle;
+use crate::components::status::{field_error, form_error, loaded, not_loaded, pause_ms, use_ready};
 use crate::gql::{
     ApiEnum, AssistantModel, ClientScoreRow, Figures, GeneralReport, Granularity, JobState,
     JobView, Language, ModelPhase, Money, Narrative, NarrativeUnavailable, RecommendationsReport,
@@ -20,7 +21,7 @@ use crate::gql::{
 use crate::i18n::analytics::{decimal, percent};
 use crate::i18n::reports::{change, forecast_note, period_label};
 use crate::i18n::{self, Locale};
-use crate::routes::Route;
+use crate::routes::{FORM_MARKER, Route, Text};
 
 #[component]
 #[allow(clippy::too_many_arguments)] // one per parameter of the address
@@ -31,9 +32,9 @@ pub fn ReportBuilder(
     granularity: String,
     status: String,
     currency: String,
-    client: String,
-    min: String,
-    max: String,
+    client: Text,
+    min: Text,
+    max: Text,
     horizon: String,
 ) -> Element {
     let locale: Signal<Locale> = use_context();
@@ -47,20 +48,21 @@ pub fn ReportBuilder(
         granularity,
         status,
         currency,
-        client: crate::routes::form_text(&client),
-        min,
-        max,
+        client: client.0,
+        min: min.0,
+        max: max.0,
         horizon,
     };
-    let key = format!("{q:?}");
     let kind_value = if q.kind.is_empty() {
         "general".to_owned()
     } else {
         q.kind.to_lowercase()
     };
     rsx! {
+        PageTitle { title: r.new_report }
         h1 { "{r.new_report}" }
         form { class: "toolbar builder", method: "get", action: "/reports/new", id: "report-builder",
+            input { r#type: "hidden", name: FORM_MARKER.0, value: FORM_MARKER.1 }
             label {
                 span { "{r.report_type} " }
                 select { name: "kind",
@@ -112,7 +114,7 @@ pub fn ReportBuilder(
         }
         Presets { query: q.clone() }
         if q.is_complete() {
-            ReportResult { key: "{key}", query: q.clone() }
+            ReportResult { query: q.clone() }
         } else {
             p { class: "empty", id: "report-empty", "{r.choose_parameters}" }
         }
@@ -165,10 +167,15 @@ const CLIENTS_SHOWN: usize = 10;
 #[component]
 fn ReportResult(query: ReportQuery) -> Element {
     let locale: Signal<Locale> = use_context();
-    let q = query.clone();
-    let mut started = use_server_future(move || reports::start_report(q.clone()))?;
     let mut live = use_signal(|| None::<JobView>);
     let mut cancel_error = use_signal(|| None::<UiError>);
+    // One view for every address of the builder: the report follows the address (a new view
+    // per address, by key, would read the first report's server-rendered data again).
+    let mut started = use_server_future(use_reactive!(|query| {
+        live.set(None);
+        cancel_error.set(None);
+        reports::start_report(query)
+    }))?;
     // Once the start answers with a running job, the browser follows it until it ends
     // (effects run only in the browser, after hydration or a client-side navigation).
     use_effect(move || {
@@ -181,6 +188,15 @@ fn ReportResult(query: ReportQuery) -> Element {
             for _ in 0..20 {
                 if let Ok(mut events) = reports::report_progress(job.clone()).await {
                     while let Some(Ok(j)) = events.recv().await {
+                        // The address changed to another report meanwhile: this one is over.
+                        let current = started
+                            .peek()
+                            .as_ref()
+                            .and_then(|r| r.as_ref().ok())
+                            .is_some_and(|s| s.job.id.as_str() == job);
+                        if !current {
+                            return;
+                        }
                         let done = j.state != JobState::Running;
                         live.set(Some(j));
                         if done {
@@ -275,6 +291,7 @@ fn ReportResult(query: ReportQuery) -> Element {
 /// Saves the report on screen under a name, then links to the saved copy.
 #[component]
 fn SaveReport(query: ReportQuery) -> Element {
+    let ready = use_ready();
     let locale: Signal<Locale> = use_context();
     let r = locale().reports();
     let t = locale().texts();
@@ -291,7 +308,7 @@ fn SaveReport(query: ReportQuery) -> Element {
         };
     }
     rsx! {
-        form { class: "toolbar", id: "save-report",
+        form { method: "post", class: "toolbar", id: "save-report",
             onsubmit: move |e: FormEvent| {
                 e.prevent_default();
                 let q = query.clone();
@@ -308,7 +325,7 @@ fn SaveReport(query: ReportQuery) -> Element {
                 span { "{r.save_as} " }
                 input { name: "name", required: true, maxlength: 200, value: "{name}", oninput: move |e| name.set(e.value()) }
             }
-            button { r#type: "submit", disabled: busy(), "{t.save}" }
+            button { r#type: "submit", disabled: busy() || !ready(), "{t.save}" }
             if let Some(message) = field_error(&error(), "name") { p { class: "field-error", "{message}" } }
             if let Some(message) = form_error(&error(), &["name"]) { p { class: "error", role: "alert", "{message}" } }
         }

@@ -1,38 +1,28 @@
-//! One sale: its client (linked), goods or services, amount, date, status and note; edit it.
+//! One sale: its client (linked), goods or services, amount, date, status and note; edit it
+//! (`components::sale_editor`).
 
 use dioxus::prelude::*;
 
-use crate::api::UiError;
-use crate::api::sales::{self, SaleForm};
-use crate::components::sale_form::{SALE_FIELDS, SaleFields};
-use crate::components::status::{form_error, loaded, not_loaded};
-use crate::gql::{ApiEnum, SaleDetail};
+use crate::api::sales;
+use crate::components::layout::PageTitle;
+use crate::components::sale_editor::SaleEditor;
+use crate::components::sale_form::decimal_like;
+use crate::components::status::{loaded, not_loaded};
+use crate::gql::SaleDetail;
 use crate::i18n::{self, Locale};
 use crate::routes::Route;
 
-/// Minor units as a decimal string with as many decimals as `like` (an amount of the same
-/// currency as the API formats it, "1240.50"): the API gives unit prices in minor units only.
-pub fn decimal_like(minor: i64, like: &str) -> String {
-    let digits = like.split_once('.').map_or(0, |(_, f)| f.len());
-    if digits == 0 {
-        return minor.to_string();
-    }
-    let scale = 10u64.pow(digits as u32);
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:0digits$}", abs / scale, abs % scale)
-}
-
 #[component]
 pub fn SalePage(id: String) -> Element {
-    rsx! { SaleView { key: "{id}", id } }
+    rsx! { SaleView { id } }
 }
 
 #[component]
 fn SaleView(id: String) -> Element {
     let locale: Signal<Locale> = use_context();
-    let i = id.clone();
-    let mut data = use_server_future(move || sales::sale(i.clone()))?;
+    // One view for every address of the screen: its data follows the address (a new view per
+    // address, by key, would read the first page's server-rendered data again in Dioxus 0.7).
+    let mut data = use_server_future(use_reactive!(|id| sales::sale(id)))?;
     let l = locale();
     let t = l.texts();
     let s = match loaded(&data) {
@@ -40,10 +30,11 @@ fn SaleView(id: String) -> Element {
         Err(state) => return not_loaded(state),
     };
     rsx! {
+        PageTitle { title: format!("{} · {}", t.sales, i18n::date(l, &s.sold_at)) }
         p { class: "crumbs",
             Link { to: Route::sales(), "← {t.sales}" }
         }
-        SaleCard { sale: s, on_saved: move |_| data.restart() }
+        {rsx! { SaleCard { key: "{s.id}", sale: s, on_saved: move |_| data.restart() } }}
     }
 }
 
@@ -54,17 +45,6 @@ fn SaleCard(sale: SaleDetail, on_saved: EventHandler<()>) -> Element {
     let t = l.texts();
     let s = sale;
     let mut editing = use_signal(|| false);
-    let form = use_signal(|| SaleForm {
-        amount: s.amount.amount.clone(),
-        currency: s.amount.currency.clone(),
-        day: String::new(),
-        status: s.status.name().into(),
-        note: s.note.clone().unwrap_or_default(),
-    });
-    let mut error = use_signal(|| None::<UiError>);
-    let mut busy = use_signal(|| false);
-    let err = error();
-    let id = s.id.to_string();
     rsx! {
         header { class: "detail-head",
             h1 { id: "sale-amount", "{i18n::money(l, &s.amount.amount, &s.amount.currency)}" }
@@ -103,43 +83,13 @@ fn SaleCard(sale: SaleDetail, on_saved: EventHandler<()>) -> Element {
             }
         }
         if !editing() {
-            button { r#type: "button", id: "edit-sale", onclick: move |_| { error.set(None); editing.set(true) }, "{t.edit}" }
+            button { r#type: "button", id: "edit-sale", onclick: move |_| editing.set(true), "{t.edit}" }
         } else {
-            form { class: "panel", id: "edit-sale-form",
-                onsubmit: move |e: FormEvent| {
-                    e.prevent_default();
-                    let id = id.clone();
-                    async move {
-                        busy.set(true);
-                        match sales::update_sale(id, form()).await {
-                            Ok(()) => { editing.set(false); error.set(None); on_saved.call(()) }
-                            Err(e) => error.set(Some(UiError::from(&e))),
-                        }
-                        busy.set(false);
-                    }
-                },
-                h2 { "{t.edit_sale}" }
-                SaleFields { form, error: err.clone() }
-                p { class: "muted", "{t.date_unchanged_hint}" }
-                if let Some(m) = form_error(&err, &SALE_FIELDS) { p { class: "error", role: "alert", "{m}" } }
-                div { class: "actions",
-                    button { r#type: "submit", disabled: busy(), if busy() { "{t.working}" } else { "{t.save}" } }
-                    button { r#type: "button", onclick: move |_| editing.set(false), "{t.cancel}" }
-                }
+            SaleEditor {
+                sale: s.clone(),
+                on_saved: move |_| { editing.set(false); on_saved.call(()) },
+                on_cancel: move |_| editing.set(false),
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decimal_like;
-
-    #[test]
-    fn unit_prices_take_the_currency_decimals_of_the_sale() {
-        assert_eq!(decimal_like(124_050, "10.00"), "1240.50");
-        assert_eq!(decimal_like(5, "1.000"), "0.005");
-        assert_eq!(decimal_like(1500, "300"), "1500");
-        assert_eq!(decimal_like(-7, "0.00"), "-0.07");
     }
 }

@@ -1,27 +1,27 @@
 //! The sales list: newest first, filtered by date range, status, currency and client, in pages.
-//! The filter lives in the address, like the clients list. On the first page, sales that an
+//! The view (filters, sort, page) lives in the address, like the clients list's; the total of
+//! the matching sales per currency stands above the rows. On the first page, sales that an
 //! integration pushes appear live (server-sent events from the `saleChanged` subscription).
 
 use dioxus::prelude::*;
 
 use crate::api::sales;
+use crate::api::sales::SaleQuery;
+use crate::components::layout::PageTitle;
 use crate::components::sale_table::SaleTable;
+use crate::components::status::apply;
 use crate::components::status::{loaded, not_loaded, pause_ms};
 use crate::gql::{ApiEnum, ChangeKind, Id, SaleRow, SaleStatus};
 use crate::i18n::{self, Locale};
-use crate::routes::Route;
+use crate::routes::{FORM_MARKER, ListView, Route};
 
 #[component]
-pub fn Sales(
-    from: String,
-    to: String,
-    status: String,
-    currency: String,
-    client: String,
-    after: String,
-) -> Element {
-    // A new address is a new list: keyed, the view loads again.
-    rsx! { SaleList { key: "{from}|{to}|{status}|{currency}|{client}|{after}", from, to, status, currency, client, after } }
+pub fn Sales(query: SaleQuery) -> Element {
+    let locale: Signal<Locale> = use_context();
+    rsx! {
+        SaleList { query }
+        PageTitle { title: locale().texts().sales }
+    }
 }
 
 /// The filter of the list, to tell whether a sale that arrives live belongs in it.
@@ -36,8 +36,9 @@ struct Filter {
 
 impl Filter {
     fn admits(&self, sale: &SaleRow) -> bool {
-        // Dates compare as UTC days, as the server's filter does.
-        let day = sale.sold_at.get(..10).unwrap_or("");
+        // Moments arrive in the company's zone, so their days are the company's days, as the
+        // server's filter counts them.
+        let day = sale.sold_at.day();
         (self.from.is_empty() || day >= self.from.as_str())
             && (self.to.is_empty() || day <= self.to.as_str())
             && (self.status.is_empty() || sale.status.name() == self.status)
@@ -51,74 +52,78 @@ impl Filter {
 }
 
 #[component]
-fn SaleList(
-    from: String,
-    to: String,
-    status: String,
-    currency: String,
-    client: String,
-    after: String,
-) -> Element {
+fn SaleList(query: SaleQuery) -> Element {
     let locale: Signal<Locale> = use_context();
     let filter = Filter {
-        from: from.clone(),
-        to: to.clone(),
-        status: status.clone(),
-        currency: currency.clone(),
-        client: client.clone(),
+        from: query.from.clone(),
+        to: query.to.clone(),
+        status: query.status.clone(),
+        currency: query.currency.clone(),
+        client: query.client.clone(),
     };
-    let args = (filter.clone(), after.clone());
-    let data = use_server_future(move || {
-        let (f, a) = args.clone();
-        sales::sales(f.from, f.to, f.status, f.currency, f.client, a)
-    })?;
-    // Sales created or changed since the page loaded, newest first.
+    // Sales created or changed since the view loaded, newest first; the view's filter, and
+    // whether it takes new sales in at its top (the first page of the newest-first list).
     let mut arrived = use_signal(Vec::<SaleRow>::new);
     let mut changed = use_signal(Vec::<SaleRow>::new);
     let mut listening = use_signal(|| false);
-    let live = after.is_empty();
-    let watch = filter.clone();
-    use_future(move || {
-        let watch = watch.clone();
-        async move {
-            // Only the browser listens, and only on the first page; server rendering never does.
-            if !live || cfg!(feature = "server") {
-                return;
-            }
-            loop {
-                if let Ok(mut events) = sales::live_sales().await {
-                    listening.set(true);
-                    while let Some(Ok(change)) = events.recv().await {
-                        let sale = change.sale;
-                        if change.kind == ChangeKind::Created && watch.admits(&sale) {
-                            if !arrived.read().iter().any(|s| s.id == sale.id) {
-                                arrived.write().insert(0, sale);
-                            }
-                        } else {
-                            changed.write().retain(|s| s.id != sale.id);
-                            changed.write().push(sale);
+    let mut watch = use_signal(|| filter.clone());
+    let mut live = use_signal(|| false);
+    // One view for every address of the screen: its data follows the address (a new view per
+    // address, by key, would read the first page's server-rendered data again in Dioxus 0.7).
+    let data = use_server_future(use_reactive!(|query, filter| {
+        arrived.write().clear();
+        changed.write().clear();
+        watch.set(filter);
+        live.set(
+            query.after.is_empty()
+                && matches!(query.sort.as_str(), "" | "date")
+                && matches!(query.dir.as_str(), "" | "desc"),
+        );
+        sales::sales(query)
+    }))?;
+    use_future(move || async move {
+        // Only the browser listens; server rendering never does.
+        if cfg!(feature = "server") {
+            return;
+        }
+        loop {
+            if let Ok(mut events) = sales::live_sales().await {
+                listening.set(true);
+                while let Some(Ok(change)) = events.recv().await {
+                    let sale = change.sale;
+                    if change.kind == ChangeKind::Created
+                        && *live.peek()
+                        && watch.peek().admits(&sale)
+                    {
+                        if !arrived.read().iter().any(|s| s.id == sale.id) {
+                            arrived.write().insert(0, sale);
                         }
+                    } else {
+                        changed.write().retain(|s| s.id != sale.id);
+                        changed.write().push(sale);
                     }
-                    listening.set(false);
                 }
-                // The connection dropped (server restart, network): try again shortly.
-                if !pause_ms(3000).await {
-                    return;
-                }
+                listening.set(false);
+            }
+            // The connection dropped (server restart, network): try again shortly.
+            if !pause_ms(3000).await {
+                return;
             }
         }
     });
     let l = locale();
-    let t = l.texts();
+    let (t, lt) = (l.texts(), l.lists());
     let page = match loaded(&data) {
         Ok(v) => v,
         Err(state) => return not_loaded(state),
     };
-    let filtered = !(from.is_empty()
-        && to.is_empty()
-        && status.is_empty()
-        && currency.is_empty()
-        && client.is_empty());
+    let filtered = !query.filters().is_empty();
+    // The client filter is shown by name: every row is that client's.
+    let client_name = page
+        .edges
+        .first()
+        .map(|e| e.node.client.name.clone())
+        .unwrap_or_else(|| query.client.clone());
     let fresh: Vec<Id> = arrived.read().iter().map(|s| s.id.clone()).collect();
     let known: Vec<Id> = page.edges.iter().map(|e| e.node.id.clone()).collect();
     let rows: Vec<SaleRow> = arrived
@@ -146,29 +151,66 @@ fn SaleList(
     rsx! {
         h1 { "{t.sales}" }
         form { class: "toolbar", method: "get", action: "/sales", id: "sale-filter",
-            label { span { "{t.from_date} " } input { r#type: "date", name: "from", value: "{from}" } }
-            label { span { "{t.to_date} " } input { r#type: "date", name: "to", value: "{to}" } }
+            input { r#type: "hidden", name: FORM_MARKER.0, value: FORM_MARKER.1 }
+            label { span { "{t.from_date} " } input { r#type: "date", name: "from", value: "{query.from}" } }
+            label { span { "{t.to_date} " } input { r#type: "date", name: "to", value: "{query.to}" } }
             label {
                 span { "{t.status} " }
-                select { name: "status",
-                    option { value: "", selected: status.is_empty(), "{t.any}" }
+                select { name: "status", onchange: move |_| apply("sale-filter"),
+                    option { value: "", selected: query.status.is_empty(), "{t.any}" }
                     for s in SaleStatus::ALL.iter().copied() {
-                        option { value: s.name(), selected: status == s.name(), "{t.status(s)}" }
+                        option { value: s.name(), selected: query.status == s.name(), "{t.status(s)}" }
                     }
                 }
             }
             label {
                 span { "{t.currency} " }
-                input { name: "currency", value: "{currency}", maxlength: 3, size: 4, placeholder: "RUB" }
+                input { name: "currency", value: "{query.currency}", maxlength: 3, size: 4, placeholder: "RUB" }
             }
-            input { r#type: "hidden", name: "client", value: "{client}" }
-            input { r#type: "hidden", name: "after", value: "" }
+            label {
+                span { "{t.sort_by} " }
+                select { name: "sort", onchange: move |_| apply("sale-filter"),
+                    option { value: "date", selected: query.sort != "amount", "{lt.sort_sold_at}" }
+                    option { value: "amount", selected: query.sort == "amount", "{lt.sort_amount}" }
+                }
+            }
+            label {
+                span { "{lt.direction} " }
+                select { name: "dir", onchange: move |_| apply("sale-filter"),
+                    option { value: "desc", selected: !query.ascending(), "{lt.descending}" }
+                    option { value: "asc", selected: query.ascending(), "{lt.ascending}" }
+                }
+            }
+            input { r#type: "hidden", name: "client", value: "{query.client}" }
             button { r#type: "submit", "{t.filter}" }
         }
-        if !client.is_empty() {
-            p { class: "muted", "{t.one_client} " Link { to: Route::sales(), "{t.show_all}" } }
+        if filtered {
+            p { class: "chips", id: "active-filters",
+                span { class: "muted", "{lt.active_filters}: " }
+                if !query.client.is_empty() {
+                    span { class: "chip", id: "client-filter",
+                        "{lt.sales_client}: {client_name} "
+                        Link { class: "clear", title: "{lt.clear}", to: Route::Sales { query: query.without("client") }, "×" }
+                    }
+                }
+                for (name, value, cleared) in [
+                    (t.from_date, query.from.clone(), query.without("from")),
+                    (t.to_date, query.to.clone(), query.without("to")),
+                    (t.status, SaleStatus::parse(&query.status).map(|s| t.status(s).to_owned()).unwrap_or_default(), query.without("status")),
+                    (t.currency, query.currency.clone(), query.without("currency")),
+                ] {
+                    if !value.is_empty() {
+                        span { class: "chip",
+                            "{name}: {value} "
+                            Link { class: "clear", title: "{lt.clear}", to: Route::Sales { query: cleared }, "×" }
+                        }
+                    }
+                }
+                " "
+                Link { id: "clear-filters", to: Route::Sales { query: query.unfiltered() }, "{lt.clear_all}" }
+            }
         }
-        if listening() {
+        if listening() && live() {
             p { class: "live", id: "live-status", role: "status", "● {t.live}" }
         }
         if rows.is_empty() && !filtered {
@@ -177,20 +219,27 @@ fn SaleList(
             p { class: "empty", "{t.no_sales_match}" }
         } else {
             p { class: "muted", id: "sales-count", "{count}" }
-            SaleTable { id: "sales-table", rows, fresh }
-            nav { class: "pager",
-                if !after.is_empty() {
-                    Link {
-                        to: Route::Sales { from: from.clone(), to: to.clone(), status: status.clone(), currency: currency.clone(), client: client.clone(), after: String::new() },
-                        "{t.first_page}"
+            if !page.totals.is_empty() {
+                p { id: "sales-totals",
+                    "{lt.sum_of_filtered}"
+                    if query.status.is_empty() { " ({lt.every_status})" }
+                    ": "
+                    for (n, m) in page.totals.iter().enumerate() {
+                        if n > 0 { " · " }
+                        strong { class: "nowrap", "{i18n::money(l, &m.amount, &m.currency)}" }
                     }
                 }
+            }
+            SaleTable { id: "sales-table", rows, fresh }
+            nav { class: "pager",
+                if let Some(previous) = query.previous_page() {
+                    Link { id: "previous-page", to: Route::Sales { query: previous }, "{lt.previous_page}" }
+                }
+                if !query.after.is_empty() {
+                    Link { id: "first-page", to: Route::Sales { query: query.first_page() }, "{t.first_page}" }
+                }
                 if let (true, Some(cursor)) = (page.page_info.has_next_page, page.page_info.end_cursor.clone()) {
-                    Link {
-                        id: "next-page",
-                        to: Route::Sales { from: from.clone(), to: to.clone(), status: status.clone(), currency: currency.clone(), client: client.clone(), after: cursor },
-                        "{t.next_page}"
-                    }
+                    Link { id: "next-page", to: Route::Sales { query: query.next_page(cursor) }, "{t.next_page}" }
                 }
             }
         }

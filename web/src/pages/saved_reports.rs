@@ -8,7 +8,8 @@ use dioxus::prelude::*;
 
 use crate::api::UiError;
 use crate::api::reports;
-use crate::components::status::{form_error, loaded, not_loaded};
+use crate::components::layout::PageTitle;
+use crate::components::status::{form_error, loaded, not_loaded, use_ready};
 use crate::gql::{SavedDetail, SavedRow};
 use crate::i18n::{self, Locale};
 use crate::pages::reports::ReportDocument;
@@ -19,14 +20,19 @@ const LINK_DAYS: i32 = 7;
 
 #[component]
 pub fn SavedReports(after: String) -> Element {
-    rsx! { SavedList { key: "{after}", after } }
+    let locale: Signal<Locale> = use_context();
+    rsx! {
+        SavedList { after }
+        PageTitle { title: locale().reports().saved_reports }
+    }
 }
 
 #[component]
 fn SavedList(after: String) -> Element {
     let locale: Signal<Locale> = use_context();
-    let a = after.clone();
-    let mut data = use_server_future(move || reports::saved_reports(a.clone()))?;
+    // One view for every address of the screen: its data follows the address (a new view per
+    // address, by key, would read the first page's server-rendered data again in Dioxus 0.7).
+    let mut data = use_server_future(use_reactive!(|after| reports::saved_reports(after)))?;
     let l = locale();
     let r = l.reports();
     let page = match loaded(&data) {
@@ -61,6 +67,7 @@ fn SavedList(after: String) -> Element {
 
 #[component]
 fn SavedLine(row: SavedRow, on_changed: EventHandler<()>) -> Element {
+    let ready = use_ready();
     let locale: Signal<Locale> = use_context();
     let l = locale();
     let r = l.reports();
@@ -76,7 +83,7 @@ fn SavedLine(row: SavedRow, on_changed: EventHandler<()>) -> Element {
         tr {
             td {
                 if renaming() {
-                    form { class: "inline",
+                    form { method: "post", class: "inline",
                         onsubmit: move |e: FormEvent| {
                             e.prevent_default();
                             let id = rename_id.clone();
@@ -88,7 +95,7 @@ fn SavedLine(row: SavedRow, on_changed: EventHandler<()>) -> Element {
                             }
                         },
                         input { name: "name", value: "{name}", required: true, maxlength: 200, oninput: move |e| name.set(e.value()) }
-                        button { r#type: "submit", "{t.save}" }
+                        button { r#type: "submit", disabled: !ready(), "{t.save}" }
                         button { r#type: "button", class: "link", onclick: move |_| renaming.set(false), "{t.cancel}" }
                     }
                 } else {
@@ -130,14 +137,15 @@ fn SavedLine(row: SavedRow, on_changed: EventHandler<()>) -> Element {
 
 #[component]
 pub fn SavedReport(id: String) -> Element {
-    rsx! { SavedView { key: "{id}", id } }
+    rsx! { SavedView { id } }
 }
 
 #[component]
 fn SavedView(id: String) -> Element {
     let locale: Signal<Locale> = use_context();
-    let i = id.clone();
-    let mut data = use_server_future(move || reports::saved_report(i.clone()))?;
+    // One view for every address of the screen: its data follows the address (a new view per
+    // address, by key, would read the first page's server-rendered data again in Dioxus 0.7).
+    let mut data = use_server_future(use_reactive!(|id| reports::saved_report(id)))?;
     // A new link's token, shown once: kept here so that reloading the links keeps it shown.
     let token = use_signal(|| None::<String>);
     let l = locale();
@@ -151,6 +159,7 @@ fn SavedView(id: String) -> Element {
         .map(|f| format!("/reports/saved/{id}/export?format={f}&lang={lang}"))
         .to_vec();
     rsx! {
+        PageTitle { title: saved.name.clone() }
         p { class: "crumbs", Link { to: Route::SavedReports { after: String::new() }, "← {r.saved_reports}" } }
         h1 { id: "saved-name", "{saved.name}" }
         if saved.can_change {
@@ -167,6 +176,7 @@ fn Sharing(
     token: Signal<Option<String>>,
     on_changed: EventHandler<()>,
 ) -> Element {
+    let ready = use_ready();
     let locale: Signal<Locale> = use_context();
     let l = locale();
     let r = l.reports();
@@ -193,7 +203,7 @@ fn Sharing(
                 }
                 "{r.share_members}"
             }
-            form { class: "toolbar", id: "create-link",
+            form { method: "post", class: "toolbar", id: "create-link",
                 onsubmit: move |e: FormEvent| {
                     e.prevent_default();
                     let id = link_id.clone();
@@ -209,7 +219,7 @@ fn Sharing(
                     }
                 },
                 label { span { "{r.link_days} " } input { r#type: "number", name: "days", min: 1, max: 365, value: "{days}", oninput: move |e| days.set(e.value()) } }
-                button { r#type: "submit", "{r.create_link}" }
+                button { r#type: "submit", disabled: !ready(), "{r.create_link}" }
             }
             if let Some(t) = token() {
                 p { class: "secret", id: "new-link",
@@ -286,6 +296,7 @@ pub fn SharedReport(token: String) -> Element {
         .map(|f| format!("/shared/{token}/export?format={f}&lang={lang}"))
         .to_vec();
     rsx! {
+        PageTitle { title: shared.name.clone() }
         main { class: "page shared",
             p { class: "muted", "{r.read_only}" }
             h1 { id: "shared-name", "{shared.name}" }

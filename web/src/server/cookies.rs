@@ -28,10 +28,6 @@ const LOCALE_COOKIE: &str = "crm_lang";
 /// The session cookie lives as long as the refresh token can.
 const SESSION_MAX_AGE_SECS: u64 = 30 * 24 * 3600;
 
-fn cookie(ctx: &FullstackContext, name: &str) -> Option<String> {
-    cookie_of(&ctx.parts_mut().headers, name)
-}
-
 fn cookie_of(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -186,17 +182,19 @@ fn replace_session(headers: &mut HeaderMap, name: &str, value: &str) {
 
 /// The interface language: the user's choice (cookie), else the browser's (`Accept-Language`).
 pub fn locale(ctx: &FullstackContext) -> Locale {
-    if let Some(choice) = cookie(ctx, LOCALE_COOKIE) {
+    locale_of(&ctx.parts_mut().headers)
+}
+
+/// [`locale`] from a request's headers.
+pub fn locale_of(headers: &HeaderMap) -> Locale {
+    if let Some(choice) = cookie_of(headers, LOCALE_COOKIE) {
         return Locale::negotiate(&choice);
     }
-    let accept = ctx
-        .parts_mut()
-        .headers
+    let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    Locale::negotiate(&accept)
+        .unwrap_or("");
+    Locale::negotiate(accept)
 }
 
 /// Remembers the chosen language for a year.

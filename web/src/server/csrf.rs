@@ -8,14 +8,17 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Refuses a write to `/api/` that the browser marks as cross-site or whose `Origin` is not
-/// this host.
+/// Refuses a write to `/api/`, or a sign-in or registration form post (which sets the session
+/// cookie: another site must not sign a visitor into an account of its choosing), that the
+/// browser marks as cross-site or whose `Origin` is not this host.
 pub async fn same_site_writes(request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !safe && request.uri().path().starts_with("/api/") {
+    let path = request.uri().path();
+    let cookie_writes = path.starts_with("/api/") || path == "/login" || path == "/register";
+    if !safe && cookie_writes {
         let headers = request.headers();
         let cross_site = headers
             .get("sec-fetch-site")

@@ -5,6 +5,11 @@
 //! - `downloads`: report export links authenticate with the session cookie
 //! - `cookies`: the session cookie (the access and refresh tokens, renewed on the way) and the
 //!   language cookie
+//! - `lang`: every page's `<html lang>` in the interface language
+//! - `query`: what a search or filter form sends before the browser code runs, redirected to
+//!   the address the app writes itself
+//! - `sign_in`: the sign-in and registration forms posted before the browser code runs
+//! - `zone`: times shown, and days cut, in the company's time zone
 //! - `executor`: runs a typed GraphQL operation in-process as the user of the session cookie,
 //!   and maps the API's errors to server-function errors
 //!
@@ -16,6 +21,10 @@ pub(crate) mod cookies;
 mod csrf;
 mod downloads;
 pub(crate) mod executor;
+mod lang;
+mod query;
+mod sign_in;
+pub(crate) mod zone;
 
 /// What server functions reach through the request extensions.
 #[derive(Clone)]
@@ -65,29 +74,56 @@ pub async fn build(config: crm_api::Config) -> anyhow::Result<axum::Router> {
     Ok(dioxus::server::router(crate::App)
         .merge(crm_api::http::api_routes(api.clone()))
         .layer(axum::middleware::from_fn(downloads::with_session))
+        .layer(axum::middleware::from_fn(query::canonical_form_query))
         .layer(axum::middleware::from_fn(cookies::renew))
+        // Outside the renewal: signing in replaces the session, whatever cookie came with it.
+        .layer(axum::middleware::from_fn(sign_in::plain_forms))
         .layer(axum::Extension(WebState { api }))
         .layer(axum::middleware::from_fn(csrf::same_site_writes))
+        .layer(axum::middleware::from_fn(lang::html_lang))
         .layer(axum::middleware::from_fn(crm_api::http::security_headers))
         .layer(tower_http::compression::CompressionLayer::new()))
 }
 
-/// Dioxus serves static files from `public/` beside the binary (dx puts the browser bundle
-/// there). Without it the pages still render on the server, just without hydration.
+/// Dioxus serves static files from `public/` beside the binary, and renders pages into its
+/// `index.html` (`web/scripts/bundle.sh` puts the browser bundle there). Without one, the pages
+/// still render on the server, into [`SERVER_ONLY_SHELL`] written there: Dioxus's own fallback
+/// has no `<title>`, and then writes the page's title before `<!DOCTYPE html>`, which puts
+/// browsers in quirks mode.
 fn ensure_public_dir() {
     if std::env::var_os("DIOXUS_PUBLIC_PATH").is_some() {
         return;
     }
-    if let Some(dir) = std::env::current_exe()
+    let Some(dir) = std::env::current_exe()
         .ok()
         .and_then(|e| e.parent().map(|p| p.join("public")))
-    {
-        if !dir.join("index.html").exists() {
-            tracing::warn!(
-                "no browser bundle in {}: pages render on the server only (build with dx for the interactive app)",
-                dir.display()
-            );
+    else {
+        return;
+    };
+    let index = dir.join("index.html");
+    let shell_only = std::fs::read_to_string(&index).map_or(true, |t| t == SERVER_ONLY_SHELL);
+    if shell_only {
+        tracing::warn!(
+            "no browser bundle in {}: pages render on the server only (web/scripts/bundle.sh builds the interactive app)",
+            dir.display()
+        );
+        let written =
+            std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&index, SERVER_ONLY_SHELL));
+        if let Err(e) = written {
+            tracing::warn!("cannot write {}: {e}", index.display());
         }
-        let _ = std::fs::create_dir_all(dir);
     }
 }
+
+/// The page shell without the browser bundle.
+const SERVER_ONLY_SHELL: &str = "<!DOCTYPE html>
+<html>
+    <head>
+        <title>CRM</title>
+        <meta charset=\"UTF-8\">
+    </head>
+    <body>
+        <div id=\"main\"></div>
+    </body>
+</html>
+";

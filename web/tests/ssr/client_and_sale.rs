@@ -122,13 +122,18 @@ pub async fn screens_of_one_client_and_sale(w: &Web, session: &str, key: &str) {
         .call(
             "/api/sale/update",
             session,
-            json!({"id": sale_id, "form": form}),
+            json!({"id": sale_id, "form": form, "client_id": "", "items": [
+                {"name": "Консультация", "sku": "", "kind": "SERVICE", "quantity": "2", "unit_price": "750,25"}
+            ]}),
         )
         .await;
     assert_eq!(status, 200, "{answer}");
     let (_, body) = w.page(&format!("/sales/{sale_id}"), session).await;
     assert!(
-        body.contains("Refunded") && !body.contains("из интерфейса"),
+        body.contains("Refunded")
+            && !body.contains("из интерфейса")
+            && body.contains("Консультация")
+            && body.contains("₽750.25"),
         "{body}"
     );
     let (_, body) = w.page(&page, session).await;
@@ -137,8 +142,8 @@ pub async fn screens_of_one_client_and_sale(w: &Web, session: &str, key: &str) {
     // The sales list of this client only.
     let (_, body) = w.page(&format!("/sales?client={id}"), session).await;
     assert!(
-        body.contains("2 sales") && body.contains("Sales of one client"),
-        "{body}"
+        body.contains("2 sales") && body.contains("id=\"client-filter\""),
+        "the client filter is shown, with a way to clear it: {body}"
     );
 
     // Another company's client or sale is not found, not shown: a 404 with the message.

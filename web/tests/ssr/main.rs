@@ -10,6 +10,7 @@
 mod analytics;
 mod client_and_sale;
 mod harness;
+mod lists;
 mod operations;
 mod pages;
 mod sessions;

@@ -26,12 +26,21 @@ async fn operations_match_the_schema() {
     let api = Api::new(crm_api::App::start(config).await.unwrap());
     let id = || Id("1".into());
     let at = || DateTime("2026-11-22T10:15:00+00:00".into());
+    let item = || SaleItemInput {
+        name: "Goods".into(),
+        sku: Some("SKU-1".into()),
+        kind: ItemKind::Service,
+        quantity: 1.5,
+        unit_price_minor: Some(Minor(2_000)),
+    };
     let fields = || SaleUpdateInput {
+        client_id: Some(id()),
         amount_minor: Minor(3_000_000_000),
         currency: "RUB".into(),
         sold_at: Some(at()),
         status: SaleStatus::Refunded,
         note: None,
+        items: vec![item()],
     };
     let input = || ReportInput {
         kind: ReportKind::Trends,
@@ -100,6 +109,11 @@ async fn operations_match_the_schema() {
             after: Some("cursor".into()),
             filter: Some(ClientFilterInput {
                 search: Some("Клиент".into()),
+                status: Some(ClientStatus::Active),
+                archived: Some(true),
+                last_interaction_from: Some(at()),
+                last_interaction_to: Some(at()),
+                has_purchases: Some(false),
             }),
             sort: Some(ClientSortInput {
                 field: ClientSortField::TotalSpent,
@@ -116,6 +130,10 @@ async fn operations_match_the_schema() {
                 status: Some(SaleStatus::Pending),
                 currency: Some("RUB".into()),
             }),
+            sort: Some(SaleSortInput {
+                field: SaleSortField::Amount,
+                direction: SortDirection::Asc,
+            }),
         })),
         text(Client::build(ClientVariables {
             id: id(),
@@ -130,6 +148,14 @@ async fn operations_match_the_schema() {
                 email: None,
                 phone: Some("+7 900".into()),
                 status: ClientStatus::Inactive,
+            },
+        })),
+        text(CreateClient::build(CreateClientVariables {
+            input: ClientInput {
+                name: "Name".into(),
+                email: Some("a@b.example".into()),
+                phone: None,
+                status: ClientStatus::Active,
             },
         })),
         text(ArchiveClient::build(IdVariables { id: id() })),
@@ -149,9 +175,7 @@ async fn operations_match_the_schema() {
                 currency: "RUB".into(),
                 sold_at: None,
                 status: SaleStatus::Completed,
-                items: vec![SaleItemInput {
-                    name: "Goods".into(),
-                }],
+                items: vec![item()],
                 note: Some("note".into()),
             },
         })),
