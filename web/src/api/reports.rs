@@ -63,6 +63,17 @@ impl ReportQuery {
     }
 }
 
+/// Today in the company's time zone (YYYY-MM-DD): the day the builder's quick periods ("this
+/// month", "last quarter") count from, whatever the browser's clock and zone.
+#[get("/api/report/today")]
+pub async fn company_today() -> Result<String, ServerFnError> {
+    let user = signed_in().await?;
+    Ok(chrono::Utc::now()
+        .with_timezone(&user.zone)
+        .date_naive()
+        .to_string())
+}
+
 /// A report started from the builder: its job (with the report when it finished quickly) and
 /// the clients the client search selected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

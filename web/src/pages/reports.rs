@@ -125,8 +125,15 @@ pub fn ReportBuilder(
 #[component]
 fn Presets(query: ReportQuery) -> Element {
     let locale: Signal<Locale> = use_context();
+    let company_today = use_server_future(reports::company_today)?;
     let r = locale().reports();
-    let today = Utc::now().date_naive();
+    // The company's today; the browser's (UTC) only if the server could not say.
+    let today = company_today
+        .read()
+        .as_ref()
+        .and_then(|answer| answer.as_ref().ok())
+        .and_then(|d| d.parse::<NaiveDate>().ok())
+        .unwrap_or_else(|| Utc::now().date_naive());
     let month_start = today.with_day(1).unwrap_or(today);
     let last_month_start = month_start
         .checked_sub_months(Months::new(1))

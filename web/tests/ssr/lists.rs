@@ -357,6 +357,21 @@ async fn working_day(w: Web) {
         "{body}"
     );
 
+    // The report builder's quick periods count from the company's today, not the browser's.
+    let moscow_today = || {
+        chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
+            .date_naive()
+            .to_string()
+    };
+    let before = moscow_today();
+    let (status, today) = w.page("/api/report/today", &session).await;
+    assert_eq!(status, 200, "{today}");
+    assert!(
+        today == format!("\"{before}\"") || today == format!("\"{}\"", moscow_today()),
+        "{today}"
+    );
+
     // The page says its language and where you are.
     let (_, body) = w.page("/clients", &ru).await;
     assert!(
