@@ -16,7 +16,12 @@
 //!
 //! Owns no GraphQL: `graphql/chat` adapts it.
 
+mod facts;
+mod follow;
 pub mod tools;
+
+pub use facts::{FactPeriod, Facts, Figure, Table};
+pub use follow::follow;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -129,52 +134,6 @@ impl From<NarrativeUnavailable> for NarrativeStatus {
 
 /// Seconds to wait before asking again when the model was busy.
 pub const BUSY_RETRY_SECONDS: i32 = 10;
-
-/// Days, first and last inclusive, in the company's time zone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, SimpleObject)]
-#[graphql(name = "ChatPeriod")]
-pub struct FactPeriod {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-/// One figure an answer used, labelled and formatted in the question's language.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
-#[graphql(name = "ChatFigure")]
-pub struct Figure {
-    pub label: String,
-    pub value: String,
-}
-
-/// A small table an answer used: a header and rows of formatted cells. When `clientIds` is not
-/// empty, row i is about the client with `clientIds[i]`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
-#[graphql(name = "ChatTable")]
-pub struct Table {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    pub client_ids: Vec<async_graphql::ID>,
-}
-
-/// What an answer was built from, to show under it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, SimpleObject)]
-#[graphql(name = "ChatFacts")]
-pub struct Facts {
-    /// The period the figures are for.
-    pub period: Option<FactPeriod>,
-    /// The period compared with, for comparisons.
-    pub compared_with: Option<FactPeriod>,
-    pub figures: Vec<Figure>,
-    pub table: Option<Table>,
-    /// Clients the answer names, to link to.
-    pub clients: Vec<ClientRef>,
-    /// When a typed name matched several clients: them, to choose from.
-    pub candidates: Vec<ClientRef>,
-    /// Questions the assistant can answer (help, out of scope, a name that matched nothing).
-    pub examples: Vec<String>,
-    /// The report the answer comes from, to open in the report screen.
-    pub report: Option<ReportParameters>,
-}
 
 /// Who is asking: their company and whose conversations they are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -611,126 +570,6 @@ pub fn facts_of(row: &Message) -> ApiResult<Option<Facts>> {
         .transpose()
         .map_err(|e| ApiError::Internal(e.into()))
 }
-
-enum Follow {
-    Live(watch::Receiver<Live>, bool, usize),
-    Poll(i64, std::time::Instant),
-    End,
-}
-
-/// The answer to message `id` as it is written: the template answer, checked narrative
-/// deltas, then a last event with the facts and the stored texts. A finished answer comes as
-/// one last event.
-///
-/// # Errors
-/// NOT_FOUND when the message is not the asker's.
-pub async fn follow(
-    app: &Arc<App>,
-    asker: Asker,
-    id: i64,
-) -> ApiResult<impl Stream<Item = AnswerEvent> + use<>> {
-    let live = lock(&app.chat.live).get(&id).cloned();
-    let mut conn = app.db.read().await?;
-    let row = rows::message(&mut conn, asker.company_id, asker.owner, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    drop(conn);
-    let app = app.clone();
-    let company_id = asker.company_id;
-    let start = match live {
-        Some(rx) => Follow::Live(rx, false, 0),
-        None if row.state == MessageState::Pending
-            || (row.state == MessageState::Answered && row.narrative_status.is_none()) =>
-        {
-            Follow::Poll(id, std::time::Instant::now())
-        }
-        None => {
-            return Ok(futures::stream::once(async move { AnswerEvent::last(&row) }).boxed_any());
-        }
-    };
-    Ok(futures::stream::unfold(start, move |state| {
-        let app = app.clone();
-        async move {
-            match state {
-                Follow::End => None,
-                Follow::Live(mut rx, mut sent_answer, mut sent) => loop {
-                    let now = rx.borrow_and_update().clone();
-                    let answer = (!sent_answer).then(|| now.answer.clone()).flatten();
-                    let delta = now.shown.get(sent..).unwrap_or_default().to_owned();
-                    sent_answer |= answer.is_some();
-                    sent = now.shown.len();
-                    // What was written is sent before the end, so the deltas add up.
-                    if answer.is_some() || !delta.is_empty() {
-                        return Some((
-                            AnswerEvent::step(id, answer, delta),
-                            Follow::Live(rx, sent_answer, sent),
-                        ));
-                    }
-                    if now.done {
-                        let event = stored_last(&app, company_id, id).await;
-                        return Some((event, Follow::End));
-                    }
-                    if rx.changed().await.is_err() {
-                        // The writer is gone: what it stored is the answer.
-                        let event = stored_last(&app, company_id, id).await;
-                        return Some((event, Follow::End));
-                    }
-                },
-                Follow::Poll(id, since) => loop {
-                    // Written by another process: the stored answer once it is complete.
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                    let done = match app.db.read().await {
-                        Ok(mut conn) => rows::message_of_company(&mut conn, company_id, id)
-                            .await
-                            .ok()
-                            .flatten()
-                            .filter(|r| {
-                                r.state == MessageState::Failed || r.narrative_status.is_some()
-                            }),
-                        Err(_) => None,
-                    };
-                    if let Some(row) = done {
-                        return Some((AnswerEvent::last(&row), Follow::End));
-                    }
-                    if since.elapsed() > FOLLOW_TIMEOUT {
-                        let mut event = AnswerEvent::step(id, None, String::new());
-                        event.done = true;
-                        event.error = Some("the answer took too long; ask again".to_owned());
-                        return Some((event, Follow::End));
-                    }
-                },
-            }
-        }
-    })
-    .boxed_any())
-}
-
-async fn stored_last(app: &Arc<App>, company_id: i64, id: i64) -> AnswerEvent {
-    let row = match app.db.read().await {
-        Ok(mut conn) => rows::message_of_company(&mut conn, company_id, id)
-            .await
-            .ok()
-            .flatten(),
-        Err(_) => None,
-    };
-    match row {
-        Some(row) => AnswerEvent::last(&row),
-        None => {
-            let mut event = AnswerEvent::step(id, None, String::new());
-            event.done = true;
-            event.error = Some("the conversation was deleted".to_owned());
-            event
-        }
-    }
-}
-
-/// A boxed stream, so the two branches of [`follow`] have one type.
-trait BoxedAny: Stream<Item = AnswerEvent> + Send + Sized + 'static {
-    fn boxed_any(self) -> std::pin::Pin<Box<dyn Stream<Item = AnswerEvent> + Send>> {
-        Box::pin(self)
-    }
-}
-impl<S: Stream<Item = AnswerEvent> + Send + 'static> BoxedAny for S {}
 
 /// Marks answers left pending by a process that stopped (called at start).
 ///
