@@ -1,10 +1,15 @@
 //! Accounts: registration, sessions, companies and their members.
 
-mod mutation;
+mod members;
 mod query;
+mod session;
 
-pub use mutation::AccountMutation;
 pub use query::AccountQuery;
+
+/// The accounts' mutations: sessions first, then companies and members (the schema lists
+/// their fields in this order).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct AccountMutation(session::SessionMutation, members::CompanyMutation);
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
