@@ -22,15 +22,18 @@ pub fn optional(v: &str) -> Option<String> {
     }
 }
 
-/// The value of an API enum that a form field names, else a coded error for `field`.
+/// The value of an API enum that a form field names, else [`not_a_choice`] for `field`.
 pub fn one_of<E: gql::ApiEnum>(field: &str, value: &str) -> Result<E, ServerFnError> {
-    E::parse(value).ok_or_else(|| {
-        error(
-            ErrorCode::BadUserInput,
-            Some(field),
-            "not one of the choices",
-        )
-    })
+    E::parse(value).ok_or_else(|| not_a_choice(field))
+}
+
+/// The BAD_USER_INPUT error for a value that `field` does not offer.
+pub fn not_a_choice(field: &str) -> ServerFnError {
+    error(
+        ErrorCode::BadUserInput,
+        Some(field),
+        "not one of the choices",
+    )
 }
 
 /// A day as a date input sends it (YYYY-MM-DD); empty gives `None`.

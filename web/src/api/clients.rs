@@ -13,7 +13,7 @@ use crate::routes::ListView;
 use {
     super::PAGE_SIZE,
     crate::api::ErrorCode,
-    crate::forms::{day_moment, day_start, one_of, optional},
+    crate::forms::{day_moment, day_start, not_a_choice, one_of, optional},
     crate::gql::{self, Id},
     crate::server::executor::error,
     crate::server::executor::{run_as_user, signed_in},
@@ -131,19 +131,11 @@ pub async fn clients(q: ClientQuery) -> Result<ClientPage, ServerFnError> {
         "last_interaction" => F::LastInteraction,
         "created" => F::CreatedAt,
         _ => {
-            return Err(error(
-                ErrorCode::BadUserInput,
-                Some("sort"),
-                "not one of the choices",
-            ));
+            return Err(not_a_choice("sort"));
         }
     };
     if !matches!(q.dir.as_str(), "" | "asc" | "desc") {
-        return Err(error(
-            ErrorCode::BadUserInput,
-            Some("dir"),
-            "not one of the choices",
-        ));
+        return Err(not_a_choice("dir"));
     }
     let direction = if q.ascending() { D::Asc } else { D::Desc };
     let filter = gql::ClientFilterInput {
@@ -160,11 +152,7 @@ pub async fn clients(q: ClientQuery) -> Result<ClientPage, ServerFnError> {
             "yes" => Some(true),
             "no" => Some(false),
             _ => {
-                return Err(error(
-                    ErrorCode::BadUserInput,
-                    Some("purchases"),
-                    "not one of the choices",
-                ));
+                return Err(not_a_choice("purchases"));
             }
         },
     };

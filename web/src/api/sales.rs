@@ -12,7 +12,7 @@ use crate::routes::ListView;
 use {
     super::PAGE_SIZE,
     crate::api::ErrorCode,
-    crate::forms::{day_start, one_of, optional, sale_fields},
+    crate::forms::{day_start, not_a_choice, one_of, optional, sale_fields},
     crate::gql::{self, Id},
     crate::server::executor::error,
     crate::server::executor::{run_as_user, signed_in},
@@ -115,22 +115,14 @@ pub async fn sales(q: SaleQuery) -> Result<SalePage, ServerFnError> {
         "" | "date" => F::SoldAt,
         "amount" => F::Amount,
         _ => {
-            return Err(error(
-                ErrorCode::BadUserInput,
-                Some("sort"),
-                "not one of the choices",
-            ));
+            return Err(not_a_choice("sort"));
         }
     };
     let direction = match q.dir.as_str() {
         "" | "desc" => D::Desc,
         "asc" => D::Asc,
         _ => {
-            return Err(error(
-                ErrorCode::BadUserInput,
-                Some("dir"),
-                "not one of the choices",
-            ));
+            return Err(not_a_choice("dir"));
         }
     };
     let filter = gql::SaleFilterInput {
