@@ -3,147 +3,24 @@
 //! and 1 240 000,50) and money written after the number in Russian (1 240 000,00 ₽). Every
 //! number in them comes from the report; the assistant may add its words later, never figures.
 
-use chrono::{Datelike, NaiveDate};
-
 use super::general::{GeneralReport, RfmSegment};
 use super::recommendations::{Action, ActionKind, ClientScore, RecommendationsReport};
 use super::trends::{ForecastMethod, ForecastNoteKind, TrendsReport};
 use super::{Granularity, LocalizedText, ReportParameters, total_minor};
 use crate::domain::money::Money;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Lang {
-    En,
-    Ru,
-}
+mod format;
+#[cfg(test)]
+mod tests;
 
-/// The CLDR plural category of `n` in Russian: 1, 21 → one; 2–4, 22 → few; else many.
-fn ru_form(n: i64) -> usize {
-    let (ten, hundred) = (n.rem_euclid(10), n.rem_euclid(100));
-    if ten == 1 && hundred != 11 {
-        0
-    } else if (2..=4).contains(&ten) && !(12..=14).contains(&hundred) {
-        1
-    } else {
-        2
-    }
-}
-
-/// `n` with the right Russian form: `ru_plural(5, ["продажа", "продажи", "продаж"])`.
-pub fn ru_plural(n: i64, forms: [&str; 3]) -> String {
-    let form = forms.get(ru_form(n)).copied().unwrap_or_default();
-    format!("{} {form}", int(n, Lang::Ru))
-}
-
-pub(crate) fn en_plural(n: i64, one: &str, many: &str) -> String {
-    format!("{} {}", int(n, Lang::En), if n == 1 { one } else { many })
-}
-
-/// Digits grouped by three: 1,240,000 (en) and 1 240 000 with no-break spaces (ru).
-fn group(digits: &str, lang: Lang) -> String {
-    let separator = if lang == Lang::En { ',' } else { '\u{a0}' };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(separator);
-        }
-        out.push(c);
-    }
-    out
-}
-
-pub(crate) fn int(n: i64, lang: Lang) -> String {
-    let sign = if n < 0 { "-" } else { "" };
-    format!("{sign}{}", group(&n.unsigned_abs().to_string(), lang))
-}
-
-pub(crate) fn money(m: &Money, lang: Lang) -> String {
-    let (sign, digits) = m
-        .amount
-        .strip_prefix('-')
-        .map_or(("", m.amount.as_str()), |d| ("-", d));
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut number = format!("{sign}{}", group(whole, lang));
-    if !fraction.is_empty() {
-        number.push(if lang == Lang::En { '.' } else { ',' });
-        number.push_str(fraction);
-    }
-    match (lang, m.currency.as_str()) {
-        (Lang::Ru, "RUB") => format!("{number}\u{a0}₽"),
-        _ => format!("{number}\u{a0}{}", m.currency),
-    }
-}
-
-pub(crate) fn decimal(v: f64, digits: usize, lang: Lang) -> String {
-    let text = format!("{:.digits$}", v.abs());
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let sign = if v < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
-        "-"
-    } else {
-        ""
-    };
-    let mut out = format!("{sign}{}", group(whole, lang));
-    if !fraction.is_empty() {
-        out.push(if lang == Lang::En { '.' } else { ',' });
-        out.push_str(fraction);
-    }
-    out
-}
-
-pub(crate) fn percent(v: f64, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("{}%", decimal(v, 1, lang)),
-        Lang::Ru => format!("{}\u{a0}%", decimal(v, 1, lang)),
-    }
-}
-
-const RU_MONTHS: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-const EN_MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-pub(crate) fn date(d: NaiveDate, lang: Lang) -> String {
-    let month = usize::try_from(d.month0()).unwrap_or(0);
-    let name = match lang {
-        Lang::En => EN_MONTHS.get(month),
-        Lang::Ru => RU_MONTHS.get(month),
-    };
-    format!(
-        "{} {} {}",
-        d.day(),
-        name.copied().unwrap_or_default(),
-        d.year()
-    )
-}
+use format::ru_form;
+pub use format::ru_plural;
+pub(crate) use format::{Lang, change, date, decimal, en_plural, int, money, percent};
 
 fn range(p: &ReportParameters, lang: Lang) -> String {
     match lang {
         Lang::En => format!("From {} to {}", date(p.from, lang), date(p.to, lang)),
         Lang::Ru => format!("С {} по {}", date(p.from, lang), date(p.to, lang)),
-    }
-}
-
-/// "up 12.5% on the previous period" / "на 12,5 % больше, чем в предыдущем периоде".
-pub(crate) fn change(v: f64, lang: Lang, against: (&str, &str)) -> String {
-    let size = percent(v.abs(), lang);
-    match (lang, v >= 0.0) {
-        (Lang::En, true) => format!("up {size} on {}", against.0),
-        (Lang::En, false) => format!("down {size} on {}", against.0),
-        (Lang::Ru, true) => format!("на {size} больше, чем {}", against.1),
-        (Lang::Ru, false) => format!("на {size} меньше, чем {}", against.1),
     }
 }
 
@@ -619,130 +496,4 @@ pub fn client_note(score: &ClientScore, action: Option<&Action>) -> LocalizedTex
         });
         out
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::reports::ClientRef;
-    use crate::reports::general::RfmSegment;
-
-    fn score(p_alive: f64, purchases: i64, days: i32) -> ClientScore {
-        ClientScore {
-            client: ClientRef {
-                id: async_graphql::ID("1".into()),
-                name: "Анна Смирнова".into(),
-            },
-            segment: RfmSegment::AtRisk,
-            purchases,
-            last_purchase: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
-            days_since_last_purchase: days,
-            p_alive,
-            expected_purchases_30_days: 0.2,
-            expected_purchases_90_days: 0.64,
-            expected_order_value: Some(Money::new(1_250_000, "RUB")),
-            clv_12_months: Some(Money::new(4_800_000, "RUB")),
-        }
-    }
-
-    #[test]
-    fn client_notes_say_status_expectations_and_the_next_step() {
-        let action = Action {
-            kind: ActionKind::CallAtRisk,
-            client: None,
-            segment: RfmSegment::AtRisk,
-            value_at_stake: Money::new(4_800_000, "RUB"),
-            evidence: Vec::new(),
-        };
-        let note = client_note(&score(0.42, 3, 21), Some(&action));
-        assert_eq!(
-            note.en,
-            "Анна Смирнова may be drifting away (42.0% chance of still being active). \
-             3 purchases so far, the last 21 days ago. \
-             Expected in the next 90 days: 0.6 purchases of about 12,500.00\u{a0}RUB each. \
-             Their value over the next 12 months: 48,000.00\u{a0}RUB. \
-             Next step: call them now, before they leave."
-        );
-        assert_eq!(
-            note.ru,
-            "Анна Смирнова, возможно, уходит (вероятность активности 42,0\u{a0}%). \
-             Всего 3 покупки, последняя — 21 день назад. \
-             В ближайшие 90 дней ожидается покупок: 0,6, примерно по 12\u{a0}500,00\u{a0}₽. \
-             Ценность клиента на 12 месяцев вперёд — 48\u{a0}000,00\u{a0}₽. \
-             Что сделать: позвонить сейчас, пока клиент не ушёл."
-        );
-        let loyal = client_note(&score(0.93, 1, 5), None);
-        assert!(
-            loyal
-                .en
-                .starts_with("Анна Смирнова is most likely still buying (93.0% chance")
-        );
-        assert!(loyal.en.contains("1 purchase so far, the last 5 days ago."));
-        assert!(
-            loyal
-                .ru
-                .contains("Всего 1 покупка, последняя — 5 дней назад.")
-        );
-        assert!(
-            loyal
-                .en
-                .ends_with("Next step: nothing urgent; keep in touch as usual.")
-        );
-        let today = client_note(&score(0.93, 2, 0), None);
-        assert!(today.en.contains("2 purchases so far, the last today."));
-        assert!(today.ru.contains("Всего 2 покупки, последняя — сегодня."));
-        assert!(
-            client_note(&score(0.93, 2, 1), None)
-                .en
-                .contains("the last yesterday.")
-        );
-        let lost = client_note(&score(0.05, 12, 400), None);
-        assert!(
-            lost.ru
-                .contains("перестал покупать (вероятность активности лишь 5,0\u{a0}%)")
-        );
-        assert!(
-            lost.ru
-                .contains("Всего 12 покупок, последняя — 400 дней назад.")
-        );
-    }
-
-    #[test]
-    fn russian_plural_forms() {
-        let forms = ["продажа", "продажи", "продаж"];
-        for (n, expected) in [
-            (1, "1 продажа"),
-            (2, "2 продажи"),
-            (5, "5 продаж"),
-            (11, "11 продаж"),
-            (12, "12 продаж"),
-            (21, "21 продажа"),
-            (22, "22 продажи"),
-            (111, "111 продаж"),
-            (1_001, "1\u{a0}001 продажа"),
-            (0, "0 продаж"),
-        ] {
-            assert_eq!(ru_plural(n, forms), expected, "{n}");
-        }
-    }
-
-    #[test]
-    fn numbers_and_money_per_locale() {
-        let m = Money::new(124_000_050, "RUB");
-        assert_eq!(money(&m, Lang::Ru), "1\u{a0}240\u{a0}000,50\u{a0}₽");
-        assert_eq!(money(&m, Lang::En), "1,240,000.50\u{a0}RUB");
-        assert_eq!(
-            money(&Money::new(-1500, "JPY"), Lang::En),
-            "-1,500\u{a0}JPY"
-        );
-        assert_eq!(percent(12.345, Lang::Ru), "12,3\u{a0}%");
-        assert_eq!(percent(-0.04, Lang::En), "0.0%");
-        assert_eq!(
-            date(
-                NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
-                Lang::Ru
-            ),
-            "1 марта 2026"
-        );
-    }
 }
