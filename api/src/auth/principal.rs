@@ -3,62 +3,7 @@
 
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, async_graphql::Enum)]
-pub enum Role {
-    /// Reads everything, changes nothing.
-    Viewer,
-    /// Reads and writes clients, sales and interactions.
-    Member,
-    /// A member who also manages API keys and members.
-    Admin,
-    /// An admin who may also manage other admins and owners.
-    Owner,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Member => "member",
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "viewer" => Some(Role::Viewer),
-            "member" => Some(Role::Member),
-            "admin" => Some(Role::Admin),
-            "owner" => Some(Role::Owner),
-            _ => None,
-        }
-    }
-}
-
-/// What an API key may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
-pub enum Scope {
-    Read,
-    ReadWrite,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Read => "read",
-            Scope::ReadWrite => "read_write",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Scope> {
-        match s {
-            "read" => Some(Scope::Read),
-            "read_write" => Some(Scope::ReadWrite),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::{Role, Scope};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Principal {

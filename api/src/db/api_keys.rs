@@ -6,6 +6,7 @@ use diesel_async::RunQueryDsl;
 
 use super::DbConn;
 use super::schema::api_keys;
+use crate::domain::Scope;
 use crate::with_conn;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -16,7 +17,7 @@ pub struct ApiKey {
     pub name: String,
     pub prefix: String,
     pub key_hash: String,
-    pub scope: String,
+    pub scope: Scope,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
@@ -30,7 +31,7 @@ pub struct NewApiKey<'a> {
     pub name: &'a str,
     pub prefix: &'a str,
     pub key_hash: &'a str,
-    pub scope: &'a str,
+    pub scope: Scope,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
 }

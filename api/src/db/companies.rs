@@ -7,6 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::DbConn;
 use super::schema::{companies, memberships, users};
 use super::users::User;
+use crate::domain::Role;
 use crate::domain::phone::Region;
 use crate::with_conn;
 
@@ -40,16 +41,16 @@ pub struct Membership {
     pub id: i64,
     pub company_id: i64,
     pub user_id: i64,
-    pub role: String,
+    pub role: Role,
     pub created_at: NaiveDateTime,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = memberships)]
-pub struct NewMembership<'a> {
+pub struct NewMembership {
     pub company_id: i64,
     pub user_id: i64,
-    pub role: &'a str,
+    pub role: Role,
     pub created_at: NaiveDateTime,
 }
 
@@ -156,7 +157,7 @@ pub async fn set_time_zone(conn: &mut DbConn, id: i64, time_zone: &str) -> Query
     })
 }
 
-pub async fn add_member(conn: &mut DbConn, new: &NewMembership<'_>) -> QueryResult<Membership> {
+pub async fn add_member(conn: &mut DbConn, new: &NewMembership) -> QueryResult<Membership> {
     with_conn!(conn, c => {
         diesel::insert_into(memberships::table)
             .values(new)
@@ -212,7 +213,7 @@ pub async fn set_role(
     conn: &mut DbConn,
     company_id: i64,
     membership_id: i64,
-    role: &str,
+    role: Role,
 ) -> QueryResult<Option<Membership>> {
     with_conn!(conn, c => {
         diesel::update(
@@ -248,7 +249,7 @@ pub async fn count_owners(conn: &mut DbConn, company_id: i64) -> QueryResult<i64
     with_conn!(conn, c => {
         memberships::table
             .filter(memberships::company_id.eq(company_id))
-            .filter(memberships::role.eq("owner"))
+            .filter(memberships::role.eq(Role::Owner))
             .count()
             .get_result(c)
             .await

@@ -137,7 +137,7 @@ pub async fn principal(
     conn: &mut DbConn,
     session_id: i64,
     now: NaiveDateTime,
-) -> QueryResult<Option<(i64, i64, String)>> {
+) -> QueryResult<Option<(i64, i64, crate::domain::Role)>> {
     with_conn!(conn, c => {
         sessions::table
             .inner_join(

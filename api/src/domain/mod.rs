@@ -133,6 +133,29 @@ stored_as_text! {
     }
 }
 
+stored_as_text! {
+    /// A member's rights in a company, ordered: each includes the ones before it.
+    #[derive(PartialOrd, Ord)]
+    pub enum Role {
+        /// Reads everything, changes nothing.
+        Viewer => "viewer",
+        /// Reads and writes clients, sales and interactions.
+        Member => "member",
+        /// A member who also manages API keys and members.
+        Admin => "admin",
+        /// An admin who may also manage other admins and owners.
+        Owner => "owner",
+    }
+}
+
+stored_as_text! {
+    /// What an API key may do.
+    pub enum Scope {
+        Read => "read",
+        ReadWrite => "read_write",
+    }
+}
+
 /// Goods or a service, for one line of a sale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -19,11 +19,11 @@ use super::session::NAME_MAX;
 #[derive(Default)]
 pub struct CompanyMutation;
 
-fn role_input(role: Role, acting: Role) -> ApiResult<&'static str> {
+fn role_input(role: Role, acting: Role) -> ApiResult<Role> {
     if role == Role::Owner && acting != Role::Owner {
         return Err(ApiError::Forbidden("only owners can make someone an owner"));
     }
-    Ok(role.as_str())
+    Ok(role)
 }
 
 #[Object]
@@ -62,7 +62,7 @@ impl CompanyMutation {
                 &NewMembership {
                     company_id: company.id,
                     user_id,
-                    role: Role::Owner.as_str(),
+                    role: Role::Owner,
                     created_at: now,
                 },
             )
@@ -220,7 +220,7 @@ async fn lock_for_owner_change(
     db::companies::lock_for_owner_change(conn, company_id).await?;
     let role = db::companies::membership(conn, company_id, acting_user)
         .await?
-        .and_then(|m| Role::parse(&m.role))
+        .map(|m| m.role)
         .ok_or(ApiError::Unauthenticated)?;
     if role < Role::Admin {
         return Err(ApiError::Forbidden("only owners and admins can do this"));
@@ -248,7 +248,7 @@ async fn guard_owner_change(
     acting: Role,
     removes_owner: bool,
 ) -> ApiResult<()> {
-    if target.role == Role::Owner.as_str() {
+    if target.role == Role::Owner {
         if acting != Role::Owner {
             return Err(ApiError::Forbidden(
                 "only owners can change or remove an owner",

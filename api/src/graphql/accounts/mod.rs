@@ -87,7 +87,7 @@ impl MemberNode {
         UserNode(self.user.clone())
     }
     async fn role(&self) -> Role {
-        Role::parse(&self.membership.role).unwrap_or(Role::Viewer)
+        self.membership.role
     }
     async fn joined_at(&self) -> DateTime<Utc> {
         to_utc(self.membership.created_at)
@@ -118,7 +118,7 @@ impl Viewer {
         self.memberships
             .iter()
             .find(|(m, _)| m.company_id == self.active_company_id)
-            .and_then(|(m, _)| Role::parse(&m.role))
+            .map(|(m, _)| m.role)
     }
     /// Every company the user belongs to.
     async fn companies(&self) -> Vec<CompanyMembership> {
@@ -126,7 +126,7 @@ impl Viewer {
             .iter()
             .map(|(m, c)| CompanyMembership {
                 company: CompanyNode(c.clone()),
-                role: Role::parse(&m.role).unwrap_or(Role::Viewer),
+                role: m.role,
             })
             .collect()
     }

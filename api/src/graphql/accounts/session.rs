@@ -112,7 +112,7 @@ impl SessionMutation {
                 &NewMembership {
                     company_id: company.id,
                     user_id: user.id,
-                    role: Role::Owner.as_str(),
+                    role: Role::Owner,
                     created_at: now,
                 },
             )

@@ -25,7 +25,7 @@ impl ApiKeyNode {
         format!("{}{}", auth::api_keys::MARKER, self.0.prefix)
     }
     async fn scope(&self) -> Scope {
-        Scope::parse(&self.0.scope).unwrap_or(Scope::Read)
+        self.0.scope
     }
     async fn created_at(&self) -> DateTime<Utc> {
         to_utc(self.0.created_at)
@@ -88,7 +88,7 @@ impl ApiKeyMutation {
                 name: &name,
                 prefix: &key.prefix,
                 key_hash: &key.hash,
-                scope: scope.as_str(),
+                scope,
                 created_by: Some(user_id),
                 created_at: Utc::now().naive_utc(),
             },
