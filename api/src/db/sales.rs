@@ -76,8 +76,9 @@ pub struct SaleFilter {
     pub amount_max: Option<i64>,
 }
 
-/// Position after which a page starts.
-#[derive(Clone, Debug, PartialEq)]
+/// Position after which a page starts (with the last row's id). Kept in a page's cursors as
+/// it serialises; [`page`] refuses a key of another sort.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SaleKey {
     Time(NaiveDateTime),
     Int(i64),

@@ -116,8 +116,9 @@ pub enum ClientSort {
     Created,
 }
 
-/// Position after which a page starts: the sort value of the last row seen and its id.
-#[derive(Clone, Debug, PartialEq)]
+/// Position after which a page starts: the sort value of the last row seen (with its id). Kept
+/// in a page's cursors as it serialises; [`page`] refuses a key of another sort.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SortKey {
     Text(String),
     Int(i64),

@@ -149,19 +149,10 @@ async fn page(
         None => (ClientSort::Name, false),
     };
     let key = sort_name(sort, desc);
-    let after_key = match &after {
-        None => None,
-        Some(cursor) => Some(match sort {
-            ClientSort::Name => {
-                paging::decode::<String>(&key, cursor).map(|(v, id)| (SortKey::Text(v), id))?
-            }
-            ClientSort::TotalSpent => {
-                paging::decode::<i64>(&key, cursor).map(|(v, id)| (SortKey::Int(v), id))?
-            }
-            _ => paging::decode::<Option<chrono::NaiveDateTime>>(&key, cursor)
-                .map(|(v, id)| (SortKey::Time(v), id))?,
-        }),
-    };
+    let after_key = after
+        .as_deref()
+        .map(|cursor| paging::decode::<SortKey>(&key, cursor))
+        .transpose()?;
     let rows = db::clients::page(
         &mut conn,
         company_id,
@@ -179,11 +170,7 @@ async fn page(
         rows,
         limit,
         after.is_some(),
-        |c| match db::clients::sort_key(c, sort) {
-            SortKey::Text(v) => paging::encode(&key, v, c.id),
-            SortKey::Int(v) => paging::encode(&key, v, c.id),
-            SortKey::Time(v) => paging::encode(&key, v, c.id),
-        },
+        |c| paging::encode(&key, db::clients::sort_key(c, sort), c.id),
         ClientNode,
     );
     Ok(ClientConnection {

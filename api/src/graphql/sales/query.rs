@@ -153,16 +153,10 @@ pub(crate) async fn page(
         None => (SaleSort::SoldAt, true),
     };
     let key = format!("{sort:?}{}", if desc { "-" } else { "+" });
-    let after_key = match &after {
-        None => None,
-        Some(cursor) => Some(match sort {
-            SaleSort::SoldAt => paging::decode::<chrono::NaiveDateTime>(&key, cursor)
-                .map(|(v, id)| (SaleKey::Time(v), id))?,
-            SaleSort::Amount => {
-                paging::decode::<i64>(&key, cursor).map(|(v, id)| (SaleKey::Int(v), id))?
-            }
-        }),
-    };
+    let after_key = after
+        .as_deref()
+        .map(|cursor| paging::decode::<SaleKey>(&key, cursor))
+        .transpose()?;
     let mut conn = app(ctx).db.read().await?;
     let rows = db::sales::page(
         &mut conn,
@@ -195,10 +189,7 @@ pub(crate) async fn page(
         rows,
         limit,
         after.is_some(),
-        |s| match db::sales::sort_key(s, sort) {
-            SaleKey::Time(v) => paging::encode(&key, v, s.id),
-            SaleKey::Int(v) => paging::encode(&key, v, s.id),
-        },
+        |s| paging::encode(&key, db::sales::sort_key(s, sort), s.id),
         SaleNode,
     );
     Ok(SaleConnection {
