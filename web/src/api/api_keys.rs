@@ -8,32 +8,34 @@ use crate::gql::{ApiKey, CreatedKey};
 #[cfg(feature = "server")]
 use {
     crate::gql::{self, Id},
-    crate::server::executor::run_as_user,
     cynic::{MutationBuilder, QueryBuilder},
 };
 
-#[get("/api/keys")]
+#[get("/api/keys", user: crate::server::CurrentUser)]
 pub async fn api_keys() -> Result<Vec<ApiKey>, ServerFnError> {
-    run_as_user(gql::ApiKeys::build(()))
+    user.signed_in()?
+        .run(gql::ApiKeys::build(()))
         .await
         .map(|d| d.api_keys)
 }
 
 /// Creates a key with `scope` (`READ` or `READ_WRITE`, as the API names it).
-#[post("/api/keys")]
+#[post("/api/keys", user: crate::server::CurrentUser)]
 pub async fn create_api_key(name: String, scope: String) -> Result<CreatedKey, ServerFnError> {
     let scope = crate::forms::one_of::<gql::Scope>("scope", &scope)?;
-    run_as_user(gql::CreateApiKey::build(gql::NewKeyVariables {
-        name,
-        scope,
-    }))
-    .await
-    .map(|d| d.create_api_key)
+    user.signed_in()?
+        .run(gql::CreateApiKey::build(gql::NewKeyVariables {
+            name,
+            scope,
+        }))
+        .await
+        .map(|d| d.create_api_key)
 }
 
-#[post("/api/keys/revoke")]
+#[post("/api/keys/revoke", user: crate::server::CurrentUser)]
 pub async fn revoke_api_key(id: String) -> Result<(), ServerFnError> {
-    run_as_user(gql::RevokeApiKey::build(gql::IdVariables { id: Id(id) }))
+    user.signed_in()?
+        .run(gql::RevokeApiKey::build(gql::IdVariables { id: Id(id) }))
         .await
         .map(|_| ())
 }

@@ -5,12 +5,13 @@ use dioxus::prelude::*;
 use crate::gql::AssistantModel;
 
 #[cfg(feature = "server")]
-use {crate::gql, crate::server::executor::run_as_user, cynic::QueryBuilder};
+use {crate::gql, cynic::QueryBuilder};
 
 /// The state of the assistant's language model (off, downloading, loading, ready, failed).
-#[get("/api/assistant/model")]
+#[get("/api/assistant/model", user: crate::server::CurrentUser)]
 pub async fn assistant_model() -> Result<AssistantModel, ServerFnError> {
-    run_as_user(gql::AssistantQuery::build(()))
+    user.signed_in()?
+        .run(gql::AssistantQuery::build(()))
         .await
         .map(|d| d.assistant_model)
 }

@@ -9,7 +9,6 @@ use crate::gql::{AnswerEvent, ChatMessageView, ConversationDetail, ConversationP
 #[cfg(feature = "server")]
 use {
     crate::gql::{self, Id},
-    crate::server::executor::{run_as_user, signed_in},
     cynic::{MutationBuilder, QueryBuilder, SubscriptionBuilder},
     futures::StreamExt,
 };
@@ -19,23 +18,25 @@ use {
 const LISTED: i32 = 30;
 
 /// Your most recent conversations with the assistant.
-#[get("/api/chat/conversations")]
+#[get("/api/chat/conversations", user: crate::server::CurrentUser)]
 pub async fn conversations() -> Result<ConversationPage, ServerFnError> {
-    run_as_user(gql::Conversations::build(gql::ConversationsVariables {
-        first: Some(LISTED),
-    }))
-    .await
-    .map(|d| d.conversations)
+    user.signed_in()?
+        .run(gql::Conversations::build(gql::ConversationsVariables {
+            first: Some(LISTED),
+        }))
+        .await
+        .map(|d| d.conversations)
 }
 
 /// One of your conversations with its questions and answers.
-#[get("/api/chat/conversation?id")]
+#[get("/api/chat/conversation?id", user: crate::server::CurrentUser)]
 pub async fn conversation(id: String) -> Result<ConversationDetail, ServerFnError> {
-    run_as_user(gql::ConversationQuery::build(gql::IdVariables {
-        id: Id(id),
-    }))
-    .await
-    .map(|d| d.conversation)
+    user.signed_in()?
+        .run(gql::ConversationQuery::build(gql::IdVariables {
+            id: Id(id),
+        }))
+        .await
+        .map(|d| d.conversation)
 }
 
 /// Asks the assistant `question` in `conversation` (a new one when empty); follow the answer
@@ -43,33 +44,35 @@ pub async fn conversation(id: String) -> Result<ConversationDetail, ServerFnErro
 ///
 /// Errors: BAD_USER_INPUT on `question` (empty, over 500 characters, control characters) or
 /// a full conversation; RATE_LIMITED while the previous answer is written or past 20 a minute.
-#[post("/api/chat/ask")]
+#[post("/api/chat/ask", user: crate::server::CurrentUser)]
 pub async fn ask(question: String, conversation: String) -> Result<ChatMessageView, ServerFnError> {
     let conversation_id = (!conversation.is_empty()).then_some(Id(conversation));
-    run_as_user(gql::AskAssistant::build(gql::AskVariables {
-        question,
-        conversation_id,
-    }))
-    .await
-    .map(|d| d.ask_assistant)
+    user.signed_in()?
+        .run(gql::AskAssistant::build(gql::AskVariables {
+            question,
+            conversation_id,
+        }))
+        .await
+        .map(|d| d.ask_assistant)
 }
 
 /// Deletes one of your conversations with its messages.
-#[post("/api/chat/delete")]
+#[post("/api/chat/delete", user: crate::server::CurrentUser)]
 pub async fn delete_conversation(id: String) -> Result<(), ServerFnError> {
-    run_as_user(gql::DeleteConversation::build(gql::IdVariables {
-        id: Id(id),
-    }))
-    .await
-    .map(|_| ())
+    user.signed_in()?
+        .run(gql::DeleteConversation::build(gql::IdVariables {
+            id: Id(id),
+        }))
+        .await
+        .map(|_| ())
 }
 
 /// The answer to `message` as server-sent events: our template answer, the model's checked
 /// sentences, then the last event with the facts. An error arrives as a last event carrying
 /// `error`.
-#[get("/api/chat/answer?message")]
+#[get("/api/chat/answer?message", user: crate::server::CurrentUser)]
 pub async fn chat_answer(message: String) -> Result<ServerEvents<AnswerEvent>, ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let operation = gql::AssistantAnswer::build(gql::AnswerVariables {
         message_id: Id(message),
     });

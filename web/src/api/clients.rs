@@ -16,7 +16,6 @@ use {
     crate::forms::{day_moment, day_start, not_a_choice, one_of, optional},
     crate::gql::{self, Id},
     crate::server::executor::error,
-    crate::server::executor::{run_as_user, signed_in},
     cynic::{MutationBuilder, QueryBuilder},
 };
 
@@ -120,10 +119,10 @@ impl std::fmt::Display for ClientQuery {
 /// One page of clients in the view `q`. Errors: BAD_USER_INPUT naming the form field (`sort`,
 /// `dir`, `status`, `purchases`, `since`, `until`) for a value the form does not offer, and
 /// for a stale cursor (`after`).
-#[post("/api/clients")]
+#[post("/api/clients", user: crate::server::CurrentUser)]
 pub async fn clients(q: ClientQuery) -> Result<ClientPage, ServerFnError> {
     use gql::{ClientSortField as F, SortDirection as D};
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let field = match q.sort_or_default() {
         "name" => F::Name,
         "total" => F::TotalSpent,
@@ -239,7 +238,7 @@ const DUPLICATES_SHOWN: i32 = 5;
 /// Creates a client from the "New client" form: a name (required), an optional e-mail and
 /// phone, and a note recorded as the client's first interaction. Unless `confirmed`, a client
 /// with the same e-mail or phone stops it (see [`Created`]).
-#[post("/api/client/create")]
+#[post("/api/client/create", user: crate::server::CurrentUser)]
 pub async fn create_client(
     name: String,
     email: String,
@@ -247,7 +246,7 @@ pub async fn create_client(
     note: String,
     confirmed: bool,
 ) -> Result<Created, ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     if name.trim().is_empty() {
         return Err(error(ErrorCode::BadUserInput, Some("name"), "required"));
     }
@@ -292,18 +291,19 @@ pub async fn create_client(
 /// One client's model scores and recommended action, from the company's score cache (the
 /// first read after new sales recomputes it for the whole company); `None` when the client
 /// has no counted purchase yet.
-#[get("/api/client/analytics?id")]
+#[get("/api/client/analytics?id", user: crate::server::CurrentUser)]
 pub async fn client_analytics(id: String) -> Result<Option<ClientAnalytics>, ServerFnError> {
-    run_as_user(gql::ClientAnalyticsQuery::build(gql::IdVariables {
-        id: Id(id),
-    }))
-    .await
-    .map(|d| d.client.analytics)
+    user.signed_in()?
+        .run(gql::ClientAnalyticsQuery::build(gql::IdVariables {
+            id: Id(id),
+        }))
+        .await
+        .map(|d| d.client.analytics)
 }
 
 /// One client with its latest purchases and interactions; `more` is the cursor after which
 /// older interactions are shown.
-#[get("/api/client?id&more")]
+#[get("/api/client?id&more", user: crate::server::CurrentUser)]
 pub async fn client(id: String, more: String) -> Result<ClientDetail, ServerFnError> {
     let variables = gql::ClientVariables {
         id: Id(id),
@@ -311,13 +311,14 @@ pub async fn client(id: String, more: String) -> Result<ClientDetail, ServerFnEr
         interactions: CLIENT_INTERACTIONS,
         interactions_after: optional(&more),
     };
-    run_as_user(gql::Client::build(variables))
+    user.signed_in()?
+        .run(gql::Client::build(variables))
         .await
         .map(|d| d.client)
 }
 
 /// Changes a client's contact data; an empty e-mail or phone clears it.
-#[post("/api/client/update")]
+#[post("/api/client/update", user: crate::server::CurrentUser)]
 pub async fn update_client(
     id: String,
     name: String,
@@ -332,32 +333,37 @@ pub async fn update_client(
         status: one_of("status", &status)?,
     };
     let variables = gql::UpdateClientVariables { id: Id(id), input };
-    run_as_user(gql::UpdateClient::build(variables))
+    user.signed_in()?
+        .run(gql::UpdateClient::build(variables))
         .await
         .map(|_| ())
 }
 
 /// Archives (`archived: true`) or restores a client.
-#[post("/api/client/archive")]
+#[post("/api/client/archive", user: crate::server::CurrentUser)]
 pub async fn archive_client(id: String, archived: bool) -> Result<(), ServerFnError> {
     let variables = gql::IdVariables { id: Id(id) };
     if archived {
-        run_as_user(gql::ArchiveClient::build(variables)).await?;
+        user.signed_in()?
+            .run(gql::ArchiveClient::build(variables))
+            .await?;
     } else {
-        run_as_user(gql::RestoreClient::build(variables)).await?;
+        user.signed_in()?
+            .run(gql::RestoreClient::build(variables))
+            .await?;
     }
     Ok(())
 }
 
 /// Records a call, e-mail, meeting or note. `day` (YYYY-MM-DD) empty means now.
-#[post("/api/client/interaction")]
+#[post("/api/client/interaction", user: crate::server::CurrentUser)]
 pub async fn add_interaction(
     client_id: String,
     kind: String,
     body: String,
     day: String,
 ) -> Result<(), ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let input = gql::InteractionInput {
         kind: one_of("kind", &kind)?,
         body: body.trim().to_owned(),

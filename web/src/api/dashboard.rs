@@ -8,7 +8,7 @@ use crate::gql::{Dashboard, RecommendedAction, Report};
 #[cfg(feature = "server")]
 use {
     crate::gql,
-    crate::server::executor::{internal, run_as_user, signed_in},
+    crate::server::executor::internal,
     crate::server::zone,
     chrono::{Datelike, Utc},
     cynic::QueryBuilder,
@@ -16,9 +16,9 @@ use {
 
 /// The current calendar month so far, in the company's time zone, the same days of last month
 /// (as long as this month has run, capped at last month's end), and the five latest sales.
-#[get("/api/dashboard")]
+#[get("/api/dashboard", user: crate::server::CurrentUser)]
 pub async fn dashboard() -> Result<Dashboard, ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let now = Utc::now();
     let today = now.with_timezone(&user.zone).date_naive();
     let first = today.with_day(1);
@@ -45,20 +45,21 @@ pub async fn dashboard() -> Result<Dashboard, ServerFnError> {
 const TOP_ACTIONS: i32 = 3;
 
 /// The company's three most valuable recommended actions (from the score cache).
-#[get("/api/dashboard/actions")]
+#[get("/api/dashboard/actions", user: crate::server::CurrentUser)]
 pub async fn top_actions() -> Result<Vec<RecommendedAction>, ServerFnError> {
-    run_as_user(gql::TopActions::build(gql::TopActionsVariables {
-        first: TOP_ACTIONS,
-    }))
-    .await
-    .map(|d| d.recommended_actions)
+    user.signed_in()?
+        .run(gql::TopActions::build(gql::TopActionsVariables {
+            first: TOP_ACTIONS,
+        }))
+        .await
+        .map(|d| d.recommended_actions)
 }
 
 /// The start screen's trend: revenue by month over the last 12 months (this one included) with
 /// a three-month forecast — the sales trends report of that range.
-#[get("/api/dashboard/trend")]
+#[get("/api/dashboard/trend", user: crate::server::CurrentUser)]
 pub async fn trend() -> Result<Report, ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let today = Utc::now().with_timezone(&user.zone).date_naive();
     let from = today
         .with_day(1)

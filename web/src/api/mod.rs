@@ -10,8 +10,9 @@
 //! - `chat`: the assistant's conversations, asking, and the answer as it streams
 //!
 //! Each function's body is inline under its `#[get]`/`#[post]` attribute and runs typed GraphQL
-//! operations (`crate::gql`) as the user of the session cookie (`crate::server::executor`);
-//! form values are checked by `crate::forms` first. The bodies, and the imports only they use,
+//! operations (`crate::gql`) as the user of the session cookie, whom the attribute names as an
+//! extractor (`#[get("/api/keys", user: crate::server::CurrentUser)]`; the body calls
+//! `user.signed_in()?`); form values are checked by `crate::forms` first. The bodies, and the imports only they use,
 //! exist with the `server` feature alone: the browser build of the same function sends the
 //! request instead. The URLs are a contract: the CSRF check covers every write under `/api/`,
 //! and the browser test calls some of them by URL.

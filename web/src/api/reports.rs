@@ -18,7 +18,7 @@ use {
     crate::api::ErrorCode,
     crate::forms::{form_day, one_of, optional, parse_amount},
     crate::gql::{self, Id},
-    crate::server::executor::{context, error, execute, run_as_user, signed_in, state},
+    crate::server::executor::{SignedIn, context, error, execute, state},
     cynic::{MutationBuilder, QueryBuilder, SubscriptionBuilder},
     futures::StreamExt,
     std::time::Duration,
@@ -65,9 +65,9 @@ impl ReportQuery {
 
 /// Today in the company's time zone (YYYY-MM-DD): the day the builder's quick periods ("this
 /// month", "last quarter") count from, whatever the browser's clock and zone.
-#[get("/api/report/today")]
+#[get("/api/report/today", user: crate::server::CurrentUser)]
 pub async fn company_today() -> Result<String, ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     Ok(chrono::Utc::now()
         .with_timezone(&user.zone)
         .date_naive()
@@ -89,13 +89,16 @@ pub struct StartedReport {
 /// Errors: BAD_USER_INPUT naming the field (`kind`, `from`, `to`, `granularity`, `status`,
 /// `client` — nothing or more than 100 clients match —, `min`, `max`, `horizon`), or when the
 /// company already runs four reports.
-#[post("/api/report/start")]
+#[post("/api/report/start", user: crate::server::CurrentUser)]
 pub async fn start_report(query: ReportQuery) -> Result<StartedReport, ServerFnError> {
-    let (input, clients) = resolved_input(&query).await?;
-    let started = run_as_user(gql::StartReport::build(gql::ReportVariables { input })).await?;
+    let (input, clients) = resolved_input(user.signed_in()?, &query).await?;
+    let started = user
+        .signed_in()?
+        .run(gql::StartReport::build(gql::ReportVariables { input }))
+        .await?;
     let mut job = started.start_report;
     let id = job.id.0.clone();
-    let mut changes = std::pin::pin!(job_changes(id).await?);
+    let mut changes = std::pin::pin!(job_changes(user.signed_in()?, id).await?);
     let deadline = tokio::time::sleep(WAIT_FOR_REPORT);
     tokio::pin!(deadline);
     while job.state == gql::JobState::Running {
@@ -115,12 +118,12 @@ pub async fn start_report(query: ReportQuery) -> Result<StartedReport, ServerFnE
 /// stands, then after each step, ending once it is done, failed or cancelled.
 #[cfg(feature = "server")]
 async fn job_changes(
+    user: &SignedIn,
     id: String,
 ) -> Result<
     impl futures::Stream<Item = Result<JobView, ServerFnError>> + Send + 'static,
     ServerFnError,
 > {
-    let user = signed_in().await?;
     let operation = gql::ReportJobChanged::build(gql::IdVariables { id: Id(id) });
     Ok(user
         .subscribe(operation)
@@ -129,17 +132,19 @@ async fn job_changes(
 
 /// The running report's progress, as server-sent events: the job as it stands, then after
 /// each step, ending once it is done (the last event carries the report), failed or cancelled.
-#[get("/api/report/progress?id")]
+#[get("/api/report/progress?id", user: crate::server::CurrentUser)]
 pub async fn report_progress(id: String) -> Result<ServerEvents<JobView>, ServerFnError> {
-    let changes = job_changes(id).await?.filter_map(|r| async move {
-        match r {
-            Ok(job) => Some(Ok::<_, axum::BoxError>(job)),
-            Err(e) => {
-                tracing::warn!("report progress: {e}");
-                None
+    let changes = job_changes(user.signed_in()?, id)
+        .await?
+        .filter_map(|r| async move {
+            match r {
+                Ok(job) => Some(Ok::<_, axum::BoxError>(job)),
+                Err(e) => {
+                    tracing::warn!("report progress: {e}");
+                    None
+                }
             }
-        }
-    });
+        });
     Ok(ServerEvents::from_stream(changes))
 }
 
@@ -148,13 +153,13 @@ pub async fn report_progress(id: String) -> Result<ServerEvents<JobView>, Server
 /// sentences as the model writes them, then the narrative as stored; or one event saying why
 /// none can be written now. An error (another company's report, a job not done) arrives as a
 /// `FAILED` event.
-#[get("/api/report/narrative?job&saved&lang")]
+#[get("/api/report/narrative?job&saved&lang", user: crate::server::CurrentUser)]
 pub async fn report_narrative(
     job: String,
     saved: String,
     lang: String,
 ) -> Result<ServerEvents<NarrativeEvent>, ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let id = |s: String| (!s.is_empty()).then_some(Id(s));
     let language = if lang == "ru" {
         gql::Language::Ru
@@ -183,9 +188,10 @@ pub async fn report_narrative(
 }
 
 /// Cancels a running report of the company; it stops at its next step.
-#[post("/api/report/cancel")]
+#[post("/api/report/cancel", user: crate::server::CurrentUser)]
 pub async fn cancel_report(id: String) -> Result<JobView, ServerFnError> {
-    run_as_user(gql::CancelReportJob::build(gql::IdVariables { id: Id(id) }))
+    user.signed_in()?
+        .run(gql::CancelReportJob::build(gql::IdVariables { id: Id(id) }))
         .await
         .map(|d| d.cancel_report_job)
 }
@@ -194,9 +200,10 @@ pub async fn cancel_report(id: String) -> Result<JobView, ServerFnError> {
 /// selected (their ids in the input's filter).
 #[cfg(feature = "server")]
 async fn resolved_input(
+    user: &SignedIn,
     q: &ReportQuery,
 ) -> Result<(gql::ReportInput, Vec<NamedClient>), ServerFnError> {
-    let clients = search_clients(&q.client).await?;
+    let clients = search_clients(user, &q.client).await?;
     let ids = clients.iter().map(|c| c.id.clone()).collect();
     Ok((input_of(q, ids)?, clients))
 }
@@ -205,7 +212,7 @@ async fn resolved_input(
 ///
 /// Errors: BAD_USER_INPUT on `client` when nothing or more than [`SEARCH_CLIENTS`] match.
 #[cfg(feature = "server")]
-async fn search_clients(search: &str) -> Result<Vec<NamedClient>, ServerFnError> {
+async fn search_clients(user: &SignedIn, search: &str) -> Result<Vec<NamedClient>, ServerFnError> {
     let Some(search) = optional(search) else {
         return Ok(Vec::new());
     };
@@ -221,7 +228,7 @@ async fn search_clients(search: &str) -> Result<Vec<NamedClient>, ServerFnError>
             direction: gql::SortDirection::Asc,
         }),
     };
-    let page = run_as_user(gql::Clients::build(variables)).await?.clients;
+    let page = user.run(gql::Clients::build(variables)).await?.clients;
     if page.edges.is_empty() {
         return Err(error(
             ErrorCode::BadUserInput,
@@ -308,16 +315,17 @@ fn input_of(q: &ReportQuery, client_ids: Vec<Id>) -> Result<gql::ReportInput, Se
 
 /// Saves the report of `query` under `name` (parameters and a snapshot of the result); returns
 /// the saved report's id.
-#[post("/api/reports/save")]
+#[post("/api/reports/save", user: crate::server::CurrentUser)]
 pub async fn save_report(query: ReportQuery, name: String) -> Result<String, ServerFnError> {
     let name = saved_name(&name)?;
-    let (input, _) = resolved_input(&query).await?;
-    run_as_user(gql::SaveReport::build(gql::SaveReportVariables {
-        name,
-        input,
-    }))
-    .await
-    .map(|d| d.save_report.id.0)
+    let (input, _) = resolved_input(user.signed_in()?, &query).await?;
+    user.signed_in()?
+        .run(gql::SaveReport::build(gql::SaveReportVariables {
+            name,
+            input,
+        }))
+        .await
+        .map(|d| d.save_report.id.0)
 }
 
 #[cfg(feature = "server")]
@@ -334,68 +342,75 @@ fn saved_name(name: &str) -> Result<String, ServerFnError> {
 }
 
 /// One page of the saved reports the user may see, most recently changed first.
-#[get("/api/reports/saved?after")]
+#[get("/api/reports/saved?after", user: crate::server::CurrentUser)]
 pub async fn saved_reports(after: String) -> Result<SavedPage, ServerFnError> {
-    run_as_user(gql::SavedReports::build(gql::SavedReportsVariables {
-        first: Some(SAVED_PAGE),
-        after: optional(&after),
-    }))
-    .await
-    .map(|d| d.saved_reports)
+    user.signed_in()?
+        .run(gql::SavedReports::build(gql::SavedReportsVariables {
+            first: Some(SAVED_PAGE),
+            after: optional(&after),
+        }))
+        .await
+        .map(|d| d.saved_reports)
 }
 
 /// One saved report with its snapshot and links.
-#[get("/api/reports/saved/one?id")]
+#[get("/api/reports/saved/one?id", user: crate::server::CurrentUser)]
 pub async fn saved_report(id: String) -> Result<SavedDetail, ServerFnError> {
-    run_as_user(gql::SavedReportQuery::build(gql::IdVariables {
-        id: Id(id),
-    }))
-    .await
-    .map(|d| d.saved_report)
+    user.signed_in()?
+        .run(gql::SavedReportQuery::build(gql::IdVariables {
+            id: Id(id),
+        }))
+        .await
+        .map(|d| d.saved_report)
 }
 
-#[post("/api/reports/saved/rename")]
+#[post("/api/reports/saved/rename", user: crate::server::CurrentUser)]
 pub async fn rename_saved(id: String, name: String) -> Result<(), ServerFnError> {
     let name = saved_name(&name)?;
-    run_as_user(gql::RenameSaved::build(gql::RenameSavedVariables {
-        id: Id(id),
-        name,
-    }))
-    .await
-    .map(|_| ())
+    user.signed_in()?
+        .run(gql::RenameSaved::build(gql::RenameSavedVariables {
+            id: Id(id),
+            name,
+        }))
+        .await
+        .map(|_| ())
 }
 
-#[post("/api/reports/saved/share")]
+#[post("/api/reports/saved/share", user: crate::server::CurrentUser)]
 pub async fn share_saved(id: String, with_members: bool) -> Result<(), ServerFnError> {
-    run_as_user(gql::ShareSaved::build(gql::ShareSavedVariables {
-        id: Id(id),
-        with_members,
-    }))
-    .await
-    .map(|_| ())
+    user.signed_in()?
+        .run(gql::ShareSaved::build(gql::ShareSavedVariables {
+            id: Id(id),
+            with_members,
+        }))
+        .await
+        .map(|_| ())
 }
 
-#[post("/api/reports/saved/delete")]
+#[post("/api/reports/saved/delete", user: crate::server::CurrentUser)]
 pub async fn delete_saved(id: String) -> Result<(), ServerFnError> {
-    run_as_user(gql::DeleteSaved::build(gql::IdVariables { id: Id(id) }))
+    user.signed_in()?
+        .run(gql::DeleteSaved::build(gql::IdVariables { id: Id(id) }))
         .await
         .map(|_| ())
 }
 
 /// A read-only link to a saved report, valid for `days` days; returns its token (shown once).
-#[post("/api/reports/saved/link")]
+#[post("/api/reports/saved/link", user: crate::server::CurrentUser)]
 pub async fn create_link(id: String, days: i32) -> Result<String, ServerFnError> {
-    run_as_user(gql::CreateLink::build(gql::CreateLinkVariables {
-        saved_report_id: Id(id),
-        expires_in_days: days,
-    }))
-    .await
-    .map(|d| d.create_report_link.token)
+    user.signed_in()?
+        .run(gql::CreateLink::build(gql::CreateLinkVariables {
+            saved_report_id: Id(id),
+            expires_in_days: days,
+        }))
+        .await
+        .map(|d| d.create_report_link.token)
 }
 
-#[post("/api/reports/link/revoke")]
+#[post("/api/reports/link/revoke", user: crate::server::CurrentUser)]
 pub async fn revoke_link(id: String) -> Result<(), ServerFnError> {
-    run_as_user(gql::RevokeLink::build(gql::IdVariables { id: Id(id) }))
+    user.signed_in()?
+        .run(gql::RevokeLink::build(gql::IdVariables { id: Id(id) }))
         .await
         .map(|_| ())
 }

@@ -15,7 +15,6 @@ use {
     crate::forms::{day_start, not_a_choice, one_of, optional, sale_fields},
     crate::gql::{self, Id},
     crate::server::executor::error,
-    crate::server::executor::{run_as_user, signed_in},
     cynic::{MutationBuilder, QueryBuilder, SubscriptionBuilder},
 };
 
@@ -103,10 +102,10 @@ impl std::fmt::Display for SaleQuery {
 /// One page of sales in the view `q`, with the sums of all matching sales per currency.
 /// Errors: BAD_USER_INPUT naming the form field (`from`, `to`, `status`, `sort`, `dir`) for a
 /// value the form does not offer, and for a stale cursor (`after`).
-#[post("/api/sales")]
+#[post("/api/sales", user: crate::server::CurrentUser)]
 pub async fn sales(q: SaleQuery) -> Result<SalePage, ServerFnError> {
     use gql::{SaleSortField as F, SortDirection as D};
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let status = match q.status.as_str() {
         "" => None,
         s => Some(one_of::<gql::SaleStatus>("status", s)?),
@@ -157,13 +156,13 @@ pub struct SaleForm {
 }
 
 /// Records a sale for a client (with one line of goods when `item` is not empty); returns its id.
-#[post("/api/sale/create")]
+#[post("/api/sale/create", user: crate::server::CurrentUser)]
 pub async fn create_sale(
     client_id: String,
     form: SaleForm,
     item: String,
 ) -> Result<String, ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let f = sale_fields(&form, user.zone)?;
     let input = gql::SaleInput {
         client_id: Id(client_id),
@@ -188,9 +187,10 @@ pub async fn create_sale(
         .map(|d| d.create_sale.id.0)
 }
 
-#[get("/api/sale?id")]
+#[get("/api/sale?id", user: crate::server::CurrentUser)]
 pub async fn sale(id: String) -> Result<SaleDetail, ServerFnError> {
-    run_as_user(gql::Sale::build(gql::IdVariables { id: Id(id) }))
+    user.signed_in()?
+        .run(gql::Sale::build(gql::IdVariables { id: Id(id) }))
         .await
         .map(|d| d.sale)
 }
@@ -209,14 +209,14 @@ pub struct ItemForm {
 /// Changes a sale: the fields of the form, its client (`client_id`; empty: unchanged) and
 /// all of its lines (`items` replace the stored ones). Errors: BAD_USER_INPUT naming the field
 /// as the API does (`items[2].quantity`, `amountMinor`, …), so a line's error stands by it.
-#[post("/api/sale/update")]
+#[post("/api/sale/update", user: crate::server::CurrentUser)]
 pub async fn update_sale(
     id: String,
     form: SaleForm,
     client_id: String,
     items: Vec<ItemForm>,
 ) -> Result<(), ServerFnError> {
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let f = sale_fields(&form, user.zone)?;
     let items = item_inputs(&items, &f.currency)?;
     let input = gql::SaleUpdateInput {
@@ -284,10 +284,10 @@ fn item_inputs(
 
 /// Sales of the active company as they are created or changed, while the page listens: server-sent
 /// events, ending when the browser closes the stream (the subscription ends with it).
-#[get("/api/live/sales")]
+#[get("/api/live/sales", user: crate::server::CurrentUser)]
 pub async fn live_sales() -> Result<ServerEvents<SaleChange>, ServerFnError> {
     use futures::StreamExt;
-    let user = signed_in().await?;
+    let user = user.signed_in()?;
     let changes = user
         .subscribe(gql::SaleChanged::build(()))
         .filter_map(|change| async move {

@@ -14,7 +14,7 @@ use crate::routes::local_target;
 use {
     crate::gql::{self, Id},
     crate::server::cookies,
-    crate::server::executor::{context, execute, principal, run_as_user, state},
+    crate::server::executor::{context, execute, principal, state},
     crm_api::auth::Principal,
     cynic::{MutationBuilder, QueryBuilder},
 };
@@ -173,14 +173,18 @@ pub async fn logout() -> Result<(), ServerFnError> {
     Ok(())
 }
 
-#[get("/api/session/me")]
+#[get("/api/session/me", user: crate::server::CurrentUser)]
 pub async fn me() -> Result<Viewer, ServerFnError> {
-    run_as_user(gql::Me::build(())).await.map(|d| d.me)
+    user.signed_in()?
+        .run(gql::Me::build(()))
+        .await
+        .map(|d| d.me)
 }
 
-#[post("/api/session/company")]
+#[post("/api/session/company", user: crate::server::CurrentUser)]
 pub async fn switch_company(id: String) -> Result<(), ServerFnError> {
-    run_as_user(gql::SwitchCompany::build(gql::IdVariables { id: Id(id) }))
+    user.signed_in()?
+        .run(gql::SwitchCompany::build(gql::IdVariables { id: Id(id) }))
         .await
         .map(|_| ())
 }

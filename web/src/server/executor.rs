@@ -191,13 +191,6 @@ pub async fn principal(ctx: &FullstackContext, api: &Api) -> Result<Principal, S
     }
 }
 
-/// Runs an operation as the signed-in user.
-pub async fn run_as_user<Q: DeserializeOwned, V: Serialize>(
-    operation: Operation<Q, V>,
-) -> Result<Q, ServerFnError> {
-    signed_in().await?.run(operation).await
-}
-
 /// The signed-in user of the request, with the zone their company shows times and cuts days in.
 pub struct SignedIn {
     ctx: FullstackContext,
@@ -206,9 +199,36 @@ pub struct SignedIn {
     pub zone: Tz,
 }
 
-/// The request's signed-in user; UNAUTHENTICATED without a valid session.
-pub async fn signed_in() -> Result<SignedIn, ServerFnError> {
-    let ctx = context()?;
+/// The signed-in user of a server function's request, as an extractor named in the function's
+/// attribute: `#[get("/api/keys", user: crate::server::CurrentUser)]`, then
+/// `user.signed_in()?.run(operation)`.
+///
+/// It never rejects the request: a missing or ended session is the UNAUTHENTICATED error of
+/// [`CurrentUser::signed_in`]. Dioxus turns an extractor's rejection into a plain message when
+/// a page rendered on the server calls the function directly, and the pages need the code to
+/// send the visitor to the sign-in screen.
+pub struct CurrentUser(Result<SignedIn, ServerFnError>);
+
+impl CurrentUser {
+    /// The user, or UNAUTHENTICATED (or the error that kept us from knowing).
+    pub fn signed_in(&self) -> Result<&SignedIn, ServerFnError> {
+        self.0.as_ref().map_err(Clone::clone)
+    }
+}
+
+impl axum::extract::FromRequestParts<FullstackContext> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        _parts: &mut axum::http::request::Parts,
+        ctx: &FullstackContext,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(signed_in(ctx.clone()).await))
+    }
+}
+
+/// The signed-in user of the request `ctx` serves; UNAUTHENTICATED without a valid session.
+async fn signed_in(ctx: FullstackContext) -> Result<SignedIn, ServerFnError> {
     let api = state(&ctx)?.api;
     let principal = principal(&ctx, &api).await?;
     let zone = zone_of(&ctx, &api, &principal).await?;

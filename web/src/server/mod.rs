@@ -11,7 +11,8 @@
 //! - `sign_in`: the sign-in and registration forms posted before the browser code runs
 //! - `zone`: times shown, and days cut, in the company's time zone
 //! - `executor`: runs a typed GraphQL operation in-process as the user of the session cookie,
-//!   and maps the API's errors to server-function errors
+//!   and maps the API's errors to server-function errors; [`CurrentUser`] is the signed-in user
+//!   as an extractor a server function names in its attribute
 //!
 //! The server functions themselves are in `crate::api`, one module per domain.
 
@@ -25,6 +26,8 @@ mod lang;
 mod query;
 mod sign_in;
 pub(crate) mod zone;
+
+pub(crate) use executor::CurrentUser;
 
 /// What server functions reach through the request extensions.
 #[derive(Clone)]
