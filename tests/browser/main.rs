@@ -146,6 +146,14 @@ async fn session(
 }
 
 impl Flow {
+    /// A window of `width`×`height` CSS pixels: 390×844 is a phone, 1280×900 the desktop.
+    async fn resize(&self, width: u32, height: u32) {
+        self.browser
+            .set_window_size(width, height)
+            .await
+            .unwrap_or_else(|e| panic!("resize to {width}×{height}: {e}"));
+    }
+
     async fn shot(&mut self, name: &str) {
         self.step += 1;
         let png = self
@@ -639,10 +647,7 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.find("#key-figures").await;
 
     // Phone-sized: the report view and the saved reports stack and scroll.
-    f.browser
-        .set_window_size(390, 844)
-        .await
-        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.resize(390, 844).await;
     f.find("#chart-periods svg").await;
     f.browser
         .execute(
@@ -655,10 +660,7 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.go("/reports").await;
     f.find("#saved-table").await;
     f.shot("phone-saved-reports").await;
-    f.browser
-        .set_window_size(1280, 900)
-        .await
-        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.resize(1280, 900).await;
 
     // Two earlier purchases for four buyers, so the customer models have repeat buyers to fit.
     let earlier: Vec<Value> = (0..8)
@@ -801,30 +803,18 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.click("#chat-turn-1 .chat-table a").await;
     f.text_contains("#client-name", &named).await;
     // The panel stays open across screens; on a phone it takes the whole screen.
-    f.browser
-        .set_window_size(390, 844)
-        .await
-        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.resize(390, 844).await;
     f.find("#chat-turn-0").await;
     f.shot("phone-chat").await;
     f.click("#chat-close").await;
-    f.browser
-        .set_window_size(1280, 900)
-        .await
-        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.resize(1280, 900).await;
 
     // A phone-sized screen: the client screen stacks its parts.
-    f.browser
-        .set_window_size(390, 844)
-        .await
-        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.resize(390, 844).await;
     f.go(&client_page).await;
     f.find("#interaction-form").await;
     f.shot("phone-client").await;
-    f.browser
-        .set_window_size(1280, 900)
-        .await
-        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.resize(1280, 900).await;
 
     // Language: Russian, remembered across pages.
     f.go("/sales").await;
@@ -982,10 +972,7 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.find("main .empty").await;
 
     // Phone-sized: a one-line menu, and every column of the lists reachable.
-    f.browser
-        .set_window_size(390, 844)
-        .await
-        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.resize(390, 844).await;
     for (path, shot) in [("/clients", "phone-clients"), ("/sales", "phone-sales")] {
         f.go(path).await;
         f.find("table.list").await;
@@ -1008,10 +995,7 @@ async fn steps(f: &mut Flow, backend: &str) {
         );
         f.shot(shot).await;
     }
-    f.browser
-        .set_window_size(1280, 900)
-        .await
-        .unwrap_or_else(|e| panic!("resize: {e}"));
+    f.resize(1280, 900).await;
 
     // Before the app's code arrives (scripts off: as on a very slow link), the sign-in form
     // still works, through a plain form post: a wrong password comes back with a Russian

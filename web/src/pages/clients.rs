@@ -8,6 +8,7 @@ use dioxus::prelude::*;
 
 use crate::api::UiError;
 use crate::api::clients::{self, ClientQuery, Created};
+use crate::components::filters::{ActiveFilters, Chip};
 use crate::components::layout::PageTitle;
 use crate::components::status::{
     ErrorBox, apply, field_error, form_error, loaded, not_loaded, use_ready,
@@ -116,8 +117,9 @@ fn ClientList(query: ClientQuery) -> Element {
             }
             button { r#type: "submit", "{t.search}" }
         }
-        if filtered {
-            ActiveFilters { query: query.clone() }
+        ActiveFilters {
+            chips: chips(&query, l),
+            unfiltered: Route::Clients { query: query.unfiltered() },
         }
         if let Some(e) = error() { ErrorBox { error: e } }
         if page.total_count == 0 && !filtered {
@@ -206,11 +208,8 @@ fn ClientLine(
     }
 }
 
-/// The filters in force, each with a link that clears it, and one that clears them all.
-#[component]
-fn ActiveFilters(query: ClientQuery) -> Element {
-    let locale: Signal<Locale> = use_context();
-    let l = locale();
+/// The filters in force as chips, each clearing to the list without it.
+fn chips(query: &ClientQuery, l: Locale) -> Vec<Chip> {
     let (t, lt) = (l.texts(), l.lists());
     let label = |name: &str, value: &str| -> String {
         let shown = match (name, value) {
@@ -232,22 +231,17 @@ fn ActiveFilters(query: ClientQuery) -> Element {
         };
         format!("{field}: {shown}")
     };
-    rsx! {
-        p { class: "chips", id: "active-filters",
-            span { class: "muted", "{lt.active_filters}: " }
-            for (name, value) in query.filters() {
-                span { class: "chip",
-                    "{label(name, value)} "
-                    Link { class: "clear", title: "{lt.clear}", to: Route::Clients { query: query.without(name) },
-                        span { "aria-hidden": "true", "×" }
-                        span { class: "sr-only", "{lt.clear}: {label(name, value)}" }
-                    }
-                }
-            }
-            " "
-            Link { id: "clear-filters", to: Route::Clients { query: query.unfiltered() }, "{lt.clear_all}" }
-        }
-    }
+    query
+        .filters()
+        .into_iter()
+        .map(|(name, value)| Chip {
+            label: label(name, value),
+            cleared: Route::Clients {
+                query: query.without(name),
+            },
+            id: None,
+        })
+        .collect()
 }
 
 /// "New client": a name (required), e-mail, phone and a note. A client with the same e-mail or

@@ -7,6 +7,7 @@ use dioxus::prelude::*;
 
 use crate::api::sales;
 use crate::api::sales::SaleQuery;
+use crate::components::filters::{ActiveFilters, Chip};
 use crate::components::layout::PageTitle;
 use crate::components::sale_table::SaleTable;
 use crate::components::status::apply;
@@ -184,31 +185,9 @@ fn SaleList(query: SaleQuery) -> Element {
             input { r#type: "hidden", name: "client", value: "{query.client}" }
             button { r#type: "submit", "{t.filter}" }
         }
-        if filtered {
-            p { class: "chips", id: "active-filters",
-                span { class: "muted", "{lt.active_filters}: " }
-                if !query.client.is_empty() {
-                    span { class: "chip", id: "client-filter",
-                        "{lt.sales_client}: {client_name} "
-                        Link { class: "clear", title: "{lt.clear}", to: Route::Sales { query: query.without("client") }, "×" }
-                    }
-                }
-                for (name, value, cleared) in [
-                    (t.from_date, query.from.clone(), query.without("from")),
-                    (t.to_date, query.to.clone(), query.without("to")),
-                    (t.status, SaleStatus::parse(&query.status).map(|s| t.status(s).to_owned()).unwrap_or_default(), query.without("status")),
-                    (t.currency, query.currency.clone(), query.without("currency")),
-                ] {
-                    if !value.is_empty() {
-                        span { class: "chip",
-                            "{name}: {value} "
-                            Link { class: "clear", title: "{lt.clear}", to: Route::Sales { query: cleared }, "×" }
-                        }
-                    }
-                }
-                " "
-                Link { id: "clear-filters", to: Route::Sales { query: query.unfiltered() }, "{lt.clear_all}" }
-            }
+        ActiveFilters {
+            chips: chips(&query, l, &client_name),
+            unfiltered: Route::Sales { query: query.unfiltered() },
         }
         if listening() && live() {
             p { class: "live", id: "live-status", role: "status", "● {t.live}" }
@@ -244,4 +223,34 @@ fn SaleList(query: SaleQuery) -> Element {
             }
         }
     }
+}
+
+/// The filters in force as chips, each clearing to the list without it; the client by name.
+fn chips(query: &SaleQuery, l: Locale, client_name: &str) -> Vec<Chip> {
+    let (t, lt) = (l.texts(), l.lists());
+    let status = SaleStatus::parse(&query.status)
+        .map(|s| t.status(s).to_owned())
+        .unwrap_or_default();
+    [
+        (
+            "client",
+            lt.sales_client,
+            client_name.to_owned(),
+            Some("client-filter"),
+        ),
+        ("from", t.from_date, query.from.clone(), None),
+        ("to", t.to_date, query.to.clone(), None),
+        ("status", t.status, status, None),
+        ("currency", t.currency, query.currency.clone(), None),
+    ]
+    .into_iter()
+    .filter(|(name, ..)| !query.get(name).is_empty())
+    .map(|(name, field, value, id)| Chip {
+        label: format!("{field}: {value}"),
+        cleared: Route::Sales {
+            query: query.without(name),
+        },
+        id,
+    })
+    .collect()
 }
