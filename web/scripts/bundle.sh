@@ -41,24 +41,46 @@ fi
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 next="$out.next.$$"
 rm -rf "$next"
-trap 'rm -rf "$next"' EXIT
+browser=""
+# Stops the background build with its compilers (its own process group) when this ends early.
+stop_browser() {
+  if [ -n "$browser" ]; then
+    kill -- -"$browser" 2>/dev/null || true
+    wait "$browser" 2>/dev/null || true
+  fi
+}
+trap 'stop_browser; rm -rf "$next"' EXIT
 mkdir -p "$next/public/assets" "$next/bindgen"
 started=$SECONDS
 step() { echo "[bundle $((SECONDS - started)) s] $*" >&2; }
 
-step "server: cargo build --profile server-release (about 8 minutes the first time on 2 cores)"
+# The browser part builds beside the server, in a build directory of its own (cargo locks a
+# build directory per build): it fills the time the server's build spends on one core
+# (compiling the app's own crates). Its output goes to a log, shown if it fails.
+browser_dir="$target_dir/browser"
+step "browser, in the background: cargo build --profile wasm-release --target wasm32-unknown-unknown"
+# getrandom's browser backend, as dx selects it for web builds.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js"' \
+  CARGO_TARGET_DIR="$browser_dir" \
+  setsid --wait cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
+  -p crm-web --bin crm-web --no-default-features --features web >"$next/browser.log" 2>&1 &
+browser=$!
+
+step "server: cargo build --profile server-release (about 20 minutes the first time on 2 cores, a few after a change)"
 cargo build --locked --profile server-release -p crm-web --bin crm-web >&2
 cp "$target_dir/server-release/crm-web" "$next/server"
 
-step "browser: cargo build --profile wasm-release --target wasm32-unknown-unknown (about 2 minutes the first time)"
-# getrandom's browser backend, as dx selects it for web builds.
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js"' \
-  cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
-  -p crm-web --bin crm-web --no-default-features --features web >&2
+step "browser: waiting for its build"
+if ! wait "$browser"; then
+  browser=""
+  cat "$next/browser.log" >&2
+  exit 1
+fi
+browser=""
 
 step "wasm-bindgen"
 wasm-bindgen --target web --no-typescript --out-dir "$next/bindgen" --out-name crm-web \
-  "$target_dir/wasm32-unknown-unknown/wasm-release/crm-web.wasm"
+  "$browser_dir/wasm32-unknown-unknown/wasm-release/crm-web.wasm"
 
 step "wasm-opt -Oz"
 # The features rustc enables by default for wasm32-unknown-unknown.
@@ -91,7 +113,7 @@ cp "$next/bindgen/loader.min.js" "$next/public/assets/$js_name"
 if [ -d "$next/bindgen/snippets" ]; then
   cp -r "$next/bindgen/snippets" "$next/public/assets/"
 fi
-rm -rf "$next/bindgen"
+rm -rf "$next/bindgen" "$next/browser.log"
 
 # The shell the server renders pages into (it looks for <div id="main">).
 cat > "$next/public/index.html" <<HTML

@@ -1,4 +1,4 @@
-//! The customer-model benchmark: BG/NBD and Gamma-Gamma fit time of `crm-ai` against the reference
+//! `bench-customers`, the customer-model benchmark: BG/NBD and Gamma-Gamma fit time of `crm-ai` against the reference
 //! implementation, Python's `lifetimes`, on the same data in the same run.
 //!
 //! Data: the CDNOW master file's calibration summary (23,570 customers, 39 weeks; built from the
@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! python3 -m venv ~/.cache/crm-py && ~/.cache/crm-py/bin/pip install lifetimes==0.11.3
-//! cargo bench -p crm-ai --bench customers [-- --python PATH]
+//! cargo run --release -p crm-bench --bin bench-customers [-- --python PATH]
 //! ```
 
 // A benchmark program: a panic on a broken assumption is the right answer.
@@ -28,11 +28,11 @@ use serde_json::Value;
 
 const SUMMARY: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/cdnow_master_summary.csv"
+    "/../ai/tests/fixtures/cdnow_master_summary.csv"
 );
 const REFERENCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/lifetimes_fit_time.py"
+    "/../ai/tests/fixtures/lifetimes_fit_time.py"
 );
 
 fn main() -> Result<()> {
