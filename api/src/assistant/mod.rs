@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crm_ai::llm::{self, ChatMessage, Llm, LlmConfig, Sampling, WeightFormat};
 use tokio::sync::{mpsc, watch};
 
-pub use remote::RemoteModel;
+pub use remote::{RemoteModel, ToolCall};
 pub use source::ModelSource;
 
 /// How the assistant's model is chosen (`CRM_MODEL*`, `CRM_LLM_*`; README's table).
@@ -242,6 +242,30 @@ impl Assistant {
             || self
                 .local()
                 .is_some_and(|m| !matches!(m.info().architecture, crm_ai::llm::Architecture::Llama))
+    }
+
+    /// Whether the answering model picks the chat's tools itself: a remote model with
+    /// `tool_calls` on.
+    pub fn picks_tools(&self) -> bool {
+        self.remote.as_ref().is_some_and(|r| r.tool_calls)
+    }
+
+    /// The tool the model calls for `messages` among `tools` (OpenAI function definitions);
+    /// `None` when it picks none or does not pick tools ([`Self::picks_tools`]).
+    ///
+    /// # Errors
+    /// [`AssistantError::Remote`] when the remote model fails or answers something unreadable.
+    pub async fn pick_tool(
+        &self,
+        messages: &[ChatMessage],
+        tools: &serde_json::Value,
+    ) -> Result<Option<ToolCall>, AssistantError> {
+        match &self.remote {
+            Some(remote) if remote.tool_calls => {
+                remote.pick_tool(&self.http, messages, tools).await
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Streams the model's continuation of `messages`.

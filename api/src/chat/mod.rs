@@ -3,7 +3,9 @@
 //! [`ask`] checks the question and the asker's limits, stores it in a conversation and starts
 //! the answer in the background; [`follow`] streams that answer. An answer is made in this
 //! order, and stored as it goes:
-//! 1. the question is read by our own code (`crm_ai::intent`), not by the model;
+//! 1. the question is read by our own code (`crm_ai::intent`), not by the model; a remote
+//!    model that calls tools may pick the tool instead ([`pick`]), through the same checks,
+//!    and our reader answers whenever it does not pick one well;
 //! 2. the tool it names runs over `crate::reports` for the asker's company ([`tools`]): a
 //!    template answer in the question's language and the [`Facts`] it used;
 //! 3. the model, when one is ready and writes the language, adds a short narrative from those
@@ -18,6 +20,7 @@
 
 mod facts;
 mod follow;
+pub mod pick;
 pub mod tools;
 
 pub use facts::{FactPeriod, Facts, Figure, Table};
@@ -404,7 +407,13 @@ async fn answer(
     let company = crate::reports::company(&mut conn, asker.company_id).await?;
     drop(conn);
     let today = Utc::now().with_timezone(&company.time_zone).date_naive();
-    let recognised = intent::recognise(question, today);
+    let recognised = match pick::by_model(app, question, today).await {
+        Some(intent) => Recognised {
+            language: intent::language(question),
+            intent,
+        },
+        None => intent::recognise(question, today),
+    };
     let language = language_of(&recognised);
     let reply = tools::run(app, &company, &recognised, today).await?;
     let facts = serde_json::to_string(&reply.facts).map_err(|e| ApiError::Internal(e.into()))?;

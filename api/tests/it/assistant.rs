@@ -314,6 +314,7 @@ async fn an_openai_compatible_server_answers_when_configured() {
         base_url: format!("http://{addr}/v1"),
         model: "big-model".to_owned(),
         api_key: Some(key.to_owned()),
+        tool_calls: false,
     };
     let assistant = Assistant::start(AssistantConfig {
         remote: Some(remote("sk-test")),

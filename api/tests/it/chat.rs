@@ -18,7 +18,7 @@ use crate::ws;
 crate::on_both_backends!(questions_are_answered_from_the_figures_and_kept);
 
 const ASK: &str = "mutation($q: String!, $c: ID) { askAssistant(question: $q, conversationId: $c) { id conversationId question language state } }";
-const CONVERSATIONS: &str = "{ conversations(first: 10) { totalCount edges { node { id title messages { id question language state tool answer narrative narrativeStatus facts { figures { label value } clients { id name } candidates { name } examples period { from to } } } } } } }";
+pub(crate) const CONVERSATIONS: &str = "{ conversations(first: 10) { totalCount edges { node { id title messages { id question language state tool answer narrative narrativeStatus facts { figures { label value } clients { id name } candidates { name } examples period { from to } } } } } } }";
 
 /// A model that copies the first money line of the fact sheet and invents a client and a
 /// figure; it waits a little first, so an answer stays "being written" for a moment.
@@ -58,11 +58,12 @@ async fn model_server() -> RemoteModel {
         base_url: format!("http://{addr}/v1"),
         model: "analyst-model".to_owned(),
         api_key: None,
+        tool_calls: false,
     }
 }
 
 /// Every event of one answer, up to the last (or the error).
-async fn follow(url: &str, token: &str, message_id: &str) -> Vec<Value> {
+pub(crate) async fn follow(url: &str, token: &str, message_id: &str) -> Vec<Value> {
     let mut socket = ws::connect(url, Some(token)).await.unwrap();
     let query = format!(
         "subscription {{ assistantAnswer(messageId: \"{message_id}\") {{ messageId answer delta done narrative narrativeStatus retryAfterSeconds error facts {{ figures {{ label value }} table {{ columns rows clientIds }} clients {{ id name }} candidates {{ id name }} examples period {{ from to }} }} }} }}"
@@ -93,7 +94,12 @@ async fn follow(url: &str, token: &str, message_id: &str) -> Vec<Value> {
     events
 }
 
-async fn ask(s: &Server, token: &str, question: &str, conversation: Option<&str>) -> Value {
+pub(crate) async fn ask(
+    s: &Server,
+    token: &str,
+    question: &str,
+    conversation: Option<&str>,
+) -> Value {
     s.data(
         Some(token),
         ASK,
@@ -120,8 +126,11 @@ async fn questions_are_answered_from_the_figures_and_kept(db: TestDb) {
             { "externalId": "c1", "name": "Globe Trading" }] }),
     )
     .await;
-    // Two sales on the 10th of last month (UTC, the company's default time zone), one today.
-    let today = Utc::now().date_naive();
+    // Two sales on the 10th of last month, one today, in the company's time zone (Europe/Moscow,
+    // the default; a sale at 10:00 or 00:00:01 UTC is on the same day there).
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Europe::Moscow)
+        .date_naive();
     let last_month = today
         .with_day(10)
         .unwrap()

@@ -35,4 +35,5 @@ mod schema_files;
 mod snapshots;
 mod subscriptions;
 mod tenancy;
+mod tool_calls;
 mod ws;

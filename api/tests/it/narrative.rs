@@ -62,6 +62,7 @@ async fn model_server() -> RemoteModel {
         base_url: format!("http://{addr}/v1"),
         model: "analyst-model".to_owned(),
         api_key: None,
+        tool_calls: false,
     }
 }
 
