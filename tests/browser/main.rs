@@ -824,6 +824,24 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.go("/clients").await;
     f.text_contains("#clients-count", "30 клиентов").await;
     f.shot("russian").await;
+    // The chat in Russian: the panel's own words, a new conversation, a question answered from
+    // the figures, then the model's Russian words under the Russian AI label.
+    f.click("#chat-toggle").await;
+    f.click("#chat-new").await;
+    f.text_contains("#chat-intro", "Спрашивайте о продажах")
+        .await;
+    f.type_into("#chat-question", "сколько мы продали за последние 7 дней?")
+        .await;
+    f.click("#chat-send").await;
+    f.text_contains("#chat-turn-0 .chat-facts", "Выручка").await;
+    f.text_contains("#chat-turn-0 .ai-label", "ИИ · написано ассистентом")
+        .await;
+    let words = f
+        .text_contains("#chat-turn-0 .ai-text", "Так держать.")
+        .await;
+    assert!(!words.contains("Globex"), "{words}");
+    f.shot("chat-russian").await;
+    f.click("#chat-close").await;
 
     // The clients list follows its links, back and forward included, loading each page.
     f.go("/clients").await;
