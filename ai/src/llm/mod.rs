@@ -158,6 +158,9 @@ pub struct Stats {
     pub failed: u64,
     pub prompt_tokens: u64,
     pub generated_tokens: u64,
+    /// Time to the first new token (waiting in the queue and the prompt pass), summed over
+    /// the requests that got one.
+    pub time_to_first_token: Duration,
 }
 
 /// A streaming answer; drop it to stop the generation.

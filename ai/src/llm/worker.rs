@@ -36,6 +36,7 @@ pub(super) struct Counters {
     failed: AtomicU64,
     prompt_tokens: AtomicU64,
     generated_tokens: AtomicU64,
+    first_token_micros: AtomicU64,
 }
 
 impl Counters {
@@ -46,6 +47,9 @@ impl Counters {
             failed: self.failed.load(Ordering::Relaxed),
             prompt_tokens: self.prompt_tokens.load(Ordering::Relaxed),
             generated_tokens: self.generated_tokens.load(Ordering::Relaxed),
+            time_to_first_token: Duration::from_micros(
+                self.first_token_micros.load(Ordering::Relaxed),
+            ),
         }
     }
 
@@ -174,6 +178,11 @@ impl Worker {
             let next = sampler.sample(&logits).map_err(inference)?;
             if generated.is_empty() {
                 prompt_time = started.elapsed();
+                let first = started.saturating_duration_since(job.queued_at) + prompt_time;
+                self.counters.first_token_micros.fetch_add(
+                    u64::try_from(first.as_micros()).unwrap_or(u64::MAX),
+                    Ordering::Relaxed,
+                );
             }
             if self.tokenizer.stop_ids().contains(&next) {
                 reason = FinishReason::Stop;

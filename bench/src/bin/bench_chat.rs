@@ -7,7 +7,11 @@
 //! default weights, one thread unless `CANDLE_NUM_THREADS` says otherwise) — each question is
 //! asked through `crm_api::chat::ask` and its answer followed through `crm_api::chat::follow`
 //! (what the `askAssistant` mutation and the `assistantAnswer` subscription call), timing:
-//! - the template answer (our text from the tool's figures, the first event);
+//! - the template answer (our text from the tool's figures, the first event): the first text
+//!   a user sees;
+//! - the model's time to first token: from its request entering the model's queue to its
+//!   first new token (the queue wait and the prompt pass, from the model's own counters); the
+//!   model starts once the template answer is stored;
 //! - the first checked sentence of the model (the first `delta`; the gate lets text through a
 //!   whole sentence at a time, so this is what a user first sees of it);
 //! - the last event (everything stored).
@@ -175,9 +179,13 @@ fn ms(d: Option<Duration>) -> String {
 }
 
 async fn run(app: &Arc<App>, asker: Asker) -> Result<()> {
-    println!("| question | template answer | first AI sentence | done | AI words |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| question | template answer | model's first token | first AI sentence | done | AI words |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let first_tokens = || app.assistant.local().map(|m| m.stats().time_to_first_token);
     for q in QUESTIONS {
+        let before = first_tokens();
         let started = Instant::now();
         let message = chat::ask(app, asker, None, q).await.map_err(api)?;
         let mut events = std::pin::pin!(chat::follow(app, asker, message.id).await.map_err(api)?);
@@ -200,9 +208,15 @@ async fn run(app: &Arc<App>, asker: Asker) -> Result<()> {
                 }
             }
         }
+        // One generation per answer at most: the change of the sum is this answer's.
+        let first_token = first_tokens()
+            .zip(before)
+            .map(|(after, before)| after.saturating_sub(before))
+            .filter(|d| !d.is_zero());
         println!(
-            "| {q} | {} | {} | {} | {status} |",
+            "| {q} | {} | {} | {} | {} | {status} |",
             ms(template),
+            ms(first_token),
             ms(first),
             ms(done)
         );
