@@ -113,9 +113,7 @@ async fn questions_are_answered_from_the_figures_and_kept(db: TestDb) {
     let mut config = db.config();
     config.assistant.remote = Some(model_server().await);
     let s = Server::with_config(config, db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
 
     let (token, _) = s.register("owner@example.com", "Acme").await;
     s.data(

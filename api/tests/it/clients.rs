@@ -16,9 +16,7 @@ const LIST: &str =
 
 async fn search_filters_and_interactions(db: TestDb) {
     let s = Server::start(db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
     let (t, _) = s.register("list@example.com", "Acme").await;
     let mut ids = Vec::new();
     for (name, email) in [

@@ -79,6 +79,20 @@ impl Server {
         }
     }
 
+    /// Serves the router over real HTTP on a free port, for WebSocket clients; returns the
+    /// subscription address, `ws://127.0.0.1:PORT/graphql/ws`.
+    pub async fn serve_ws(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let url = format!(
+            "ws://{}/graphql/ws",
+            listener.local_addr().expect("bound address")
+        );
+        tokio::spawn(crm_api::serve(listener, self.router.clone()));
+        url
+    }
+
     /// Posts a raw body to /graphql; returns the HTTP status and the JSON answer.
     pub async fn post_raw(&self, token: Option<&str>, body: Vec<u8>) -> (u16, Value) {
         let mut req = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");

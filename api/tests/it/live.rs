@@ -30,9 +30,7 @@ async fn start(db: TestDb) -> (Server, String) {
         ..db.config()
     };
     let s = Server::with_config(config, db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
     (s, url)
 }
 

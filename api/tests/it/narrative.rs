@@ -129,9 +129,7 @@ async fn the_narrative_streams_checked_sentences_and_is_cached(db: TestDb) {
     let mut config = db.config();
     config.assistant.remote = Some(model_server().await);
     let s = Server::with_config(config, db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
 
     let (token, _) = s.register("owner@example.com", "Acme").await;
     s.data(
@@ -221,9 +219,7 @@ async fn the_narrative_streams_checked_sentences_and_is_cached(db: TestDb) {
 async fn without_a_model_the_narrative_says_why() {
     let db = TestDb::new(crate::harness::Backend::Sqlite).await;
     let s = Server::start(db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
     let (token, _) = s.register("owner@example.com", "Acme").await;
     let id = done_job(&s, &token).await;
     let events = narrate(&url, &token, &format!("jobId: \"{id}\", language: EN")).await;

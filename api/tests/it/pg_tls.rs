@@ -56,9 +56,7 @@ async fn the_pool_migrations_and_listener_use_tls_when_asked() {
         ..db.config()
     };
     let s = Server::with_config(config, db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
 
     let (owner, _) = s.register("tls@example.com", "Acme").await;
     let key = s.api_key(&owner, "READ_WRITE").await;

@@ -39,9 +39,7 @@ async fn slow_server(db: TestDb, pause_ms: u64) -> (Server, String) {
     let mut config = db.config();
     config.fault_report_step_pause = Some(Duration::from_millis(pause_ms));
     let s = Server::with_config(config, db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
     (s, url)
 }
 

@@ -14,9 +14,7 @@ const SALES: &str = "subscription { saleChanged { kind sale { externalId amount 
 
 async fn subscribers_see_their_company_only(db: TestDb) {
     let s = Server::start(db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
 
     let (a, _) = s.register("a@example.com", "A").await;
     let (b, _) = s.register("b@example.com", "B").await;

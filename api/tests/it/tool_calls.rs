@@ -96,9 +96,7 @@ async fn a_model_that_calls_tools_picks_them_through_our_checks(db: TestDb) {
         tool_calls: true,
     });
     let s = Server::with_config(config, db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/graphql/ws", listener.local_addr().unwrap());
-    tokio::spawn(crm_api::serve(listener, s.router.clone()));
+    let url = s.serve_ws().await;
 
     let (token, _) = s.register("owner@example.com", "Acme").await;
     s.data(
