@@ -71,6 +71,8 @@ pub async fn delete_conversation(id: String) -> Result<(), ServerFnError> {
 /// sentences, then the last event with the facts. An error arrives as a last event carrying
 /// `error`.
 #[get("/api/chat/answer?message", user: crate::server::CurrentUser)]
+// The user comes from the extractor: the body has nothing to await.
+#[allow(clippy::unused_async)]
 pub async fn chat_answer(message: String) -> Result<ServerEvents<AnswerEvent>, ServerFnError> {
     let user = user.signed_in()?;
     let operation = gql::AssistantAnswer::build(gql::AnswerVariables {

@@ -251,7 +251,7 @@ pub async fn create_client(
         return Err(error(ErrorCode::BadUserInput, Some("name"), "required"));
     }
     if !confirmed {
-        let duplicates = same_contacts(&user, &email, &phone).await?;
+        let duplicates = same_contacts(user, &email, &phone).await?;
         if !duplicates.is_empty() {
             return Ok(Created::Duplicates(duplicates));
         }

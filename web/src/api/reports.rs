@@ -66,6 +66,8 @@ impl ReportQuery {
 /// Today in the company's time zone (YYYY-MM-DD): the day the builder's quick periods ("this
 /// month", "last quarter") count from, whatever the browser's clock and zone.
 #[get("/api/report/today", user: crate::server::CurrentUser)]
+// The user comes from the extractor: the body has nothing to await.
+#[allow(clippy::unused_async)]
 pub async fn company_today() -> Result<String, ServerFnError> {
     let user = user.signed_in()?;
     Ok(chrono::Utc::now()
@@ -98,7 +100,7 @@ pub async fn start_report(query: ReportQuery) -> Result<StartedReport, ServerFnE
         .await?;
     let mut job = started.start_report;
     let id = job.id.0.clone();
-    let mut changes = std::pin::pin!(job_changes(user.signed_in()?, id).await?);
+    let mut changes = std::pin::pin!(job_changes(user.signed_in()?, id)?);
     let deadline = tokio::time::sleep(WAIT_FOR_REPORT);
     tokio::pin!(deadline);
     while job.state == gql::JobState::Running {
@@ -117,7 +119,7 @@ pub async fn start_report(query: ReportQuery) -> Result<StartedReport, ServerFnE
 /// A job's changes as the API's `reportJobChanged` subscription sends them: the job as it
 /// stands, then after each step, ending once it is done, failed or cancelled.
 #[cfg(feature = "server")]
-async fn job_changes(
+fn job_changes(
     user: &SignedIn,
     id: String,
 ) -> Result<
@@ -133,18 +135,18 @@ async fn job_changes(
 /// The running report's progress, as server-sent events: the job as it stands, then after
 /// each step, ending once it is done (the last event carries the report), failed or cancelled.
 #[get("/api/report/progress?id", user: crate::server::CurrentUser)]
+// The user comes from the extractor: the body has nothing to await.
+#[allow(clippy::unused_async)]
 pub async fn report_progress(id: String) -> Result<ServerEvents<JobView>, ServerFnError> {
-    let changes = job_changes(user.signed_in()?, id)
-        .await?
-        .filter_map(|r| async move {
-            match r {
-                Ok(job) => Some(Ok::<_, axum::BoxError>(job)),
-                Err(e) => {
-                    tracing::warn!("report progress: {e}");
-                    None
-                }
+    let changes = job_changes(user.signed_in()?, id)?.filter_map(|r| async move {
+        match r {
+            Ok(job) => Some(Ok::<_, axum::BoxError>(job)),
+            Err(e) => {
+                tracing::warn!("report progress: {e}");
+                None
             }
-        });
+        }
+    });
     Ok(ServerEvents::from_stream(changes))
 }
 
@@ -154,6 +156,8 @@ pub async fn report_progress(id: String) -> Result<ServerEvents<JobView>, Server
 /// none can be written now. An error (another company's report, a job not done) arrives as a
 /// `FAILED` event.
 #[get("/api/report/narrative?job&saved&lang", user: crate::server::CurrentUser)]
+// The user comes from the extractor: the body has nothing to await.
+#[allow(clippy::unused_async)]
 pub async fn report_narrative(
     job: String,
     saved: String,

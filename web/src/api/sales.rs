@@ -285,6 +285,8 @@ fn item_inputs(
 /// Sales of the active company as they are created or changed, while the page listens: server-sent
 /// events, ending when the browser closes the stream (the subscription ends with it).
 #[get("/api/live/sales", user: crate::server::CurrentUser)]
+// The user comes from the extractor: the body has nothing to await.
+#[allow(clippy::unused_async)]
 pub async fn live_sales() -> Result<ServerEvents<SaleChange>, ServerFnError> {
     use futures::StreamExt;
     let user = user.signed_in()?;
