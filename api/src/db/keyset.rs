@@ -1,6 +1,11 @@
 //! Keyset pagination: a page starts after the (sort value, id) of the last row of the previous
 //! page, so deep pages cost the same as the first and concurrent inserts never shift rows.
 
+/// A page asked to start after a key of another sort order (a cursor made for another sort).
+#[derive(Debug, thiserror::Error)]
+#[error("the cursor does not belong to this sort order")]
+pub struct CursorMismatch;
+
 /// Orders a boxed query by a NOT NULL column then the id, starting after `$after`
 /// (`Option<(value, id)>`).
 macro_rules! keyset {

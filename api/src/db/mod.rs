@@ -40,6 +40,7 @@ use diesel_async::pooled_connection::{
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection, TransactionManager};
 use futures::FutureExt;
+pub use keyset::CursorMismatch;
 use migrate::{migrate_pg, migrate_sqlite};
 
 pub type PgConn = AsyncPgConnection;

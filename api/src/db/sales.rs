@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 
 use super::clients::CHUNK;
 use super::schema::sales;
-use super::{DbConn, Pooled};
+use super::{CursorMismatch, DbConn, Pooled};
 use crate::domain::SaleStatus;
 use crate::with_conn;
 
@@ -114,10 +114,6 @@ macro_rules! filtered {
         q
     }};
 }
-
-#[derive(Debug, thiserror::Error)]
-#[error("the cursor does not belong to this sort order")]
-pub struct CursorMismatch;
 
 pub async fn page(
     conn: &mut DbConn,

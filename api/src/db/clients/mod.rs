@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::schema::{client_stats, clients, sales};
-use super::{DbConn, Pooled};
+use super::{CursorMismatch, DbConn, Pooled};
 use crate::domain::phone::{self, Region};
 use crate::domain::{ClientStatus, SaleStatus, text};
 use crate::with_conn;
@@ -194,11 +194,6 @@ macro_rules! filtered {
         q
     }};
 }
-
-/// Error for a cursor made for another sort order.
-#[derive(Debug, thiserror::Error)]
-#[error("the cursor does not belong to this sort order")]
-pub struct CursorMismatch;
 
 /// One page of clients in the requested order; `limit` rows at most.
 pub async fn page(
