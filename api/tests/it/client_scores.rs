@@ -15,7 +15,8 @@ const ANALYTICS: &str = "query($id: ID!) { client(id: $id) { analytics {
     asOf computedAt
     score { client { name } segment purchases pAlive expectedPurchases30Days expectedPurchases90Days
             expectedOrderValue { amountMinor currency } clv12Months { amountMinor } daysSinceLastPurchase }
-    action { kind client { name } valueAtStake { amountMinor } evidence { kind value } } } } }";
+    action { kind client { name } valueAtStake { amountMinor } evidence { kind value } }
+    model { clients rough } } } }";
 const ACTIONS: &str = "query($n: Int!) { recommendedActions(first: $n) { kind client { id name } valueAtStake { amountMinor } evidence { kind } } }";
 
 /// The shared year of buyers (`crm_test_support::buyers`), and "idle", who never bought.
@@ -25,6 +26,14 @@ async fn company_with_buyers(s: &Server, token: &str) {
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let sales = buyers::year_of_sales(Utc::now().date_naive());
     load(s, token, named_clients(&refs), Value::Array(sales)).await;
+}
+
+/// Today in the company's time zone, Europe/Moscow unless it says otherwise: scores are as of
+/// that day, which is a day ahead of UTC's from 21:00 UTC.
+fn company_today() -> chrono::NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::Moscow)
+        .date_naive()
 }
 
 async fn client_ids(s: &Server, token: &str) -> std::collections::HashMap<String, Value> {
@@ -73,8 +82,10 @@ async fn client_scores_are_cached_and_follow_new_sales(db: TestDb) {
     assert!(minor(&score["clv12Months"]["amountMinor"]) > 0, "{steady}");
     assert_eq!(
         steady["asOf"].as_str().unwrap(),
-        Utc::now().date_naive().to_string()
+        company_today().to_string()
     );
+    // Fitted on the 40 buyers: enough to read the scores as figures.
+    assert_eq!(steady["model"], json!({ "clients": 40, "rough": false }));
     // A buyer who stopped long ago is most likely gone, and the action says what to do.
     let gone = analytics(&s, &a, &ids["c1"]).await;
     assert!(gone["score"]["pAlive"].as_f64().unwrap() < 0.5, "{gone}");
@@ -85,7 +96,7 @@ async fn client_scores_are_cached_and_follow_new_sales(db: TestDb) {
     assert_eq!(analytics(&s, &a, &ids["idle"]).await, Value::Null);
 
     // The cache holds what the recommendations report computes on the same sales.
-    let today = Utc::now().date_naive();
+    let today = company_today();
     let report = s
         .data(
             Some(&a),
@@ -178,4 +189,24 @@ async fn client_scores_are_cached_and_follow_new_sales(db: TestDb) {
     );
     let theirs = s.data(Some(&b), ACTIONS, json!({ "n": 50 })).await;
     assert_eq!(theirs["recommendedActions"], json!([]), "{theirs}");
+
+    // A company with five buyers gets scores, marked rough.
+    let sales: Vec<Value> = buyers::year_of_sales(Utc::now().date_naive())
+        .into_iter()
+        .filter(|sale| {
+            matches!(
+                sale["clientExternalId"].as_str(),
+                Some("c0" | "c1" | "c2" | "c3" | "c4")
+            )
+        })
+        .collect();
+    let five = ["c0", "c1", "c2", "c3", "c4"];
+    load(&s, &b, named_clients(&five), Value::Array(sales)).await;
+    let few = client_ids(&s, &b).await;
+    let scored = analytics(&s, &b, &few["c0"]).await;
+    assert_eq!(
+        scored["model"],
+        json!({ "clients": 5, "rough": true }),
+        "{scored}"
+    );
 }

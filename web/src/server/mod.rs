@@ -105,16 +105,27 @@ fn ensure_public_dir() {
     };
     let index = dir.join("index.html");
     let shell_only = std::fs::read_to_string(&index).map_or(true, |t| t == SERVER_ONLY_SHELL);
-    if shell_only {
-        tracing::warn!(
-            "no browser bundle in {}: pages render on the server only (web/scripts/bundle.sh builds the interactive app)",
-            dir.display()
-        );
-        let written =
-            std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&index, SERVER_ONLY_SHELL));
-        if let Err(e) = written {
-            tracing::warn!("cannot write {}: {e}", index.display());
-        }
+    if !shell_only {
+        return;
+    }
+    tracing::warn!(
+        "no browser bundle in {}: pages render on the server only (web/scripts/bundle.sh builds the interactive app)",
+        dir.display()
+    );
+    if index.exists() {
+        return;
+    }
+    // Written aside and renamed into place: servers starting side by side (the tests do) read
+    // a whole shell or none, never a truncated one.
+    static ASIDE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = ASIDE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let aside = dir.join(format!(".index.html.{}.{n}", std::process::id()));
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&aside, SERVER_ONLY_SHELL))
+        .and_then(|()| std::fs::rename(&aside, &index));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&aside);
+        tracing::warn!("cannot write {}: {e}", index.display());
     }
 }
 
