@@ -15,6 +15,7 @@
 pub mod customers;
 pub mod forecast;
 pub mod intent;
+mod lexicon;
 pub mod llm;
 pub mod narrate;
 pub mod recommend;

@@ -120,80 +120,21 @@ pub(super) fn word_in(word: &str, keys: &str, typo: bool) -> bool {
     keys.split_whitespace().any(|k| word_is(word, k, typo))
 }
 
-/// The value of a small number written in words ("ten", "пять", "десяти"), 1–50.
+/// The value of a small number written in words ("ten", "пять", "десяти"), 1–50, and the
+/// colloquial round groups ("десятку", "двадцатка": top ten, twenty).
 pub(super) fn number_word(word: &str) -> Option<u32> {
-    const EN: &[&str] = &[
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
-    // Russian 1–10 in their case forms; 11–20 and 30 from a stem below.
-    const RU: &[&str] = &[
-        "один одна одно одного одной одному одну",
-        "два две двух двум двумя двое двоих",
-        "три трех трем тремя трое троих",
-        "четыре четырех четырем четырьмя четверо четверых",
-        "пять пяти пятью пятеро пятерых",
-        "шесть шести шестью шестеро шестерых",
-        "семь семи семью семеро семерых",
-        "восемь восьми восемью",
-        "девять девяти девятью",
-        "десять десяти десятью десятку десятка",
-    ];
-    const RU_TEENS: &[&str] = &[
-        "одиннадцат",
-        "двенадцат",
-        "тринадцат",
-        "четырнадцат",
-        "пятнадцат",
-        "шестнадцат",
-        "семнадцат",
-        "восемнадцат",
-        "девятнадцат",
-        "двадцат",
-    ];
-    if let Some(i) = EN.iter().position(|&w| w == word) {
-        return Some(i as u32 + 1);
+    if let Some(v) = crate::lexicon::small_number(word).filter(|v| (1..=50).contains(v)) {
+        return Some(v);
     }
-    match word {
-        "thirty" => return Some(30),
-        "forty" => return Some(40),
-        "fifty" => return Some(50),
-        "a" | "an" => return None,
-        _ => {}
-    }
-    if let Some(i) = RU
-        .iter()
-        .position(|forms| forms.split_whitespace().any(|f| f == word))
-    {
-        return Some(i as u32 + 1);
-    }
-    let soft = |stem: &str| {
-        word.strip_prefix(stem)
-            .is_some_and(|e| matches!(e, "ь" | "и" | "ью" | "ку" | "ка"))
-    };
-    if let Some(i) = RU_TEENS.iter().position(|s| soft(s)) {
-        return Some(i as u32 + 11);
-    }
-    if soft("тридцат") {
-        return Some(30);
+    let group = [("десят", 10)]
+        .into_iter()
+        .chain(crate::lexicon::RU_SOFT_STEMS)
+        .find_map(|(stem, v)| {
+            let ending = word.strip_prefix(stem)?;
+            matches!(ending, "ку" | "ка").then_some(v)
+        });
+    if group.is_some() {
+        return group;
     }
     match word {
         "сорок" | "сорока" => Some(40),

@@ -96,69 +96,15 @@ impl Reader<'_> {
     /// A month's name at `i` (any case form, English abbreviations, one typo in a long English
     /// name) and whether it is a Russian genitive ("марта", which "с" needs to mean "since").
     pub(super) fn month(&self, i: usize) -> Option<(u32, bool)> {
-        const EN: [&str; 12] = [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ];
-        const EN_ABBR: [&str; 12] = [
-            "jan", "feb", "mar", "apr", "", "jun", "jul", "aug", "sep sept", "oct", "nov", "dec",
-        ];
-        const RU: [&str; 12] = [
-            "январ",
-            "феврал",
-            "март",
-            "апрел",
-            "ма",
-            "июн",
-            "июл",
-            "август",
-            "сентябр",
-            "октябр",
-            "ноябр",
-            "декабр",
-        ];
-        const RU_ABBR: [&str; 12] = [
-            "янв",
-            "фев февр",
-            "мар",
-            "апр",
-            "",
-            "",
-            "",
-            "авг",
-            "сен сент",
-            "окт",
-            "ноя нояб",
-            "дек",
-        ];
         let w = self.word(i)?;
-        for (m, (((en, en_abbr), ru), ru_abbr)) in
-            (1u32..).zip(EN.iter().zip(EN_ABBR).zip(RU).zip(RU_ABBR))
-        {
-            if let Some(ending) = w.strip_prefix(ru) {
-                let endings: &[&str] = match m {
-                    5 => &["й", "я", "е", "ем", "ю"],
-                    3 | 8 => &["", "а", "е", "ом", "у"],
-                    _ => &["ь", "я", "е", "ем", "ю"],
-                };
-                if endings.contains(&ending) {
-                    return Some((m, matches!(ending, "а" | "я")));
-                }
-            }
-            if word_in(w, ru_abbr, false) || word_in(w, en_abbr, false) {
+        if let Some((m, ending)) = crate::lexicon::russian_month(w) {
+            return Some((m, matches!(ending, "а" | "я")));
+        }
+        for (m, words) in (1u32..).zip(&crate::lexicon::MONTHS) {
+            if words.ru_abbr.contains(&w) || words.en_abbr.contains(&w) {
                 return Some((m, true));
             }
-            if w == *en {
+            if w == words.en {
                 // "may" is a verb as often: a month only next to a number or after a preposition.
                 let month = m != 5
                     || self.day(i + 1).is_some()
@@ -171,7 +117,7 @@ impl Reader<'_> {
                     });
                 return month.then_some((m, true));
             }
-            if en.len() >= 6 && strsim::osa_distance(w, en) <= 1 {
+            if words.en.len() >= 6 && strsim::osa_distance(w, words.en) <= 1 {
                 return Some((m, true));
             }
         }

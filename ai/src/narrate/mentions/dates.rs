@@ -15,82 +15,19 @@ enum MonthName {
 }
 
 fn month_name(word: &str) -> Option<(u32, MonthName)> {
-    const EN: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    const EN_ABBR: [&[&str]; 12] = [
-        &["jan"],
-        &["feb"],
-        &["mar"],
-        &["apr"],
-        &[],
-        &["jun"],
-        &["jul"],
-        &["aug"],
-        &["sep", "sept"],
-        &["oct"],
-        &["nov"],
-        &["dec"],
-    ];
-    // Stem and endings of each Russian month's case forms.
-    const RU: [(&str, &[&str]); 12] = [
-        ("январ", SOFT),
-        ("феврал", SOFT),
-        ("март", HARD),
-        ("апрел", SOFT),
-        ("ма", &["й", "я", "е", "ем", "ю"]),
-        ("июн", SOFT),
-        ("июл", SOFT),
-        ("август", HARD),
-        ("сентябр", SOFT),
-        ("октябр", SOFT),
-        ("ноябр", SOFT),
-        ("декабр", SOFT),
-    ];
-    const SOFT: &[&str] = &["ь", "я", "е", "ем", "ю"];
-    const HARD: &[&str] = &["", "а", "е", "ом", "у"];
-    const RU_ABBR: [&[&str]; 12] = [
-        &["янв"],
-        &["фев", "февр"],
-        &["мар"],
-        &["апр"],
-        &[],
-        &["июн"],
-        &["июл"],
-        &["авг"],
-        &["сен", "сент"],
-        &["окт"],
-        &["ноя", "нояб"],
-        &["дек"],
-    ];
     let lower = normalize(word);
+    if let Some((m, _)) = crate::lexicon::russian_month(&lower) {
+        return Some((m, MonthName::Russian));
+    }
     let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-    for (m, ((en, en_abbr), ((stem, endings), ru_abbr))) in
-        (1u32..).zip(EN.iter().zip(EN_ABBR).zip(RU.iter().zip(RU_ABBR)))
-    {
-        if let Some(ending) = lower.strip_prefix(stem)
-            && endings.contains(&ending)
-        {
-            return Some((m, MonthName::Russian));
-        }
-        if ru_abbr.contains(&lower.as_str()) {
+    for (m, words) in (1u32..).zip(&crate::lexicon::MONTHS) {
+        if words.ru_abbr.contains(&lower.as_str()) {
             return Some((m, MonthName::Abbreviation));
         }
         if !capitalised {
             continue;
         }
-        if lower == *en {
+        if lower == words.en {
             let kind = if m == 5 {
                 MonthName::May
             } else {
@@ -98,7 +35,7 @@ fn month_name(word: &str) -> Option<(u32, MonthName)> {
             };
             return Some((m, kind));
         }
-        if en_abbr.contains(&lower.as_str()) {
+        if words.en_abbr.contains(&lower.as_str()) {
             return Some((m, MonthName::Abbreviation));
         }
     }

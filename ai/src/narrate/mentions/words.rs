@@ -15,75 +15,6 @@ enum NumWord {
 
 fn num_word(word: &str) -> Option<NumWord> {
     use NumWord::{Scale, Value};
-    const EN: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const EN_TENS: [&str; 8] = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    // Russian 0–10 with their case forms; 11–30 are built from the nominative below.
-    const RU: [&[&str]; 11] = [
-        &["ноль", "нуль", "нуля", "нулю", "нулем", "нолем"],
-        &[
-            "один",
-            "одна",
-            "одно",
-            "одного",
-            "одной",
-            "одному",
-            "одним",
-            "одну",
-            "одном",
-        ],
-        &["два", "две", "двух", "двум", "двумя", "двое", "двоих"],
-        &["три", "трех", "трем", "тремя", "трое", "троих"],
-        &[
-            "четыре",
-            "четырех",
-            "четырем",
-            "четырьмя",
-            "четверо",
-            "четверых",
-        ],
-        &["пять", "пяти", "пятью", "пятеро", "пятерых"],
-        &["шесть", "шести", "шестью", "шестеро"],
-        &["семь", "семи", "семью", "семеро"],
-        &["восемь", "восьми", "восемью", "восьмью"],
-        &["девять", "девяти", "девятью"],
-        &["десять", "десяти", "десятью"],
-    ];
-    const RU_SOFT: [(&str, f64); 11] = [
-        ("одиннадцат", 11.0),
-        ("двенадцат", 12.0),
-        ("тринадцат", 13.0),
-        ("четырнадцат", 14.0),
-        ("пятнадцат", 15.0),
-        ("шестнадцат", 16.0),
-        ("семнадцат", 17.0),
-        ("восемнадцат", 18.0),
-        ("девятнадцат", 19.0),
-        ("двадцат", 20.0),
-        ("тридцат", 30.0),
-    ];
     const RU_OTHER: [(&[&str], f64); 15] = [
         (&["сорок", "сорока"], 40.0),
         (&["пятьдесят", "пятидесяти", "пятьюдесятью"], 50.0),
@@ -151,21 +82,8 @@ fn num_word(word: &str) -> Option<NumWord> {
     ];
     let w = normalize(word);
     let w = w.as_str();
-    if let Some(v) = EN.iter().position(|&e| e == w) {
-        return Some(Value(v as f64));
-    }
-    if let Some(v) = EN_TENS.iter().position(|&e| e == w) {
-        return Some(Value((v as f64 + 2.0) * 10.0));
-    }
-    if let Some(v) = RU.iter().position(|forms| forms.contains(&w)) {
-        return Some(Value(v as f64));
-    }
-    for (stem, v) in RU_SOFT {
-        if let Some(ending) = w.strip_prefix(stem)
-            && matches!(ending, "ь" | "и" | "ью")
-        {
-            return Some(Value(v));
-        }
+    if let Some(v) = crate::lexicon::small_number(w) {
+        return Some(Value(f64::from(v)));
     }
     for (forms, v) in RU_OTHER {
         if forms.contains(&w) {
@@ -288,6 +206,7 @@ pub(super) fn number_words(toks: &[Tok], t: usize) -> Option<(Vec<Claim>, usize)
         readings: vec![Reading { value, unit }],
         negative: false,
         year: None,
+        percent: false,
     };
     Some((vec![claim], last))
 }
