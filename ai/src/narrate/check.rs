@@ -8,15 +8,17 @@
 //! let facts = Facts::default()
 //!     .number(1_236_412.0)
 //!     .ratio(0.125)
+//!     .number(9.0)
 //!     .date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default())
 //!     .name("Иван Петров");
 //! let checked = filter(
 //!     "Revenue reached $1.24M in March 2026, up 12.5%. Ивану Петрову стоит позвонить. \
-//!      Globex Industries bought 40 units.",
+//!      Globex Industries bought 40 units. Churn hit 9%.",
 //!     &facts,
 //! );
 //! assert_eq!(checked.kept_sentences, 2);
 //! assert_eq!(checked.dropped[0].reason, Reason::Number("40".into()));
+//! assert_eq!(checked.dropped[1].reason, Reason::Number("9%".into()));
 //! assert!(checked.usable(2));
 //! ```
 //!
@@ -27,9 +29,11 @@
 //!    1 300 000; "1 240 000" matches only 1 239 999.5 to 1 240 000.5; "12.5 %" matches 12.46.
 //!    A number written with a minus must match the fact's sign; one written without a sign
 //!    matches a fact of either sign, because the words carry it ("fell by 12 %" for −12).
-//!    Percentages are compared as written: give a percentage as a number (12.5), or a ratio with
-//!    [`Facts::ratio`] (0.125, which "12.5 %" and "0.125" then both match). Currencies and units
-//!    are not compared. A plain integer from 1900 to 2100 also matches the year of a fact date.
+//!    A number written as a percentage ("12.5 %", "12.5 percent", "двенадцать процентов")
+//!    matches only a percentage fact, [`Facts::percent`] (12.5) or [`Facts::ratio`] (0.125,
+//!    which "12.5 %" and the plain "0.125" then both match), and any other number only a plain
+//!    fact: "9 %" is not the 9 sales of the facts. Currencies and other units are not compared.
+//!    A plain integer from 1900 to 2100 also matches the year of a fact date.
 //!    A number matches any fact, not only the one its sentence is about: the check catches
 //!    invented figures, not a true figure put in the wrong place.
 //! 2. **Dates** match a fact date: a full date the same day; a day and month ("3 марта") any
@@ -61,12 +65,14 @@ pub const MAX_TEXT_BYTES: usize = 8 * 1024;
 /// What the narrative may state: the figures, dates and names the caller computed and showed.
 ///
 /// Numbers are values in the unit the text shows them in (money in major units: 1 240 000.0
-/// rubles, not kopecks; a percentage as 12.5); non-finite numbers are ignored. Anything the
+/// rubles, not kopecks); percentages are kept apart (12.5 for 12.5 %); non-finite values are
+/// ignored. Anything the
 /// prompt gave the model and the text may repeat belongs here too: the period length (12 months),
 /// the size of a top list (5), a city.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Facts {
     numbers: Vec<f64>,
+    percents: Vec<f64>,
     dates: Vec<NaiveDate>,
     names: Vec<String>,
 }
@@ -76,6 +82,14 @@ impl Facts {
     #[must_use]
     pub fn number(mut self, value: f64) -> Self {
         self.push_number(value);
+        self
+    }
+
+    /// Adds a percentage (12.5 for 12.5 %, or a change of 12.5 percentage points): only a
+    /// number written as a percentage matches it.
+    #[must_use]
+    pub fn percent(mut self, value: f64) -> Self {
+        self.push_percent(value);
         self
     }
 
@@ -106,9 +120,15 @@ impl Facts {
         }
     }
 
+    pub fn push_percent(&mut self, value: f64) {
+        if value.is_finite() {
+            self.percents.push(value);
+        }
+    }
+
     pub fn push_ratio(&mut self, ratio: f64) {
         self.push_number(ratio);
-        self.push_number(ratio * 100.0);
+        self.push_percent(ratio * 100.0);
     }
 
     pub fn push_date(&mut self, date: NaiveDate) {
@@ -119,9 +139,14 @@ impl Facts {
         self.names.push(name.into());
     }
 
-    /// The numbers, ratios as both their values.
+    /// The plain numbers, ratios included as written (0.125).
     pub fn numbers(&self) -> &[f64] {
         &self.numbers
+    }
+
+    /// The percentages, ratios included as percentages (12.5).
+    pub fn percents(&self) -> &[f64] {
+        &self.percents
     }
 
     pub fn dates(&self) -> &[NaiveDate] {
@@ -247,8 +272,9 @@ fn unsupported(sentence: &str, facts: &Facts, known: &Known) -> Option<Reason> {
                 readings,
                 negative,
                 year,
+                percent,
             } => (
-                number_supported(readings, *negative, *year, facts),
+                number_supported(readings, *negative, *year, *percent, facts),
                 Reason::Number,
             ),
             Claim::BadNumber => (false, Reason::Number),
@@ -269,6 +295,7 @@ fn number_supported(
     readings: &[Reading],
     negative: bool,
     year: Option<i32>,
+    percent: bool,
     facts: &Facts,
 ) -> bool {
     let matches = |fact: f64, r: &Reading| {
@@ -280,9 +307,14 @@ fn number_supported(
             (fact.abs() - r.value).abs() <= tolerance
         }
     };
+    let candidates = if percent {
+        &facts.percents
+    } else {
+        &facts.numbers
+    };
     readings
         .iter()
-        .any(|r| facts.numbers.iter().any(|&fact| matches(fact, r)))
+        .any(|r| candidates.iter().any(|&fact| matches(fact, r)))
         || year.is_some_and(|y| facts.dates.iter().any(|d| d.year() == y))
 }
 

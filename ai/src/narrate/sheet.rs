@@ -93,7 +93,7 @@ impl FactSheet {
         let sign = if value > 0.0 { "+" } else { "" };
         self.lines
             .push(format!("{}: {sign}{}%", clip(label), grouped(value, 1)));
-        self.facts.push_number(value);
+        self.facts.push_percent(value);
     }
 
     /// A share given as a ratio (0.82 → "82.0%"); the text may give it either way.

@@ -117,7 +117,10 @@ fn english_sentences() {
             "Sales grew by twelve percent compared with last month.",
             Kept,
         ),
-        ("Sales grew by 15% compared with last month.", Number("15")),
+        ("Sales grew by 15% compared with last month.", Number("15%")),
+        // 87 is a count of active clients, not a percentage.
+        ("Active clients grew by 87%.", Number("87%")),
+        ("Up 12 percent on February.", Kept),
         ("You processed 342 orders.", Kept),
         ("You processed 324 orders.", Number("324")),
         ("The average order was $3,615.24.", Kept),
@@ -148,7 +151,7 @@ fn english_sentences() {
             Number("Twenty"),
         ),
         ("Customer churn improved by 3.5 points.", Kept),
-        ("Churn changed by +5.3%.", Number("5.3")),
+        ("Churn changed by +5.3%.", Number("5.3%")),
         ("Overall, the business is in good shape.", Kept),
         (
             "Consider reaching out to the Champions segment this week.",
@@ -165,7 +168,7 @@ fn english_sentences() {
         ("One of your clients, Acme, drove most of the growth.", Kept),
         (
             "Revenue is expected to drop by −12.4% next month.",
-            Number("−12.4"),
+            Number("−12.4%"),
         ),
     ];
     check_table(&en_report(), table);
@@ -182,7 +185,10 @@ fn russian_sentences() {
             Number("1,3 млн"),
         ),
         ("Это на 12,4 % больше, чем в феврале.", Kept),
-        ("Это на 12,5 % больше, чем в феврале.", Number("12,5")),
+        ("Это на 12,5 % больше, чем в феврале.", Number("12,5 %")),
+        ("Активных клиентов на 87 % больше.", Number("87 %")),
+        ("Продажи выросли на 12 процентов.", Kept),
+        ("Продажи выросли на 342 процента.", Number("342 процента")),
         ("Это на 12,4 % больше, чем в январе.", Date("январе")),
         ("Продажи выросли на двенадцать процентов.", Kept),
         ("Вы оформили 342 заказа.", Kept),
@@ -206,7 +212,7 @@ fn russian_sentences() {
         ),
         (
             "Вероятность, что клиентка останется активной, всего 53 %.",
-            Number("53"),
+            Number("53 %"),
         ),
         ("Двенадцать новых клиентов сделали первую покупку.", Kept),
         (
@@ -292,9 +298,43 @@ fn number_formats() {
     for no in ["Growth was 12.6%.", "Growth was 14%.", "Рост 1,25 %."] {
         assert!(!kept(no, &share), "{no}");
     }
-    let percent = Facts::default().number(12.5);
-    assert!(kept("Рост 12,5 %.", &percent));
-    assert!(!kept("A share of 0.125.", &percent));
+    let percent = Facts::default().percent(12.5);
+    for yes in [
+        "Рост 12,5 %.",
+        "Рост на 12,5 процента.",
+        "Growth was 12.5 per cent.",
+        "Growth was 12.5 pct.",
+    ] {
+        assert!(kept(yes, &percent), "{yes}");
+    }
+    for no in ["A share of 0.125.", "Growth was 12.5.", "12.5 new clients."] {
+        assert!(!kept(no, &percent), "{no}");
+    }
+    // A range written with one percent sign is two percentages.
+    let range = Facts::default().percent(10.0).percent(12.0).number(5.0);
+    for yes in [
+        "Growth was 10–12%.",
+        "Growth was 10-12 %.",
+        "Growth was between 10 and 12 percent.",
+        "Рост на 10–12 %.",
+        "Рост от 10 до 12 процентов.",
+    ] {
+        assert!(kept(yes, &range), "{yes}");
+    }
+    for no in ["Growth was 5–12%.", "Рост от 5 до 12 %."] {
+        assert!(!kept(no, &range), "{no}");
+    }
+    // A count is not a percentage, nor the other way round.
+    let nine = Facts::default().number(9.0);
+    assert!(kept("Nine sales.", &nine));
+    for no in [
+        "Churn hit 9%.",
+        "Отток 9 %.",
+        "Nine percent of sales.",
+        "Девять процентов.",
+    ] {
+        assert!(!kept(no, &nine), "{no}");
+    }
 
     let twelve = Facts::default().number(12.0);
     for yes in [
@@ -314,11 +354,11 @@ fn number_formats() {
         assert!(!kept(no, &twelve), "{no}");
     }
 
-    let fell = Facts::default().number(-3.5);
+    let fell = Facts::default().percent(-3.5);
     for yes in ["Churn −3.5%.", "Churn -3,5 %.", "Churn fell 3.5%."] {
         assert!(kept(yes, &fell), "{yes}");
     }
-    assert!(!kept("Churn −3.5%.", &Facts::default().number(3.5)));
+    assert!(!kept("Churn −3.5%.", &Facts::default().percent(3.5)));
 }
 
 #[test]
@@ -382,7 +422,7 @@ fn a_narrative_with_drops() {
             ),
             (
                 "- Offer Acme Corp a 15% discount.",
-                &Reason::Number("15".into())
+                &Reason::Number("15%".into())
             ),
         ]
     );
@@ -573,6 +613,8 @@ mod streaming {
                       The average order was 3,615.24 RUB; the chance is 35.0%.";
         let checked = filter(copied, sheet.facts());
         assert!(checked.dropped.is_empty(), "{:?}", checked.dropped);
+        // The count of sales is not a percentage.
+        assert_eq!(filter("Sales grew 342%.", sheet.facts()).kept_sentences, 0);
         let messages = sheet.messages(Language::Ru);
         assert!(messages[0].content.contains("на русском"));
         assert!(

@@ -14,7 +14,9 @@
 //! ordinal ending ("3rd", "5-й", "1990-х"), "x" ("2x"), "pp" or "г" leaves the number as it is.
 //! A minus (`-` or U+2212) right before the digits, at the start or after a space or bracket,
 //! makes it negative.
-//! Currency signs, codes and "%" are ignored: the value is compared as written. Digits glued
+//! A "%" after the number, or the word percent / per cent / pct / процент (any form), marks it
+//! as a percentage, which only a percentage fact supports. Currency signs and codes are
+//! ignored: the value is compared as written. Digits glued
 //! after letters, or followed by letters that are none of the above ("Q1", "B2B", "1С"), are
 //! names of things, not figures, and are not checked.
 //!
@@ -57,11 +59,13 @@ pub(super) struct Reading {
 /// What a mention claims.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Claim {
-    /// A number with one or two readings; `year` when it is a plain integer from 1900 to 2100.
+    /// A number with one or two readings; `year` when it is a plain integer from 1900 to 2100;
+    /// `percent` when written as a percentage ("12.5 %", "twelve percent").
     Number {
         readings: Vec<Reading>,
         negative: bool,
         year: Option<i32>,
+        percent: bool,
     },
     /// A number that cannot be read ("1.2.3").
     BadNumber,
@@ -108,7 +112,9 @@ pub(super) fn scan(sentence: &str) -> Scan {
     let cs: Vec<char> = sentence.chars().collect();
     let toks = tokenize(&cs);
     let mut used = vec![false; toks.len()];
-    let mut mentions = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::new();
+    // The last mention's last token, and the index of its first claim.
+    let mut previous: Option<(usize, usize)> = None;
     let mut t = 0;
     while t < toks.len() {
         let found = match toks.get(t).map(|tok| &tok.kind) {
@@ -119,10 +125,26 @@ pub(super) fn scan(sentence: &str) -> Scan {
             Some(Kind::Word(_)) => month_first_date(&toks, t).or_else(|| number_words(&toks, t)),
             _ => None,
         };
-        let Some((claims, last)) = found else {
+        let Some((mut claims, mut last)) = found else {
             t += 1;
             continue;
         };
+        if let Some(end) = percent_sign(&toks, last + 1)
+            && claims.iter().any(|c| matches!(c, Claim::Number { .. }))
+        {
+            claims.iter_mut().for_each(as_percent);
+            last = end;
+            // The first number of a range shares the sign: "10–12 %", "from 10 to 12 percent".
+            if let Some((prev_last, from)) = previous
+                && range_between(&toks, prev_last + 1, t)
+            {
+                mentions
+                    .iter_mut()
+                    .skip(from)
+                    .for_each(|m| as_percent(&mut m.claim));
+            }
+        }
+        previous = Some((last, mentions.len()));
         let text = text_of(&cs, &toks, t, last);
         mentions.extend(claims.into_iter().map(|claim| Mention {
             claim,
@@ -194,6 +216,7 @@ impl Num {
             readings: self.readings.clone(),
             negative: self.negative,
             year,
+            percent: false,
         }
     }
 
@@ -207,6 +230,44 @@ impl Num {
             .filter(|y| self.digits == 4 && (1900..=2100).contains(y))
             .and_then(|y| i32::try_from(y).ok())
     }
+}
+
+/// The last token of a percent sign or word starting at token `t`: "%", "percent",
+/// "percentage", "pct", "per cent", "процент" in any form, "проц.".
+fn percent_sign(toks: &[Tok], t: usize) -> Option<usize> {
+    if punct_at(toks, t, &['%', '٪']) {
+        return Some(t);
+    }
+    let word = normalize(word_at(toks, t)?);
+    if matches!(word.as_str(), "percent" | "percentage" | "pct" | "проц")
+        || word.starts_with("процент")
+    {
+        return Some(t);
+    }
+    (word == "per" && word_at(toks, t + 1).is_some_and(|w| normalize(w) == "cent")).then_some(t + 1)
+}
+
+/// Marks a number as written as a percentage (a percentage is never a year).
+fn as_percent(claim: &mut Claim) {
+    if let Claim::Number { percent, year, .. } = claim {
+        *percent = true;
+        *year = None;
+    }
+}
+
+/// Whether the tokens `from..to` join two numbers into a range: a dash, or "to", "and",
+/// "or", "до", "и", "или".
+fn range_between(toks: &[Tok], from: usize, to: usize) -> bool {
+    from < to
+        && (from..to).all(|i| {
+            punct_at(toks, i, &['-', '–', '—'])
+                || word_at(toks, i).is_some_and(|w| {
+                    matches!(
+                        normalize(w).as_str(),
+                        "to" | "and" | "or" | "до" | "и" | "или"
+                    )
+                })
+        })
 }
 
 /// Lower case, ё as е.
