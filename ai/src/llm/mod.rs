@@ -12,6 +12,8 @@
 //! Threads: candle's CPU kernels size their pools from `CANDLE_NUM_THREADS` and
 //! `RAYON_NUM_THREADS`, read once per process; the server sets them before it starts threads.
 
+#[doc(hidden)]
+pub mod llama;
 mod model;
 pub mod template;
 pub mod tokenizer;

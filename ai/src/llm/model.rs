@@ -1,8 +1,8 @@
 //! Loading a GGUF file into one of candle's quantized transformer models.
 //!
 //! The architecture comes from the file (`general.architecture`): `llama` (SmolLM2, Llama,
-//! Mistral…) through `candle_transformers::models::quantized_llama`, `qwen2` and `qwen3` through
-//! their quantized modules. Weight types without a SIMD kernel in candle 0.11 (Q4_1, Q5_0, Q5_1
+//! Mistral…) through our [`super::llama`] (candle's `quantized_llama` for mixture-of-experts
+//! files), `qwen2` and `qwen3` through candle's quantized modules. Weight types without a SIMD kernel in candle 0.11 (Q4_1, Q5_0, Q5_1
 //! run a scalar loop) are re-quantised to Q8_0 at load, which has AVX2 kernels; or, with
 //! [`WeightFormat::F32`], every matrix is dequantised so that the batched f32 GEMM runs.
 
@@ -17,6 +17,7 @@ use candle_core::{Device, Tensor};
 use candle_transformers::models::{quantized_llama, quantized_qwen2, quantized_qwen3};
 
 use super::LlmError;
+use super::llama::Llama;
 
 /// A transformer family candle runs from GGUF.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,16 +42,21 @@ impl Architecture {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WeightFormat {
     /// Quantized; types without fast kernels re-quantised to Q8_0 (~1.06 bytes per weight).
-    Quantized,
-    /// Dequantised to f32 (4 bytes per weight): batched GEMM for long prompts. The default:
-    /// the prompt pass, which sets the time to the first token, is several times faster, and
-    /// generation is no slower (README, "The assistant's model", gives the figures).
+    /// The default: a llama model ([`super::llama`]) multiplies a prompt through an f32 copy of
+    /// one matrix at a time, so its prompt pass is as fast as with [`WeightFormat::F32`], and
+    /// generation, which reads every weight per token, is faster with a quarter of the bytes
+    /// (README, "The assistant's model", gives the figures). Qwen models run candle's
+    /// quantized kernels for the prompt too, several times slower than f32.
     #[default]
+    Quantized,
+    /// Dequantised to f32 (4 bytes per weight): batched GEMM for long prompts.
     F32,
 }
 
 pub(crate) enum Weights {
-    Llama(quantized_llama::ModelWeights),
+    Llama(Llama),
+    /// A llama file [`Llama`] does not run (experts).
+    LlamaCandle(quantized_llama::ModelWeights),
     Qwen2(quantized_qwen2::ModelWeights),
     Qwen3(quantized_qwen3::ModelWeights),
 }
@@ -109,14 +115,20 @@ pub(crate) fn load(path: &Path, format: WeightFormat) -> Result<Loaded, LlmError
         let (bytes, size) = convert(&content, &mut reader, format)?;
         let mut cursor = Cursor::new(bytes);
         let content = Content::read(&mut cursor).map_err(|e| LlmError::BadFile(e.to_string()))?;
-        (build(architecture, content, &mut cursor)?, size)
+        (
+            build(architecture, content, &mut cursor, context_length)?,
+            size,
+        )
     } else {
         let size = content
             .tensor_infos
             .values()
             .map(|info| tensor_bytes(info.ggml_dtype, info.shape.elem_count()))
             .sum();
-        (build(architecture, content, &mut reader)?, size)
+        (
+            build(architecture, content, &mut reader, context_length)?,
+            size,
+        )
     };
     Ok(Loaded {
         weights,
@@ -131,12 +143,16 @@ fn build<R: Read + Seek>(
     architecture: Architecture,
     content: Content,
     reader: &mut R,
+    context_length: usize,
 ) -> Result<Weights, LlmError> {
     let device = Device::Cpu;
     let weights = match architecture {
-        Architecture::Llama => {
-            quantized_llama::ModelWeights::from_gguf(content, reader, &device).map(Weights::Llama)
-        }
+        Architecture::Llama => match Llama::from_gguf(&content, reader, context_length) {
+            Ok(Some(model)) => Ok(Weights::Llama(model)),
+            Ok(None) => quantized_llama::ModelWeights::from_gguf(content, reader, &device)
+                .map(Weights::LlamaCandle),
+            Err(e) => Err(e),
+        },
         Architecture::Qwen2 => {
             quantized_qwen2::ModelWeights::from_gguf(content, reader, &device).map(Weights::Qwen2)
         }
@@ -214,6 +230,7 @@ impl Weights {
         let input = Tensor::new(tokens, &Device::Cpu)?.unsqueeze(0)?;
         let logits = match self {
             Self::Llama(m) => m.forward(&input, position)?,
+            Self::LlamaCandle(m) => m.forward(&input, position)?,
             Self::Qwen2(m) => m.forward(&input, position)?,
             Self::Qwen3(m) => m.forward(&input, position)?,
         };
@@ -224,6 +241,7 @@ impl Weights {
     pub(crate) fn clear(&mut self) {
         match self {
             Self::Llama(m) => m.clear_kv_cache(),
+            Self::LlamaCandle(m) => m.clear_kv_cache(),
             Self::Qwen2(m) => m.clear_kv_cache(),
             Self::Qwen3(m) => m.clear_kv_cache(),
         }

@@ -102,3 +102,35 @@ fn the_default_model_answers_and_stops_at_its_stop_token() {
     assert!(!text.contains("<|im_end|>"));
     assert_eq!(answer(request).0, text);
 }
+
+/// Our llama (`crm_ai::llm::llama`, the KV cache written in place, grouped queries without
+/// copies, the prompt multiplied in f32) against candle's `quantized_llama` on the real weights
+/// (Q4_1 as shipped): logits within 5 % of their scale and the same next token at all but at
+/// most one of the 30 positions. They are not equal: candle rounds the activations of the
+/// prompt's products to 8 bits, ours does not (measured: 3.8 % at worst, one near tie
+/// resolved the other way).
+#[test]
+fn our_llama_predicts_what_candles_does_on_the_default_model() {
+    let path = model_path();
+    let mut file = std::fs::File::open(&path).unwrap();
+    let tokenizer =
+        GgufTokenizer::from_metadata(&Content::read(&mut file).unwrap().metadata).unwrap();
+    let prompt = tokenizer
+        .encode(
+            "<|im_start|>system\nYou are a careful sales analyst.<|im_end|>\n<|im_start|>user\n\
+             Revenue in March was 1,236,412 RUB from 342 sales, down 12.5%. Comment.<|im_end|>\n\
+             <|im_start|>assistant\n",
+        )
+        .unwrap();
+    let steps = tokenizer
+        .encode_plain("Revenue fell in March, to 1,236,412 RUB from 342 sales.")
+        .unwrap();
+    let gap = crm_ai::llm::llama::candle_logit_gap(&path, &prompt, &steps).unwrap();
+    eprintln!(
+        "{} prompt tokens, {} steps: {gap:?}",
+        prompt.len(),
+        steps.len()
+    );
+    assert!(gap.top_differs <= 1, "{gap:?}");
+    assert!(gap.worst < 0.05 * gap.scale, "{gap:?}");
+}
