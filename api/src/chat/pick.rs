@@ -206,6 +206,25 @@ fn is_format(c: char) -> bool {
     matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')
 }
 
+/// The argument names [`definitions`] gives the tool `name`; `None` when there is no such tool.
+fn arguments_of(name: &str) -> Option<Vec<String>> {
+    let definitions = definitions();
+    let function = definitions
+        .as_array()?
+        .iter()
+        .filter_map(|d| d.get("function"))
+        .find(|f| f.get("name").and_then(Value::as_str) == Some(name))?;
+    let properties = function
+        .get("parameters")
+        .and_then(|p| p.get("properties"))
+        .and_then(Value::as_object);
+    Some(
+        properties
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default(),
+    )
+}
+
 /// A tool call checked and read as an [`Intent`], its periods resolved against `today`.
 ///
 /// # Errors
@@ -213,35 +232,11 @@ fn is_format(c: char) -> bool {
 /// wrong type or out of range, an unknown currency, a date that does not exist.
 pub fn intent_of(name: &str, args: &Value, today: NaiveDate) -> Result<Intent, String> {
     let a = Args { args, today };
-    let known: &[&str] = match name {
-        "figures" => &[
-            "from",
-            "to",
-            "currency",
-            "amount_min",
-            "amount_max",
-            "client",
-        ],
-        "compare" => &[
-            "from",
-            "to",
-            "against_from",
-            "against_to",
-            "currency",
-            "amount_min",
-            "amount_max",
-            "client",
-        ],
-        "top_clients" => &["from", "to", "n", "currency", "amount_min", "amount_max"],
-        "client" => &["name"],
-        "at_risk" | "likely_buyers" => &["n"],
-        "forecast" => &["count", "unit"],
-        "report" => &["kind", "from", "to"],
-        "help" | "out_of_scope" => &[],
-        other => return Err(format!("no tool is called {other:?}")),
+    let Some(known) = arguments_of(name) else {
+        return Err(format!("no tool is called {name:?}"));
     };
     if let Value::Object(fields) = args
-        && let Some(extra) = fields.keys().find(|k| !known.contains(&k.as_str()))
+        && let Some(extra) = fields.keys().find(|k| !known.contains(k))
     {
         return Err(format!("{name} takes no argument {extra:?}"));
     }
