@@ -28,6 +28,11 @@ use crate::error::{ApiError, ApiResult};
 
 /// Clients listed per list and actions per kind.
 pub const LISTED: usize = 10;
+
+/// Buyers below which the customer models are fitted but not to be read as exact: BG/NBD and
+/// Gamma-Gamma estimate four and three population parameters from the buyers' histories, and
+/// with a handful of buyers one of them moves every score (Fader, Hardie & Lee 2005 fit 2,357).
+pub const MIN_RELIABLE_BUYERS: i64 = 30;
 /// The CLV horizon: 12 months of 30 days, discounted 1% a month.
 const CLV_MONTHS: u32 = 12;
 const MONTH_DAYS: f64 = 30.0;
@@ -60,6 +65,7 @@ pub struct GammaGammaParameters {
 
 /// The customer-base models and how far to trust them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]
+#[graphql(complex)]
 pub struct CustomerModel {
     /// Buyers the purchase model was fitted on.
     pub clients: i64,
@@ -68,6 +74,16 @@ pub struct CustomerModel {
     pub gamma_gamma: Option<GammaGammaParameters>,
     /// Why a model is missing, when one is.
     pub note: Option<String>,
+}
+
+#[async_graphql::ComplexObject]
+impl CustomerModel {
+    /// Fitted on fewer than [`MIN_RELIABLE_BUYERS`] (30) buyers: the probabilities and expected
+    /// values are rough, a ranking at best.
+    #[allow(clippy::unused_async)] // async-graphql resolvers are async
+    async fn rough(&self) -> bool {
+        self.clients < MIN_RELIABLE_BUYERS
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, SimpleObject)]

@@ -22,7 +22,7 @@ use crm_ai::recommend;
 use serde::{Deserialize, Serialize};
 
 use super::general::{RfmSegment, client_names, client_ref};
-use super::recommendations::{self, Action, ClientScore, LISTED, Pass, Scored};
+use super::recommendations::{self, Action, ClientScore, CustomerModel, LISTED, Pass, Scored};
 use super::{
     Company, Filters, Granularity, ReportKind, ReportParameters, Run, f64_to_minor, jobs, money,
     rates,
@@ -51,6 +51,9 @@ pub struct ClientAnalytics {
     /// A few sentences on the client from the scores: still buying or not (with the
     /// probability), expected purchases and value, the next step; English and Russian.
     pub note: super::LocalizedText,
+    /// The company's customer models the scores come from: on how many buyers, how far to
+    /// trust them.
+    pub model: CustomerModel,
 }
 
 /// The cached scores of `client_id`, recomputing the company's cache first when it is stale.
@@ -92,7 +95,10 @@ pub async fn client(
         expected_order_value: minor(row.expected_order_value_minor),
         clv_12_months: minor(row.clv_minor),
     };
+    let model: CustomerModel =
+        serde_json::from_str(&run.model).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(Some(ClientAnalytics {
+        model,
         as_of: run.as_of,
         computed_at: run.computed_at.and_utc(),
         note: super::summary::client_note(&score, action.as_ref()),

@@ -521,7 +521,7 @@ async fn recommendations_report_fits_the_customer_models(db: TestDb) {
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     load(&s, &a, named_clients(&refs), Value::Array(sales)).await;
     let query = "query($i: ReportInput!) { report(input: $i) { summary { en ru } body { ... on SalesRecommendationsReport {
-        model { clients repeatBuyers note bgNbd { r alpha a b logLikelihood converged } gammaGamma { p q gamma converged clients } }
+        model { clients repeatBuyers note rough bgNbd { r alpha a b logLikelihood converged } gammaGamma { p q gamma converged clients } }
         segments { segment clients revenueInBase { amountMinor } }
         atRisk { client { id name } pAlive expectedPurchases30Days clv12Months { amountMinor } daysSinceLastPurchase }
         likelyToBuy { client { name } pAlive expectedPurchases30Days expectedOrderValue { amountMinor } }
@@ -538,6 +538,7 @@ async fn recommendations_report_fits_the_customer_models(db: TestDb) {
     let model = &body["model"];
     assert_eq!(model["clients"], 60);
     assert_eq!(model["repeatBuyers"], 45);
+    assert_eq!(model["rough"], false);
     // These regular, made-up buyers leave at the same rate, so the dropout's spread (a, b) may run
     // off to its limit; then the fit says it did not converge, and the note says what that means.
     let bg = &model["bgNbd"];

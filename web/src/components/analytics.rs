@@ -51,6 +51,9 @@ fn Scores(scores: ClientAnalytics) -> Element {
     };
     rsx! {
         p { class: "client-note", id: "client-note", "{note}" }
+        if scores.model.rough {
+            p { class: "muted small note", id: "rough-models", "{a.rough_models}" }
+        }
         dl { class: "scores",
             div { dt { "{a.segment}" } dd { id: "score-segment", "{a.segment(s.segment)}" } }
             div { dt { title: "{a.p_alive_hint}", "{a.p_alive}" } dd { id: "score-p-alive", "{percent(l, s.p_alive)}" } }

@@ -103,6 +103,7 @@ pub struct ClientAnalytics {
     pub action: Option<RecommendedAction>,
     /// The client's note in both languages, from the scores.
     pub note: super::LocalizedText,
+    pub model: super::reports::CustomerModel,
 }
 
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]

@@ -240,6 +240,8 @@ pub struct CustomerModel {
     pub clients: i32,
     pub repeat_buyers: i32,
     pub note: Option<String>,
+    /// Fitted on few buyers: the scores are rough.
+    pub rough: bool,
 }
 
 #[derive(cynic::QueryFragment, Serialize, Clone, Debug, PartialEq)]

@@ -20,6 +20,8 @@ pub struct AnalyticsTexts {
     pub value_at_stake: &'static str,
     pub why: &'static str,
     pub computed: &'static str,
+    /// Under the scores when the models were fitted on few buyers.
+    pub rough_models: &'static str,
     pub top_actions: &'static str,
     pub no_actions: &'static str,
     segments: [&'static str; 10],
@@ -162,6 +164,7 @@ static EN: AnalyticsTexts = AnalyticsTexts {
     value_at_stake: "Value at stake",
     why: "Why",
     computed: "Computed",
+    rough_models: "Few buyers so far: these probabilities and amounts are rough estimates; read them as a ranking, not as exact figures.",
     top_actions: "Recommended actions",
     no_actions: "No recommendations yet: they appear once there are repeat buyers.",
     segments: [
@@ -214,6 +217,7 @@ static RU: AnalyticsTexts = AnalyticsTexts {
     value_at_stake: "На кону",
     why: "Почему",
     computed: "Рассчитано",
+    rough_models: "Покупателей пока мало: вероятности и суммы — грубые оценки; используйте их для сравнения клиентов, а не как точные цифры.",
     top_actions: "Рекомендуемые действия",
     no_actions: "Рекомендаций пока нет: они появятся, когда будут повторные покупатели.",
     segments: [

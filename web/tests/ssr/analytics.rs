@@ -102,6 +102,8 @@ async fn analytics(w: Web) {
         .filter(char::is_ascii_digit)
         .collect();
     assert!(p_alive.parse::<u32>().unwrap() >= 70, "{cell}");
+    // Forty buyers: the scores are not marked rough.
+    assert!(!body.contains("id=\"rough-models\""), "{body}");
     // The client's note says so in words, in the page's language.
     assert!(
         body.contains("id=\"client-note\"") && body.contains("is most likely still buying"),
@@ -151,6 +153,67 @@ async fn analytics(w: Web) {
     );
 
     reports(&w, &session).await;
+    few_buyers(&w).await;
+}
+
+/// A company with five buyers: its client screen shows the scores, marked rough.
+async fn few_buyers(w: &Web) {
+    let args = json!({"email": "few@example.com", "password": "long enough", "display_name": "Ф",
+                      "company_name": "Маленькая", "base_currency": "RUB"});
+    let (status, cookie, body) = w.call("/api/session/register", "", args).await;
+    assert_eq!(status, 200, "{body}");
+    let session = cookie.unwrap();
+    let (_, _, created) = w
+        .call(
+            "/api/keys",
+            &session,
+            json!({"name": "Shop", "scope": "READ_WRITE"}),
+        )
+        .await;
+    let key = parsed(&created)["secret"].as_str().unwrap().to_owned();
+    let (clients, sales) = year_of_sales();
+    let few = |v: &Value, field: &str| {
+        matches!(v[field].as_str(), Some("c0" | "c1" | "c2" | "c3" | "c4"))
+    };
+    let clients: Vec<Value> = clients
+        .into_iter()
+        .filter(|c| few(c, "externalId"))
+        .collect();
+    let sales: Vec<Value> = sales
+        .into_iter()
+        .filter(|s| few(s, "clientExternalId"))
+        .collect();
+    for (mutation, rows) in [
+        (
+            "mutation($r: [ClientUpsertInput!]!) { upsertClients(clients: $r) { created } }",
+            clients,
+        ),
+        (
+            "mutation($r: [SaleUpsertInput!]!) { upsertSales(sales: $r) { created } }",
+            sales,
+        ),
+    ] {
+        let r = w.graphql(&key, mutation, json!({"r": rows})).await;
+        assert!(r["errors"].is_null(), "{r}");
+    }
+    let ids = w
+        .graphql(&key, "{ clients(first: 5) { nodes { id } } }", json!({}))
+        .await;
+    let id = ids["data"]["clients"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = w
+        .page(
+            &format!("/clients/{id}"),
+            &format!("{session}; crm_lang=ru"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("id=\"rough-models\"") && body.contains("Покупателей пока мало"),
+        "{body}"
+    );
 }
 
 /// The report builder and the three report views, and their downloads with the session cookie.

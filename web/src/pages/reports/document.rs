@@ -267,7 +267,7 @@ fn General(report: GeneralReport, granularity: Granularity, base: String) -> Ele
     rsx! {
         KeyFigures { totals: g.totals.clone(), change_of: g.change.clone() }
         h2 { "{r.by_period}" }
-        BarChart { id: "chart-periods", title: "{r.revenue} — {r.by_period}", bars, legend: vec![r.revenue.to_owned()], currency: "{base}" }
+        BarChart { id: "chart-periods", title: "{r.revenue_by_period}", bars, legend: vec![r.revenue.to_owned()], currency: "{base}" }
         h2 { "{r.new_and_returning}" }
         BarChart { id: "chart-buyers", title: "{r.new_and_returning}", bars: buyers, legend: vec![r.new_buyers.to_owned(), r.returning_buyers.to_owned()], currency: "" }
         div { class: "scroll",
@@ -523,6 +523,9 @@ fn Recommendations(report: RecommendationsReport, base: String) -> Element {
         section { class: "figures", id: "key-figures",
             div { class: "figure", h2 { "{r.model_clients}" } p { class: "big", "{rec.model.clients}" } }
             div { class: "figure", h2 { "{r.returning_buyers}" } p { class: "big", "{rec.model.repeat_buyers}" } }
+        }
+        if rec.model.rough {
+            p { class: "muted small note", id: "rough-models", "{a.rough_models}" }
         }
         if let Some(note) = rec.model.note.as_ref() {
             p { class: "muted small note", "{note}" }
