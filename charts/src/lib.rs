@@ -173,7 +173,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// One period of a line chart: the actual value, or the forecast with its intervals.
+/// One period of a line chart: the actual value, or the forecast with its intervals, or both
+/// for a period still under way (its revenue so far, and the forecast of the whole period).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinePoint {
     pub label: String,
@@ -182,6 +183,27 @@ pub struct LinePoint {
     /// Lower and upper bound of the 80 % and the 95 % prediction interval.
     pub band80: Option<(f64, f64)>,
     pub band95: Option<(f64, f64)>,
+}
+
+/// The points of a series and of its forecast, each keyed by its period: a forecast period
+/// that is also in the series (the one under way, with its sales so far) joins that point
+/// instead of repeating the period; the others follow the series in order.
+pub fn join_forecast<K: PartialEq>(
+    series: Vec<(K, LinePoint)>,
+    forecast: Vec<(K, LinePoint)>,
+) -> Vec<LinePoint> {
+    let mut points = series;
+    for (key, f) in forecast {
+        match points.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, point)) => {
+                point.forecast = f.forecast;
+                point.band80 = f.band80;
+                point.band95 = f.band95;
+            }
+            None => points.push((key, f)),
+        }
+    }
+    points.into_iter().map(|(_, p)| p).collect()
 }
 
 /// A line chart: actual values, then the forecast with its bands.
@@ -385,8 +407,11 @@ pub fn line(chart: &Line<'_>) -> String {
         .enumerate()
         .filter_map(|(i, p)| p.actual.map(|v| (scale.x(i), scale.y(v))))
         .collect();
-    // The forecast line starts at the last actual point, so the two join.
-    let last_actual = points.iter().rposition(|p| p.actual.is_some());
+    // The forecast line starts at the last actual point without a forecast of its own (a period
+    // under way has both), so the two join.
+    let last_actual = points
+        .iter()
+        .rposition(|p| p.actual.is_some() && p.forecast.is_none());
     let forecast: Vec<(f64, f64)> = points
         .iter()
         .enumerate()
@@ -447,9 +472,13 @@ pub fn line(chart: &Line<'_>) -> String {
         );
     }
     for (i, p) in points.iter().enumerate() {
-        let Some(v) = p.actual.or(p.forecast) else {
+        let marks = [
+            (p.actual, "point", BLUE),
+            (p.forecast, "point forecast", RED),
+        ];
+        if p.actual.is_none() && p.forecast.is_none() {
             continue;
-        };
+        }
         let mut tip = p.label.clone();
         if let Some(a) = p.actual {
             let _ = write!(tip, " — {l_actual}: {}", format(a));
@@ -460,18 +489,16 @@ pub fn line(chart: &Line<'_>) -> String {
         if let Some((a, b)) = p.band95 {
             let _ = write!(tip, " ({l_95}: {} … {})", format(a), format(b));
         }
-        let (class, colour) = if p.actual.is_some() {
-            ("point", BLUE)
-        } else {
-            ("point forecast", RED)
-        };
-        let _ = write!(
-            out,
-            r#"<g class="{class}" tabindex="0"><title>{}</title><circle cx="{:.1}" cy="{:.1}" r="4" fill="{colour}"/></g>"#,
-            escape(&tip),
-            scale.x(i),
-            scale.y(v)
-        );
+        for (v, class, colour) in marks {
+            let Some(v) = v else { continue };
+            let _ = write!(
+                out,
+                r#"<g class="{class}" tabindex="0"><title>{}</title><circle cx="{:.1}" cy="{:.1}" r="4" fill="{colour}"/></g>"#,
+                escape(&tip),
+                scale.x(i),
+                scale.y(v)
+            );
+        }
     }
     let mut keys = vec![(l_actual, BLUE, false)];
     if !forecast.is_empty() {
@@ -715,5 +742,35 @@ mod tests {
         assert!(svg.contains("class=\"band95\"") && svg.contains("class=\"band80\""));
         assert!(svg.contains("Mar — Forecast: 13 (95 %: 11 … 15)"), "{svg}");
         assert_eq!(svg.matches("tabindex=\"0\"").count(), 3);
+
+        // March under way: its revenue so far and the forecast of the month, at one x; the
+        // forecast line starts at February's actual.
+        let points = [
+            point("Jan", Some(10.0), None),
+            point("Feb", Some(12.0), None),
+            point("Mar", Some(4.0), Some(13.0)),
+            point("Apr", None, Some(14.0)),
+        ];
+        let svg = line(&Line {
+            title: "Revenue",
+            points: &points,
+            legend: ["Actual", "Forecast", "80 %", "95 %"],
+            format: &plain,
+        });
+        let path_of = |class: &str| {
+            svg.split(&format!("class=\"line {class}\" d=\""))
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(path_of("forecast").matches('L').count(), 2, "{svg}");
+        assert_eq!(path_of("actual").matches('L').count(), 2, "{svg}");
+        assert_eq!(
+            svg.matches("Mar — Actual: 4 — Forecast: 13").count(),
+            2,
+            "{svg}"
+        );
+        assert_eq!(svg.matches("tabindex=\"0\"").count(), 5);
     }
 }

@@ -21,24 +21,27 @@ pub fn major(m: &Option<Money>) -> Option<f64> {
 /// The series and its forecast as the line chart draws them.
 pub fn trend_points(l: Locale, report: &TrendsReport, granularity: Granularity) -> Vec<LinePoint> {
     let amount = |m: &Money| m.amount.parse::<f64>().unwrap_or(0.0);
-    report
-        .series
-        .iter()
-        .map(|p| LinePoint {
+    let series = report.series.iter().map(|p| {
+        let point = LinePoint {
             label: period_label(l, &p.start, granularity),
             actual: major(&p.revenue_in_base),
             forecast: None,
             band80: None,
             band95: None,
-        })
-        .chain(report.forecast.points.iter().map(|f| LinePoint {
+        };
+        (&*p.start, point)
+    });
+    let forecast = report.forecast.points.iter().map(|f| {
+        let point = LinePoint {
             label: period_label(l, &f.start, granularity),
             actual: None,
             forecast: Some(amount(&f.value)),
             band80: Some((amount(&f.lower80), amount(&f.upper80))),
             band95: Some((amount(&f.lower95), amount(&f.upper95))),
-        }))
-        .collect()
+        };
+        (&*f.start, point)
+    });
+    charts::join_forecast(series.collect(), forecast.collect())
 }
 
 /// The legend of a trend chart.

@@ -96,24 +96,27 @@ pub fn for_report(report: &Report, lang: Lang) -> Vec<Chart> {
         }
         ReportBody::Trends(t) => {
             let value = |m: &Money| major(Some(m));
-            let points: Vec<LinePoint> = t
-                .series
-                .iter()
-                .map(|p| LinePoint {
+            let series = t.series.iter().map(|p| {
+                let point = LinePoint {
                     label: label(p.start),
                     actual: p.revenue_in_base.as_ref().map(value),
                     forecast: None,
                     band80: None,
                     band95: None,
-                })
-                .chain(t.forecast.points.iter().map(|f| LinePoint {
+                };
+                (p.start, point)
+            });
+            let forecast = t.forecast.points.iter().map(|f| {
+                let point = LinePoint {
                     label: label(f.start),
                     actual: None,
                     forecast: Some(value(&f.value)),
                     band80: Some((value(&f.lower80), value(&f.upper80))),
                     band95: Some((value(&f.lower95), value(&f.upper95))),
-                }))
-                .collect();
+                };
+                (f.start, point)
+            });
+            let points = charts::join_forecast(series.collect(), forecast.collect());
             let title = lang.pick("Revenue and forecast", "Выручка и прогноз");
             vec![Chart {
                 title: title.to_owned(),
