@@ -510,6 +510,18 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.text_contains("#clients-count", "30 clients").await;
     f.text_contains("#clients-table", "Покупатель 03").await;
     f.shot("clients-list").await;
+    // A client opened from the sorted list links back to the list as it was left.
+    f.hydrated().await;
+    f.click("#clients-table tbody a[href^='/clients/']").await;
+    f.text_contains(".crumbs", "Clients").await;
+    f.click(".crumbs a").await;
+    f.text_contains("#clients-count", "30 clients").await;
+    let back = f
+        .browser
+        .current_url()
+        .await
+        .unwrap_or_else(|e| panic!("current URL: {e}"));
+    assert!(back.as_str().contains("sort=total"), "{back}");
     f.go("/sales").await;
     f.text_contains("#sales-count", "12 sales").await;
     f.shot("sales-list").await;

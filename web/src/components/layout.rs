@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use dioxus::prelude::*;
 
+use crate::api::clients::ClientQuery;
+use crate::api::sales::SaleQuery;
 use crate::api::{ErrorCode, session};
 use crate::components::chat::ChatPanel;
 use crate::components::sign_in::SignIn;
@@ -81,10 +83,51 @@ pub fn PageTitle(#[props(into)] title: String) -> Element {
     rsx! { document::Title { "{title} — {suffix}" } }
 }
 
+/// The clients and sales lists as last shown (filters, sort, page), so that a client's or a
+/// sale's "←" link goes back to the list as it was left. Set by the list pages while the app
+/// runs; a page loaded afresh links to the lists as they first open.
+#[derive(Clone, Default)]
+pub struct LastViews {
+    clients: Rc<RefCell<ClientQuery>>,
+    sales: Rc<RefCell<SaleQuery>>,
+}
+
+impl LastViews {
+    /// Remembers the clients list's view (a no-op outside the company's screens).
+    pub fn shown_clients(view: &ClientQuery) {
+        if let Some(views) = try_consume_context::<LastViews>() {
+            views.clients.replace(view.clone());
+        }
+    }
+
+    pub fn shown_sales(view: &SaleQuery) {
+        if let Some(views) = try_consume_context::<LastViews>() {
+            views.sales.replace(view.clone());
+        }
+    }
+
+    /// The clients list as last shown.
+    pub fn clients() -> Route {
+        let query = try_consume_context::<LastViews>()
+            .map(|v| v.clients.borrow().clone())
+            .unwrap_or_default();
+        Route::Clients { query }
+    }
+
+    /// The sales list as last shown.
+    pub fn sales() -> Route {
+        let query = try_consume_context::<LastViews>()
+            .map(|v| v.sales.borrow().clone())
+            .unwrap_or_default();
+        Route::Sales { query }
+    }
+}
+
 #[component]
 pub fn Shell() -> Element {
     let locale: Signal<Locale> = use_context();
     let company_name = use_context_provider(CompanyName::default);
+    use_context_provider(LastViews::default);
     let viewer = use_server_future(session::me)?;
     let t = locale().texts();
     let viewer = match loaded(&viewer) {

@@ -74,6 +74,21 @@ pub fn not_loaded(state: Option<UiError>) -> Element {
     }
 }
 
+/// [`not_loaded`] for a list: a view the list cannot show (a filter value from an edited or
+/// old address) also offers the list without filters, `unfiltered`.
+pub fn list_not_loaded(state: Option<UiError>, unfiltered: crate::routes::Route) -> Element {
+    let bad_view = state
+        .as_ref()
+        .is_some_and(|e| e.code == crate::api::ErrorCode::BadUserInput);
+    let locale = page_locale();
+    rsx! {
+        {not_loaded(state)}
+        if bad_view {
+            p { Link { id: "clear-filters", to: unfiltered, "{locale.lists().clear_all}" } }
+        }
+    }
+}
+
 /// The interface language of the page being rendered (English outside the app's root).
 fn page_locale() -> Locale {
     try_consume_context::<Signal<Locale>>().map_or(Locale::En, |l| l())

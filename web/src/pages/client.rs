@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 use crate::api::UiError;
 use crate::api::{clients, sales};
 use crate::components::analytics::ClientAnalyticsPanel;
-use crate::components::layout::PageTitle;
+use crate::components::layout::{LastViews, PageTitle};
 use crate::components::sale_form::{SALE_FIELDS, SaleFields, blank_sale};
 use crate::components::status::{ErrorBox, field_error, form_error, loaded, not_loaded, use_ready};
 use crate::gql::{ApiEnum, ClientDetail, ClientStatus, DateTime, InteractionKind};
@@ -34,7 +34,7 @@ fn ClientView(id: String, more: String) -> Element {
     let shown = c.sales.edges.len() as i64;
     rsx! {
         PageTitle { title: c.name.clone() }
-        p { class: "crumbs", Link { to: Route::clients(), "← {t.clients}" } }
+        p { class: "crumbs", Link { to: LastViews::clients(), "← {t.clients}" } }
         // Keyed: another client's form starts from that client's data.
         {rsx! { Contacts { key: "{c.id}", client: c.clone(), on_saved: reload } }}
         section { class: "figures",

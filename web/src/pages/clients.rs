@@ -9,9 +9,9 @@ use dioxus::prelude::*;
 use crate::api::UiError;
 use crate::api::clients::{self, ClientQuery, Created};
 use crate::components::filters::{ActiveFilters, Chip};
-use crate::components::layout::PageTitle;
+use crate::components::layout::{LastViews, PageTitle};
 use crate::components::status::{
-    ErrorBox, apply, field_error, form_error, loaded, not_loaded, use_ready,
+    ErrorBox, apply, field_error, form_error, list_not_loaded, loaded, use_ready,
 };
 use crate::gql::{ApiEnum, ClientRow, ClientStatus};
 use crate::i18n::{self, Locale};
@@ -33,11 +33,12 @@ fn ClientList(query: ClientQuery) -> Element {
     // One view for every address of the screen: its data follows the address (a new view per
     // address, by key, would read the first page's server-rendered data again in Dioxus 0.7).
     let mut data = use_server_future(use_reactive!(|query| clients::clients(query)))?;
+    LastViews::shown_clients(&query);
     let l = locale();
     let (t, lt) = (l.texts(), l.lists());
     let page = match loaded(&data) {
         Ok(v) => v,
-        Err(state) => return not_loaded(state),
+        Err(state) => return list_not_loaded(state, Route::clients()),
     };
     let sorts = [
         ("name", t.sort_name),

@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use crate::api::sales;
-use crate::components::layout::PageTitle;
+use crate::components::layout::{LastViews, PageTitle};
 use crate::components::sale_editor::SaleEditor;
 use crate::components::sale_form::decimal_like;
 use crate::components::status::{loaded, not_loaded};
@@ -32,7 +32,7 @@ fn SaleView(id: String) -> Element {
     rsx! {
         PageTitle { title: format!("{} · {}", t.sales, i18n::date(l, &s.sold_at)) }
         p { class: "crumbs",
-            Link { to: Route::sales(), "← {t.sales}" }
+            Link { to: LastViews::sales(), "← {t.sales}" }
         }
         {rsx! { SaleCard { key: "{s.id}", sale: s, on_saved: move |_| data.restart() } }}
     }

@@ -8,10 +8,10 @@ use dioxus::prelude::*;
 use crate::api::sales;
 use crate::api::sales::SaleQuery;
 use crate::components::filters::{ActiveFilters, Chip};
-use crate::components::layout::PageTitle;
+use crate::components::layout::{LastViews, PageTitle};
 use crate::components::sale_table::SaleTable;
 use crate::components::status::apply;
-use crate::components::status::{loaded, not_loaded, pause_ms};
+use crate::components::status::{list_not_loaded, loaded, pause_ms};
 use crate::gql::{ApiEnum, ChangeKind, Id, SaleRow, SaleStatus};
 use crate::i18n::{self, Locale};
 use crate::routes::{FORM_MARKER, ListView, Route};
@@ -82,6 +82,7 @@ fn SaleList(query: SaleQuery) -> Element {
         );
         sales::sales(query)
     }))?;
+    LastViews::shown_sales(&query);
     use_future(move || async move {
         // Only the browser listens; server rendering never does.
         if cfg!(feature = "server") {
@@ -116,7 +117,7 @@ fn SaleList(query: SaleQuery) -> Element {
     let (t, lt) = (l.texts(), l.lists());
     let page = match loaded(&data) {
         Ok(v) => v,
-        Err(state) => return not_loaded(state),
+        Err(state) => return list_not_loaded(state, Route::sales()),
     };
     let filtered = !query.filters().is_empty();
     // The client filter is shown by name: every row is that client's.

@@ -177,6 +177,12 @@ async fn working_day(w: Web) {
     assert!(with.contains("2 clients"), "{with}");
     let (_, without) = w.page("/clients?purchases=no", &session).await;
     assert!(without.contains("28 clients"), "{without}");
+    // A value the form does not offer (an edited address): the error, and a way back.
+    let (_, odd) = w.page("/clients?purchases=NONE", &session).await;
+    assert!(
+        odd.contains("role=\"alert\"") && odd.contains("id=\"clear-filters\""),
+        "{odd}"
+    );
     let (status, _, refused) = w
         .call("/api/clients", &session, json!({"q": {"sort": "age"}}))
         .await;
