@@ -66,7 +66,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js"
   -p crm-web --bin crm-web --no-default-features --features web >"$next/browser.log" 2>&1 &
 browser=$!
 
-step "server: cargo build --profile server-release (about 20 minutes the first time on 2 cores, a few after a change)"
+step "server: cargo build --profile server-release (about 30 minutes the first time on 2 cores, a few after a change)"
 cargo build --locked --profile server-release -p crm-web --bin crm-web >&2
 cp "$target_dir/server-release/crm-web" "$next/server"
 
