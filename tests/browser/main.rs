@@ -633,7 +633,8 @@ async fn steps(f: &mut Flow, backend: &str) {
     assert_eq!(got, json!([404, false]), "a revoked link shows nothing");
 
     // Filters: a client search selects the clients the report counts; the report names them.
-    let today = chrono::Utc::now().date_naive();
+    // The company's day (Europe/Moscow, UTC+3 all year): from 21:00 UTC a day ahead of UTC's.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(3)).date_naive();
     let year = format!(
         "/reports/new?kind=general&from={}&to={today}",
         today - chrono::Days::new(365)
