@@ -4,7 +4,7 @@
 //! ```
 //! use crm_ai::narrate::{check::Facts, gate::Gate};
 //!
-//! let mut gate = Gate::new(Facts::default().number(1_240_000.0).number(12.5));
+//! let mut gate = Gate::new(Facts::default().number(1_240_000.0).percent(12.5));
 //! let mut shown = String::new();
 //! for piece in ["Revenue was 1,240,000 RUB", ". It grew 12.5%", ". Margins hit 40%", ". Good", " work."] {
 //!     shown.push_str(&gate.push(piece));
