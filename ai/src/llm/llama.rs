@@ -11,10 +11,12 @@
 //!   n_rep·seq × head_dim`) instead of copying every key and value `n_rep` times.
 //!
 //! Per generated token of SmolLM2-135M with a 400-token context, that is about 150 MB less
-//! memory traffic. And quantized matrices multiply a batch of tokens (the prompt) through an f32
-//! copy made for that one product ([`Linear`]): candle's quantized kernels do one dot product per
-//! row and token, the f32 GEMM blocks for the cache, so the prompt runs several times faster
-//! while the model stays quantized in memory. The logits equal candle's model to float rounding (tests below, and
+//! memory traffic. Quantized matrices multiply a batch of tokens (the prompt) through an f32
+//! copy made for that one product ([`Linear`]): candle's quantized kernels do one dot product
+//! per row and token, the f32 GEMM blocks for the cache, so the prompt runs several times faster
+//! while the model stays quantized in memory. One token at a time goes through our own kernels
+//! ([`super::matvec`]: Q4_0, Q4_1 and Q8_0 on AVX2) where the CPU has them. The logits equal
+//! candle's model to float rounding, or within the rounding of 8-bit activations (tests below, and
 //! `tests/it/llm_model.rs` on the real model). Mixture-of-experts files and partial rotary
 //! dimensions are not handled here ([`Llama::from_gguf`] answers `None`); candle's model runs
 //! them.
@@ -26,6 +28,8 @@ use candle_core::quantized::{GgmlDType, QMatMul};
 use candle_core::{DType, Device, IndexOp, Module, Result, Tensor};
 use candle_nn::Embedding;
 use candle_transformers::quantized_nn::RmsNorm;
+
+use super::matvec::{self, PackedMatrix};
 
 /// Keys and values of one layer: `(1, n_kv_head, capacity, head_dim)` each, the first `len`
 /// positions filled.
@@ -91,22 +95,45 @@ impl KvCache {
 /// Tokens from which a quantized matrix is multiplied through an f32 copy of itself.
 const BATCH_DEQUANTIZE: usize = 8;
 
-/// A weight matrix `(out, in)` applied to `(1, seq, in)`.
-struct Linear(QMatMul);
+/// A weight matrix `(out, in)` applied to `(…, in)`.
+enum Linear {
+    /// Q4_0, Q4_1 or Q8_0 on a CPU with our kernels ([`PackedMatrix`]).
+    Packed(PackedMatrix),
+    /// Any other type, or a CPU without AVX2: candle's kernels.
+    Candle(QMatMul),
+}
 
 impl Linear {
     fn new(weights: candle_core::quantized::QTensor) -> Result<Self> {
-        QMatMul::from_qtensor(weights).map(Self)
+        if matvec::fast() && matvec::packs(weights.dtype()) {
+            return PackedMatrix::from_qtensor(&weights).map(Self::Packed);
+        }
+        QMatMul::from_qtensor(weights).map(Self::Candle)
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let batch = x.dim(1)? >= BATCH_DEQUANTIZE;
-        match &self.0 {
-            QMatMul::QTensor(q) if batch => {
-                let w = q.dequantize(x.device())?;
-                x.broadcast_matmul(&w.t()?)
+        let tokens = x.dims().iter().rev().skip(1).product::<usize>();
+        match self {
+            Self::Packed(m) if tokens >= BATCH_DEQUANTIZE => {
+                x.broadcast_matmul(&m.dequantize()?.t()?)
             }
-            m => m.forward(x),
+            Self::Packed(m) => {
+                let (rows, cols) = (m.rows(), m.cols());
+                let input = x.flatten_all()?.to_vec1::<f32>()?;
+                let mut out = vec![0f32; tokens * rows];
+                for (x, out) in input.chunks_exact(cols).zip(out.chunks_exact_mut(rows)) {
+                    m.matvec(x, out)?;
+                }
+                let mut shape = x.dims().to_vec();
+                if let Some(last) = shape.last_mut() {
+                    *last = rows;
+                }
+                Tensor::from_vec(out, shape, x.device())
+            }
+            Self::Candle(QMatMul::QTensor(q)) if tokens >= BATCH_DEQUANTIZE => {
+                x.broadcast_matmul(&q.dequantize(x.device())?.t()?)
+            }
+            Self::Candle(m) => m.forward(x),
         }
     }
 }
@@ -129,7 +156,7 @@ pub(crate) struct Llama {
     embedding: Embedding,
     layers: Vec<Layer>,
     norm: RmsNorm,
-    output: QMatMul,
+    output: Linear,
     n_head: usize,
     n_kv_head: usize,
     head_dim: usize,
@@ -140,6 +167,22 @@ pub(crate) struct Llama {
 }
 
 impl Llama {
+    /// Whether [`Llama::from_gguf`] runs this file: no experts, rotary positions over whole
+    /// heads. Others are candle's `quantized_llama`.
+    pub(crate) fn runs(content: &Content) -> bool {
+        let get = |key: &str| {
+            content
+                .metadata
+                .get(&format!("llama.{key}"))
+                .and_then(|v| v.to_u32().ok())
+        };
+        let experts = get("expert_count").unwrap_or(0);
+        let heads = get("attention.head_count").filter(|&n| n > 0);
+        let head_dim = get("embedding_length").zip(heads).map(|(h, n)| h / n);
+        let rope_dim = get("rope.dimension_count").or(head_dim);
+        experts <= 1 && rope_dim == head_dim
+    }
+
     /// Reads the model, or `None` for a file this module does not run (experts, partial rotary
     /// dimensions), which candle's own model then loads.
     ///
@@ -165,13 +208,11 @@ impl Llama {
         let n_kv_head = usize_of("attention.head_count_kv")?;
         let blocks = usize_of("block_count")?;
         let hidden = usize_of("embedding_length")?;
-        let experts = usize_of("expert_count").unwrap_or(0);
         if n_head == 0 || n_kv_head == 0 || n_head % n_kv_head != 0 || hidden % n_head != 0 {
             candle_core::bail!("{n_head} heads, {n_kv_head} KV heads, {hidden} wide");
         }
         let head_dim = hidden / n_head;
-        let rope_dim = usize_of("rope.dimension_count").unwrap_or(head_dim);
-        if experts > 1 || rope_dim != head_dim {
+        if !Self::runs(content) {
             return Ok(None);
         }
         let eps = f64::from(get("attention.layer_norm_rms_epsilon")?.to_f32()?);
@@ -185,10 +226,12 @@ impl Llama {
         let embedding = embedding_q.dequantize(&device)?;
         let norm = RmsNorm::from_qtensor(tensor("output_norm.weight")?, eps)?;
         let output = match tensor("output.weight") {
-            Ok(output) => QMatMul::from_qtensor(output)?,
+            Ok(output) => Linear::new(output)?,
             // Tied to the embedding: an f32 one is shared, not copied.
-            Err(_) if embedding_q.dtype() == GgmlDType::F32 => QMatMul::Tensor(embedding.clone()),
-            Err(_) => QMatMul::from_qtensor(embedding_q)?,
+            Err(_) if embedding_q.dtype() == GgmlDType::F32 => {
+                Linear::Candle(QMatMul::Tensor(embedding.clone()))
+            }
+            Err(_) => Linear::new(embedding_q)?,
         };
         let mut layers = Vec::with_capacity(blocks);
         for i in 0..blocks {
@@ -461,7 +504,9 @@ mod tests {
         assert!(gap.worst < 1e-4 && gap.top_differs == 0, "{gap:?}");
         // Q8_0: candle rounds the activations of every product to 8 bits too, ours not in the
         // prompt's: on these random weights that moves logits by up to about 5 % (measured
-        // 4.6 %), never the most likely token. A short prompt runs the same kernels: equal.
+        // 4.6 %), never the most likely token. A short prompt and single tokens run the same
+        // integer products; the activations' scale is f32 in our kernels (`matvec`), f16 in
+        // candle's, and candle's own kernels where the CPU lacks AVX2: within 1 %.
         let path = tiny_model::write(&dir, Arch::Llama, GgmlDType::Q8_0).unwrap();
         let gap = candle_logit_gap(&path, &prompt, &steps).unwrap();
         assert!(
@@ -469,7 +514,17 @@ mod tests {
             "{gap:?}"
         );
         let gap = candle_logit_gap(&path, &prompt[..4], &steps).unwrap();
-        assert!(gap.worst < 1e-4 && gap.top_differs == 0, "{gap:?}");
+        assert!(
+            gap.worst < 0.01 * gap.scale && gap.top_differs == 0,
+            "{gap:?}"
+        );
+        // Q4_1 stays 4-bit in our model (on AVX2) and runs candle's scalar kernel in candle's.
+        let path = tiny_model::write(&dir, Arch::Llama, GgmlDType::Q4_1).unwrap();
+        let gap = candle_logit_gap(&path, &prompt[..4], &steps).unwrap();
+        assert!(
+            gap.worst < 0.01 * gap.scale && gap.top_differs == 0,
+            "{gap:?}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 

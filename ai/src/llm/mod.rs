@@ -14,6 +14,7 @@
 
 #[doc(hidden)]
 pub mod llama;
+mod matvec;
 mod model;
 pub mod template;
 pub mod tokenizer;

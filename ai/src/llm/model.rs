@@ -2,9 +2,11 @@
 //!
 //! The architecture comes from the file (`general.architecture`): `llama` (SmolLM2, Llama,
 //! Mistral…) through our [`super::llama`] (candle's `quantized_llama` for mixture-of-experts
-//! files), `qwen2` and `qwen3` through candle's quantized modules. Weight types without a SIMD kernel in candle 0.11 (Q4_1, Q5_0, Q5_1
-//! run a scalar loop) are re-quantised to Q8_0 at load, which has AVX2 kernels; or, with
-//! [`WeightFormat::F32`], every matrix is dequantised so that the batched f32 GEMM runs.
+//! files), `qwen2` and `qwen3` through candle's quantized modules. Weight types without a SIMD
+//! kernel in candle 0.11 (Q4_1, Q5_0, Q5_1 run a scalar loop) are re-quantised to Q8_0 at load,
+//! which has AVX2 kernels; except Q4_1 in a llama on an AVX2 CPU, which stays 4-bit for our own
+//! kernels ([`super::matvec`]). With [`WeightFormat::F32`], every matrix is dequantised so that
+//! the batched f32 GEMM runs.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -18,6 +20,7 @@ use candle_transformers::models::{quantized_llama, quantized_qwen2, quantized_qw
 
 use super::LlmError;
 use super::llama::Llama;
+use super::matvec;
 
 /// A transformer family candle runs from GGUF.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +44,8 @@ impl Architecture {
 /// How matrices are held once loaded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WeightFormat {
-    /// Quantized; types without fast kernels re-quantised to Q8_0 (~1.06 bytes per weight).
+    /// Quantized; types without fast kernels re-quantised to Q8_0 (~1.06 bytes per weight;
+    /// a llama's Q4_0/Q4_1 stay 4-bit, 0.75 bytes with f32 scales, on CPUs with AVX2).
     /// The default: a llama model ([`super::llama`]) multiplies a prompt through an f32 copy of
     /// one matrix at a time, so its prompt pass is as fast as with [`WeightFormat::F32`], and
     /// generation, which reads every weight per token, is faster with a quarter of the bytes
@@ -107,12 +111,17 @@ pub(crate) fn load(path: &Path, format: WeightFormat) -> Result<Loaded, LlmError
         _ => context_length,
     };
 
+    // Our llama keeps 4-bit weights: it has kernels for them (`matvec`).
+    let keep_q4 = architecture == Architecture::Llama && matvec::fast() && Llama::runs(&content);
+    let target = |info: &gguf_file::TensorInfo| {
+        target_type(info.ggml_dtype, info.shape.dims(), format, keep_q4)
+    };
     let needs_conversion = content
         .tensor_infos
         .values()
-        .any(|info| target_type(info.ggml_dtype, info.shape.dims(), format).is_some());
+        .any(|info| target(info).is_some());
     let (weights, weight_bytes) = if needs_conversion {
-        let (bytes, size) = convert(&content, &mut reader, format)?;
+        let (bytes, size) = convert(&content, &mut reader, format, keep_q4)?;
         let mut cursor = Cursor::new(bytes);
         let content = Content::read(&mut cursor).map_err(|e| LlmError::BadFile(e.to_string()))?;
         (
@@ -164,13 +173,19 @@ fn build<R: Read + Seek>(
 }
 
 /// The type a tensor is converted to at load, or `None` to keep it.
-fn target_type(dtype: GgmlDType, dims: &[usize], format: WeightFormat) -> Option<GgmlDType> {
+fn target_type(
+    dtype: GgmlDType,
+    dims: &[usize],
+    format: WeightFormat,
+    keep_q4: bool,
+) -> Option<GgmlDType> {
     let is_matrix = dims.len() == 2;
     match format {
-        WeightFormat::Quantized => {
-            matches!(dtype, GgmlDType::Q4_1 | GgmlDType::Q5_0 | GgmlDType::Q5_1)
-                .then_some(GgmlDType::Q8_0)
-        }
+        WeightFormat::Quantized => match dtype {
+            GgmlDType::Q4_1 if keep_q4 => None,
+            GgmlDType::Q4_1 | GgmlDType::Q5_0 | GgmlDType::Q5_1 => Some(GgmlDType::Q8_0),
+            _ => None,
+        },
         WeightFormat::F32 => {
             (is_matrix && !matches!(dtype, GgmlDType::F32)).then_some(GgmlDType::F32)
         }
@@ -186,6 +201,7 @@ fn convert<R: Read + Seek>(
     content: &Content,
     reader: &mut R,
     format: WeightFormat,
+    keep_q4: bool,
 ) -> Result<(Vec<u8>, usize), LlmError> {
     let device = Device::Cpu;
     let mut tensors: Vec<(String, QTensor)> = Vec::with_capacity(content.tensor_infos.len());
@@ -195,7 +211,7 @@ fn convert<R: Read + Seek>(
         let tensor = content
             .tensor(reader, name, &device)
             .map_err(|e| LlmError::BadFile(format!("{name}: {e}")))?;
-        let tensor = match target_type(tensor.dtype(), tensor.shape().dims(), format) {
+        let tensor = match target_type(tensor.dtype(), tensor.shape().dims(), format, keep_q4) {
             Some(target) => requantize(&tensor, target)
                 .map_err(|e| LlmError::BadFile(format!("{name}: {e}")))?,
             None => tensor,
