@@ -318,20 +318,19 @@ fn empty_state(phase: ModelPhase) -> ModelState {
     }
 }
 
-/// Sets the thread count of candle's CPU kernels from `CRM_MODEL_THREADS` (default: 1 on up to
-/// two cores, half the cores above), unless `CANDLE_NUM_THREADS` is already set. candle reads
-/// `CANDLE_NUM_THREADS` and `RAYON_NUM_THREADS` once per process, so this is the only knob: on
-/// a 2-core server two model threads beside the web server's own collapse (TOOLCHAIN.md).
+/// Sets the thread count of the model's CPU kernels from `CANDLE_NUM_THREADS` or else
+/// `CRM_MODEL_THREADS` (default: 1 on up to two cores, half the cores above), in both
+/// `CANDLE_NUM_THREADS` and `RAYON_NUM_THREADS` (unless that one is set already). candle reads
+/// them once per process, so this is the only knob: on a 2-core server two model threads beside
+/// the web server's own collapse (TOOLCHAIN.md).
 ///
 /// # Safety
 /// Call first thing in `main`, before any other thread exists: it writes the process
 /// environment.
 #[allow(unsafe_code)]
 pub unsafe fn set_model_threads() {
-    if std::env::var_os("CANDLE_NUM_THREADS").is_some() {
-        return;
-    }
-    let threads = std::env::var("CRM_MODEL_THREADS")
+    let threads = std::env::var("CANDLE_NUM_THREADS")
+        .or_else(|_| std::env::var("CRM_MODEL_THREADS"))
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
@@ -342,6 +341,8 @@ pub unsafe fn set_model_threads() {
     // SAFETY: the caller guarantees no other thread runs yet.
     unsafe {
         std::env::set_var("CANDLE_NUM_THREADS", threads.to_string());
+        // candle's f32 GEMM and the quantized kernels of `crm_ai::llm` size their work by
+        // rayon's pool: without this they would use every core whatever CANDLE_NUM_THREADS says.
         if std::env::var_os("RAYON_NUM_THREADS").is_none() {
             std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
         }

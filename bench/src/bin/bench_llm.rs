@@ -4,14 +4,15 @@
 //!
 //! The prompt is a chat about a month's sales (about 250 tokens once templated); both engines
 //! decode greedily for `--tokens` new tokens (default 128; fewer if the model stops). Ours runs
-//! with each weight format (`quantized`: Q4_1 re-quantised to Q8_0 at load; `f32`: dequantised).
+//! with each weight format (`quantized`: Q4_1 kept 4-bit for our kernels on AVX2, re-quantised
+//! to Q8_0 at load elsewhere; `f32`: dequantised).
 //! llama.cpp runs through `llama-cpp-python` (`--python`, a Python with it installed; built
-//! from source from PyPI: `pip install llama-cpp-python==0.3.36`), fed our prompt's token ids
+//! from source from PyPI: `pip install llama-cpp-python==0.3.16`), fed our prompt's token ids
 //! (the tokenizer test shows both engines give the same ids), timing its prompt `eval` and each
 //! one-token `eval`.
 //!
 //! ```text
-//! CANDLE_NUM_THREADS=1 cargo run --release -p crm-bench --bin bench-llm -- \
+//! CANDLE_NUM_THREADS=1 RAYON_NUM_THREADS=1 cargo run --release -p crm-bench --bin bench-llm -- \
 //!   --model ~/.cache/crm-models/SmolLM2-135M-Instruct.Q4_1.gguf --python /path/to/venv/bin/python
 //! ```
 //!
@@ -271,6 +272,15 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .context("set CANDLE_NUM_THREADS (the thread count both engines use)")?;
+    // candle's f32 GEMM and our quantized kernels size their work by rayon's pool, which
+    // reads RAYON_NUM_THREADS (default: every core): without it ours would run on more
+    // threads than llama.cpp.
+    let rayon: Option<usize> = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    if rayon != Some(threads) {
+        bail!("set RAYON_NUM_THREADS={threads} too (the same count as CANDLE_NUM_THREADS)");
+    }
     println!(
         "model {}, {threads} thread(s), {} new tokens at most, greedy",
         args.model.display(),
