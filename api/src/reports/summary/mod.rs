@@ -5,7 +5,7 @@
 
 use super::general::{GeneralReport, RfmSegment};
 use super::recommendations::{Action, ActionKind, ClientScore, RecommendationsReport};
-use super::trends::{ForecastMethod, ForecastNoteKind, TrendsReport};
+use super::trends::{Accuracy, ForecastMethod, ForecastNoteKind, TrendsReport};
 use super::{Granularity, LocalizedText, ReportParameters, total_minor};
 use crate::domain::money::Money;
 
@@ -212,20 +212,7 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
                 (false, Lang::Ru) => "у наивного",
             };
             out.push(match (&f.accuracy, lang) {
-                (Some(a), Lang::En) => format!(
-                    "Method: {method}. Tested on {} held-out stretches of the history, its error was {} of the naive forecast's (MASE; {baseline}: {}), and {} of actual values fell inside the 80% interval.",
-                    a.origins,
-                    a.mase.map_or("unknown".to_owned(), |m| decimal(m, 2, lang)),
-                    a.baseline_mase.map_or("unknown".to_owned(), |m| decimal(m, 2, lang)),
-                    percent(a.coverage80 * 100.0, lang),
-                ),
-                (Some(a), Lang::Ru) => format!(
-                    "Метод: {method}. На отложенных участках истории ({}) его ошибка составила {} от ошибки наивного прогноза (MASE; {baseline} — {}), в 80-процентный интервал попало {} фактических значений.",
-                    a.origins,
-                    a.mase.map_or("неизвестно".to_owned(), |m| decimal(m, 2, lang)),
-                    a.baseline_mase.map_or("неизвестно".to_owned(), |m| decimal(m, 2, lang)),
-                    percent(a.coverage80 * 100.0, lang),
-                ),
+                (Some(a), _) => accuracy_sentence(method, baseline, a, lang),
                 (None, Lang::En) => format!("Method: {method}. The history is too short to test the forecast: treat it as a rough guide."),
                 (None, Lang::Ru) => format!("Метод: {method}. История слишком коротка, чтобы проверить прогноз: это лишь ориентир."),
             });
@@ -272,6 +259,51 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
         ));
         out
     })
+}
+
+/// The backtest's sentence: MASE against the naive forecast, the baseline's own MASE, and the
+/// 80 % interval's coverage. MASE is undefined (`None`) when the naive forecast makes no error
+/// on the history (it does not change): then it says so instead of printing a number.
+fn accuracy_sentence(method: &str, baseline: &str, a: &Accuracy, lang: Lang) -> String {
+    let scaled = match (a.mase, a.baseline_mase, lang) {
+        (Some(m), Some(b), Lang::En) => format!(
+            "its error was {} of the naive forecast's (MASE; {baseline}: {})",
+            decimal(m, 2, lang),
+            decimal(b, 2, lang)
+        ),
+        (Some(m), None, Lang::En) => format!(
+            "its error was {} of the naive forecast's (MASE)",
+            decimal(m, 2, lang)
+        ),
+        (None, _, Lang::En) => {
+            "its error cannot be scaled by the naive forecast's (MASE), which makes none on this history"
+                .to_owned()
+        }
+        (Some(m), Some(b), Lang::Ru) => format!(
+            "его ошибка составила {} от ошибки наивного прогноза (MASE; {baseline} — {})",
+            decimal(m, 2, lang),
+            decimal(b, 2, lang)
+        ),
+        (Some(m), None, Lang::Ru) => format!(
+            "его ошибка составила {} от ошибки наивного прогноза (MASE)",
+            decimal(m, 2, lang)
+        ),
+        (None, _, Lang::Ru) => {
+            "его ошибку не с чем сравнить (MASE): наивный прогноз на этой истории не ошибается"
+                .to_owned()
+        }
+    };
+    let coverage = percent(a.coverage80 * 100.0, lang);
+    match lang {
+        Lang::En => format!(
+            "Method: {method}. Tested on {} held-out stretches of the history, {scaled}, and {coverage} of actual values fell inside the 80% interval.",
+            a.origins
+        ),
+        Lang::Ru => format!(
+            "Метод: {method}. На отложенных участках истории ({}) {scaled}, в 80-процентный интервал попало {coverage} фактических значений.",
+            a.origins
+        ),
+    }
 }
 
 pub(crate) fn segment_name(s: RfmSegment, lang: Lang) -> &'static str {

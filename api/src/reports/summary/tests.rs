@@ -122,3 +122,31 @@ fn numbers_and_money_per_locale() {
         "1 марта 2026"
     );
 }
+
+#[test]
+fn backtest_sentence_without_mase_says_why() {
+    let mut a = Accuracy {
+        mase: Some(0.71),
+        baseline_mase: Some(1.0),
+        coverage80: 0.75,
+        coverage95: 0.9,
+        origins: 4,
+        periods_held_out: 4,
+    };
+    let en = accuracy_sentence("ETS", "seasonal naive", &a, Lang::En);
+    assert!(
+        en.contains("its error was 0.71 of the naive forecast's (MASE; seasonal naive: 1.00)"),
+        "{en}"
+    );
+    a.baseline_mase = None;
+    let en = accuracy_sentence("ETS", "naive", &a, Lang::En);
+    assert!(en.contains("(MASE), and 75"), "{en}");
+    a.mase = None;
+    for lang in [Lang::En, Lang::Ru] {
+        let text = accuracy_sentence("ETS", "naive", &a, lang);
+        assert!(
+            !text.contains("unknown") && !text.contains("неизвестно") && text.contains("MASE"),
+            "{text}"
+        );
+    }
+}
