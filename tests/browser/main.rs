@@ -1,10 +1,10 @@
-//! The web app in a real browser: the release bundle built by `web/scripts/bundle.sh` (server
-//! binary plus wasm), Debian's Chromium driven through chromedriver from Rust (fantoccini),
-//! on SQLite and on PostgreSQL. Each step saves a screenshot under
-//! `test-artifacts/browser-<backend>/`.
+//! The web app in a real browser: a bundle built by `web/scripts/bundle.sh` (server binary
+//! plus wasm), Debian's Chromium driven through chromedriver from Rust (fantoccini), on SQLite
+//! and on PostgreSQL. Each step saves a screenshot under `test-artifacts/browser-<backend>/`.
 //!
-//! The bundle is looked for in `CRM_UI_BUNDLE` (default `dist/` at the top of the checkout);
-//! `tests/run.sh` (the README's test command) builds one in `target/test-bundle` first.
+//! The bundle is looked for in `CRM_UI_BUNDLE` (default `dist/` at the top of the checkout, the
+//! README's release bundle); `tests/run.sh` (the README's test command) builds one in
+//! `target/test-bundle` from the release wasm and the server binary of its own test build.
 
 // A test: a panic on a missing element is its answer.
 #![allow(clippy::indexing_slicing)]

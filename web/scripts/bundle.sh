@@ -13,8 +13,46 @@
 #   hash of every source file it was built from).
 # - DIR is replaced as a whole at the end (built beside it, then renamed), so a server
 #   running from DIR keeps its files, and a failed build leaves the old bundle in place.
+#
+# Options, for the test command (tests/run.sh), which bundles the server its test build made
+# instead of compiling every dependency a second time with the release profile:
+#   --server BINARY   take the server from BINARY instead of building it (its hash joins the
+#                     sources' hash)
+#   --browser-only    only compile the browser part's wasm (cargo), nothing else; run beside
+#                     another build, it makes the later bundle's own wasm build a no-op
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+server_binary=""
+browser_only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --server) server_binary="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+    --browser-only) browser_only=1; shift ;;
+    -*) echo "bundle.sh: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+browser_dir="$target_dir/browser"
+# The browser part: the app's wasm, release profile for the browser, in a build directory of
+# its own (cargo locks a build directory per build, so it can build beside the server).
+build_browser() {
+  # getrandom's browser backend, as dx selects it for web builds.
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js"' \
+    CARGO_TARGET_DIR="$browser_dir" \
+    cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
+    -p crm-web --bin crm-web --no-default-features --features web
+}
+if [ -n "$browser_only" ]; then
+  cd "$root"
+  . "$root/web/scripts/tools.sh"
+  build_browser
+  exit 0
+fi
+if [ -n "$server_binary" ] && [ ! -x "$server_binary" ]; then
+  echo "bundle.sh: no server binary at $server_binary" >&2
+  exit 1
+fi
 out="${1:-$root/dist}"
 mkdir -p "$(dirname "$out")"
 out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
@@ -27,6 +65,7 @@ sources_hash() {
       Cargo.toml Cargo.lock schema.graphql api ai charts web migrations tests/support \
       | xargs -0 sha256sum 2>/dev/null
     rustc --version
+    if [ -n "$server_binary" ]; then sha256sum "$server_binary"; fi
   } | sha256sum | cut -d' ' -f1
 }
 hash="$(sources_hash)"
@@ -38,7 +77,6 @@ if [ -x "$out/server" ] && [ -f "$out/public/index.html" ] \
 fi
 
 . "$root/web/scripts/tools.sh"
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
 next="$out.next.$$"
 rm -rf "$next"
 browser=""
@@ -54,29 +92,32 @@ mkdir -p "$next/public/assets" "$next/bindgen"
 started=$SECONDS
 step() { echo "[bundle $((SECONDS - started)) s] $*" >&2; }
 
-# The browser part builds beside the server, in a build directory of its own (cargo locks a
-# build directory per build): it fills the time the server's build spends on one core
-# (compiling the app's own crates). Its output goes to a log, shown if it fails.
-browser_dir="$target_dir/browser"
-step "browser, in the background: cargo build --profile wasm-release --target wasm32-unknown-unknown"
-# getrandom's browser backend, as dx selects it for web builds.
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js"' \
-  CARGO_TARGET_DIR="$browser_dir" \
-  setsid --wait cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
-  -p crm-web --bin crm-web --no-default-features --features web >"$next/browser.log" 2>&1 &
-browser=$!
+if [ -n "$server_binary" ]; then
+  step "browser: cargo build --profile wasm-release --target wasm32-unknown-unknown"
+  build_browser >&2
+  step "server: $server_binary"
+  cp "$server_binary" "$next/server"
+else
+  # The browser part builds beside the server: it fills the time the server's build spends on
+  # one core (compiling the app's own crates). Its output goes to a log, shown if it fails.
+  step "browser, in the background: cargo build --profile wasm-release --target wasm32-unknown-unknown"
+  export -f build_browser
+  export browser_dir
+  setsid --wait bash -c build_browser >"$next/browser.log" 2>&1 &
+  browser=$!
 
-step "server: cargo build --profile server-release (about 30 minutes the first time on 2 cores, a few after a change)"
-cargo build --locked --profile server-release -p crm-web --bin crm-web >&2
-cp "$target_dir/server-release/crm-web" "$next/server"
+  step "server: cargo build --profile server-release (about 30 minutes the first time on 2 cores, a few after a change)"
+  cargo build --locked --profile server-release -p crm-web --bin crm-web >&2
+  cp "$target_dir/server-release/crm-web" "$next/server"
 
-step "browser: waiting for its build"
-if ! wait "$browser"; then
+  step "browser: waiting for its build"
+  if ! wait "$browser"; then
+    browser=""
+    cat "$next/browser.log" >&2
+    exit 1
+  fi
   browser=""
-  cat "$next/browser.log" >&2
-  exit 1
 fi
-browser=""
 
 step "wasm-bindgen"
 wasm-bindgen --target web --no-typescript --out-dir "$next/bindgen" --out-name crm-web \
