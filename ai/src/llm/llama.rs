@@ -15,7 +15,7 @@
 //! copy made for that one product ([`Linear`]): candle's quantized kernels do one dot product
 //! per row and token, the f32 GEMM blocks for the cache, so the prompt runs several times faster
 //! while the model stays quantized in memory. One token at a time goes through our own kernels
-//! ([`super::matvec`]: Q4_0, Q4_1 and Q8_0 on AVX2) where the CPU has them. The logits equal
+//! ([`super::matvec`]: Q4_1 and Q8_0 on AVX2) where the CPU has them. The logits equal
 //! candle's model to float rounding, or within the rounding of 8-bit activations (tests below, and
 //! `tests/it/llm_model.rs` on the real model). Mixture-of-experts files and partial rotary
 //! dimensions are not handled here ([`Llama::from_gguf`] answers `None`); candle's model runs
@@ -97,7 +97,7 @@ const BATCH_DEQUANTIZE: usize = 8;
 
 /// A weight matrix `(out, in)` applied to `(…, in)`.
 enum Linear {
-    /// Q4_0, Q4_1 or Q8_0 on a CPU with our kernels ([`PackedMatrix`]).
+    /// Q4_1 or Q8_0 on a CPU with our kernels ([`PackedMatrix`]).
     Packed(PackedMatrix),
     /// Any other type, or a CPU without AVX2: candle's kernels.
     Candle(QMatMul),

@@ -45,7 +45,7 @@ impl Architecture {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WeightFormat {
     /// Quantized; types without fast kernels re-quantised to Q8_0 (~1.06 bytes per weight;
-    /// a llama's Q4_0/Q4_1 stay 4-bit, 0.75 bytes with f32 scales, on CPUs with AVX2).
+    /// a llama's Q4_1 stays 4-bit, 0.75 bytes with f32 scales, on CPUs with AVX2).
     /// The default: a llama model ([`super::llama`]) multiplies a prompt through an f32 copy of
     /// one matrix at a time, so its prompt pass is as fast as with [`WeightFormat::F32`], and
     /// generation, which reads every weight per token, is faster with a quarter of the bytes
@@ -72,7 +72,8 @@ pub(crate) struct Loaded {
     pub metadata: HashMap<String, Value>,
     /// Tokens the model attends to: the file's context length, capped by candle's tables.
     pub context_length: usize,
-    /// Bytes of tensor data held.
+    /// Bytes of tensor data in the file's format (after any re-quantisation at load); the
+    /// packed matrices of [`super::matvec`] hold up to a fifth more (f32 block scales).
     pub weight_bytes: usize,
 }
 

@@ -90,7 +90,8 @@ fn each_architecture_loads_and_generates_in_both_weight_formats() {
         Architecture::Qwen2,
         Architecture::Qwen3,
     ] {
-        // Q4_1 is re-quantised at load; Q8_0 is kept.
+        // Q4_1 stays 4-bit in our llama on AVX2 and is re-quantised to Q8_0 at load otherwise;
+        // Q8_0 is kept.
         for dtype in [GgmlDType::Q4_1, GgmlDType::Q8_0] {
             let path = write_tiny(dir.path(), arch, dtype);
             for weights in [WeightFormat::Quantized, WeightFormat::F32] {

@@ -59,7 +59,7 @@ fn byte_chars() -> Vec<char> {
 }
 
 /// Deterministic values in [-scale, scale).
-fn noise(n: usize, seed: u64, scale: f32) -> Vec<f32> {
+pub fn noise(n: usize, seed: u64, scale: f32) -> Vec<f32> {
     let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
     (0..n)
         .map(|_| {
