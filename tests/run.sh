@@ -76,7 +76,10 @@ if ! wait "$browser"; then
 fi
 trap - EXIT
 export CRM_UI_BUNDLE="${CRM_UI_BUNDLE:-$root/target/test-bundle}"
-"$root/web/scripts/bundle.sh" --server "$target_dir/debug/crm-web" "$CRM_UI_BUNDLE" >/dev/null
+# Without clippy's wrapper: cargo hashes the wrapper into the workspace crates' artifacts, so
+# with it the bundle's own wasm build would compile them again instead of finding them built.
+env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS \
+  "$root/web/scripts/bundle.sh" --server "$target_dir/debug/crm-web" "$CRM_UI_BUNDLE" >/dev/null
 # One model thread per test process, as the server runs on a 2-core machine.
 export CANDLE_NUM_THREADS="${CANDLE_NUM_THREADS:-1}"
 # candle's f32 GEMM and our quantized kernels size their work by rayon's pool.

@@ -18,8 +18,9 @@
 # instead of compiling every dependency a second time with the release profile:
 #   --server BINARY   take the server from BINARY instead of building it (its hash joins the
 #                     sources' hash)
-#   --browser-only    only compile the browser part's wasm (cargo), nothing else; run beside
-#                     another build, it makes the later bundle's own wasm build a no-op
+#   --browser-only    only install the tools when missing and compile the browser part's wasm
+#                     (cargo); run beside another build, it makes the later bundle's own wasm
+#                     build a no-op (with the same environment: no RUSTC_WORKSPACE_WRAPPER)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 server_binary=""
