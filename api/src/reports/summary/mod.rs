@@ -204,15 +204,10 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
                 ),
             });
             let method = method_name(f.method, lang);
-            // The baseline is seasonal only when the history held two seasons.
-            let baseline = match (r.seasonal_strength.is_some(), lang) {
-                (true, Lang::En) => "seasonal naive",
-                (false, Lang::En) => "naive",
-                (true, Lang::Ru) => "у сезонного наивного",
-                (false, Lang::Ru) => "у наивного",
-            };
             out.push(match (&f.accuracy, lang) {
-                (Some(a), _) => accuracy_sentence(method, baseline, a, lang),
+                (Some(a), _) => {
+                    accuracy_sentence(method, r.seasonal_strength.is_some(), a, lang)
+                }
                 (None, Lang::En) => format!("Method: {method}. The history is too short to test the forecast: treat it as a rough guide."),
                 (None, Lang::Ru) => format!("Метод: {method}. История слишком коротка, чтобы проверить прогноз: это лишь ориентир."),
             });
@@ -261,47 +256,43 @@ pub fn trends(p: &ReportParameters, base: &str, r: &TrendsReport) -> LocalizedTe
     })
 }
 
-/// The backtest's sentence: MASE against the naive forecast, the baseline's own MASE, and the
-/// 80 % interval's coverage. MASE is undefined (`None`) when the naive forecast makes no error
-/// on the history (it does not change): then it says so instead of printing a number.
-fn accuracy_sentence(method: &str, baseline: &str, a: &Accuracy, lang: Lang) -> String {
-    let scaled = match (a.mase, a.baseline_mase, lang) {
-        (Some(m), Some(b), Lang::En) => format!(
-            "its error was {} of the naive forecast's (MASE; {baseline}: {})",
-            decimal(m, 2, lang),
-            decimal(b, 2, lang)
-        ),
-        (Some(m), None, Lang::En) => format!(
-            "its error was {} of the naive forecast's (MASE)",
-            decimal(m, 2, lang)
-        ),
-        (None, _, Lang::En) => {
-            "its error cannot be scaled by the naive forecast's (MASE), which makes none on this history"
-                .to_owned()
-        }
-        (Some(m), Some(b), Lang::Ru) => format!(
-            "его ошибка составила {} от ошибки наивного прогноза (MASE; {baseline} — {})",
-            decimal(m, 2, lang),
-            decimal(b, 2, lang)
-        ),
-        (Some(m), None, Lang::Ru) => format!(
-            "его ошибка составила {} от ошибки наивного прогноза (MASE)",
-            decimal(m, 2, lang)
-        ),
-        (None, _, Lang::Ru) => {
-            "его ошибку не с чем сравнить (MASE): наивный прогноз на этой истории не ошибается"
-                .to_owned()
-        }
+/// The backtest's sentence: MASE against the naive forecast (the seasonal naive one when
+/// `seasonal`: the history held two seasons), the baseline's own MASE, and the 80 % interval's
+/// coverage. MASE is undefined (`None`) when that naive forecast makes no error on the history
+/// (flat, or exactly repeating seasons): then it says so instead of printing a number.
+fn accuracy_sentence(method: &str, seasonal: bool, a: &Accuracy, lang: Lang) -> String {
+    let naive = match (seasonal, lang) {
+        (true, Lang::En) => "seasonal naive",
+        (false, Lang::En) => "naive",
+        (true, Lang::Ru) => "сезонного наивного",
+        (false, Lang::Ru) => "наивного",
     };
     let coverage = percent(a.coverage80 * 100.0, lang);
-    match lang {
-        Lang::En => format!(
-            "Method: {method}. Tested on {} held-out stretches of the history, {scaled}, and {coverage} of actual values fell inside the 80% interval.",
-            a.origins
+    let origins = a.origins;
+    match (a.mase, lang) {
+        (Some(m), Lang::En) => {
+            let baseline = a.baseline_mase.map_or(String::new(), |b| {
+                format!("; the {naive} forecast itself: {}", decimal(b, 2, lang))
+            });
+            format!(
+                "Method: {method}. Tested on {origins} held-out stretches of the history, its error was {} of the {naive} forecast's (MASE{baseline}), and {coverage} of actual values fell inside the 80% interval.",
+                decimal(m, 2, lang)
+            )
+        }
+        (None, Lang::En) => format!(
+            "Method: {method}. Tested on {origins} held-out stretches of the history: MASE is undefined because the {naive} forecast makes no error on this history; {coverage} of actual values fell inside the 80% interval."
         ),
-        Lang::Ru => format!(
-            "Метод: {method}. На отложенных участках истории ({}) {scaled}, в 80-процентный интервал попало {coverage} фактических значений.",
-            a.origins
+        (Some(m), Lang::Ru) => {
+            let baseline = a.baseline_mase.map_or(String::new(), |b| {
+                format!("; у самого {naive} прогноза — {}", decimal(b, 2, lang))
+            });
+            format!(
+                "Метод: {method}. На отложенных участках истории ({origins}) его ошибка составила {} от ошибки {naive} прогноза (MASE{baseline}), в 80-процентный интервал попало {coverage} фактических значений.",
+                decimal(m, 2, lang)
+            )
+        }
+        (None, Lang::Ru) => format!(
+            "Метод: {method}. На отложенных участках истории ({origins}) его ошибку нельзя выразить в долях ошибки {naive} прогноза (MASE): на этой истории тот не ошибается; в 80-процентный интервал попало {coverage} фактических значений."
         ),
     }
 }
