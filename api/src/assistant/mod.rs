@@ -329,11 +329,14 @@ fn empty_state(phase: ModelPhase) -> ModelState {
 /// environment.
 #[allow(unsafe_code)]
 pub unsafe fn set_model_threads() {
-    let threads = std::env::var("CANDLE_NUM_THREADS")
-        .or_else(|_| std::env::var("CRM_MODEL_THREADS"))
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|n| *n > 0)
+    let threads = ["CANDLE_NUM_THREADS", "CRM_MODEL_THREADS"]
+        .iter()
+        .find_map(|name| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .filter(|n| *n > 0)
+        })
         .unwrap_or_else(|| {
             let cores = std::thread::available_parallelism().map_or(1, usize::from);
             if cores <= 2 { 1 } else { cores / 2 }

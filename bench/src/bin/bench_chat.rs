@@ -4,7 +4,8 @@
 //! A scratch SQLite database gets a company registered through GraphQL (in process, the
 //! server's own schema), 300 clients and 6,000 completed sales over the last 400 days (fixed
 //! seed). Then for each configuration — the model off, and the GGUF given with `--model` (the
-//! default weights, one thread unless `CANDLE_NUM_THREADS` says otherwise) — each question is
+//! default weights, on the threads `CANDLE_NUM_THREADS` and `RAYON_NUM_THREADS` give, which
+//! must be equal; every core when both are unset) — each question is
 //! asked through `crm_api::chat::ask` and its answer followed through `crm_api::chat::follow`
 //! (what the `askAssistant` mutation and the `assistantAnswer` subscription call), timing:
 //! - the template answer (our text from the tool's figures, the first event): the first text
@@ -17,7 +18,7 @@
 //! - the last event (everything stored).
 //!
 //! ```text
-//! CANDLE_NUM_THREADS=1 cargo run --release -p crm-bench --bin bench-chat -- \
+//! CANDLE_NUM_THREADS=1 RAYON_NUM_THREADS=1 cargo run --release -p crm-bench --bin bench-chat -- \
 //!   --model ~/.cache/crm-models/SmolLM2-135M-Instruct.Q4_1.gguf
 //! ```
 
@@ -62,6 +63,13 @@ async fn main() -> Result<()> {
         }
     }
     let model = model.context("--model PATH (the GGUF) is required")?;
+    // candle's quantized kernels read CANDLE_NUM_THREADS; its f32 GEMM and our kernels size
+    // their work by rayon's pool (RAYON_NUM_THREADS): one count for both, as the server sets.
+    let threads = std::env::var("CANDLE_NUM_THREADS").ok();
+    ensure!(
+        threads == std::env::var("RAYON_NUM_THREADS").ok(),
+        "set CANDLE_NUM_THREADS and RAYON_NUM_THREADS to the same count"
+    );
     let db = ScratchDb::new(Backend::Sqlite, "bench_chat").await;
     let mut config = Config {
         database_url: Some(db.url.clone()),
@@ -72,7 +80,7 @@ async fn main() -> Result<()> {
     let asker = Asker::of(&principal).map_err(api)?;
     println!(
         "{CLIENTS} clients, {SALES} sales over 400 days; SQLite; {} CPU thread(s) for the model",
-        std::env::var("CANDLE_NUM_THREADS").unwrap_or_else(|_| "all".into())
+        threads.as_deref().unwrap_or("all")
     );
     println!("\n## model off (templates only)");
     run(&app, asker).await?;
