@@ -77,7 +77,6 @@ if [ -x "$out/server" ] && [ -f "$out/public/index.html" ] \
   exit 0
 fi
 
-. "$root/web/scripts/tools.sh"
 next="$out.next.$$"
 rm -rf "$next"
 browser=""
@@ -94,20 +93,22 @@ started=$SECONDS
 step() { echo "[bundle $((SECONDS - started)) s] $*" >&2; }
 
 if [ -n "$server_binary" ]; then
+  . "$root/web/scripts/tools.sh"
   step "browser: cargo build --profile wasm-release --target wasm32-unknown-unknown"
   build_browser >&2
   step "server: $server_binary"
   cp "$server_binary" "$next/server"
 else
-  # The browser part builds beside the server: it fills the time the server's build spends on
-  # one core (compiling the app's own crates). Its output goes to a log, shown if it fails.
-  step "browser, in the background: cargo build --profile wasm-release --target wasm32-unknown-unknown"
+  # The tools and the browser part build beside the server: they fill the time the server's
+  # build spends on one core (compiling the app's own crates). Their output goes to a log,
+  # shown if they fail.
+  step "tools and browser, in the background: web/scripts/tools.sh, cargo build --profile wasm-release --target wasm32-unknown-unknown"
   export -f build_browser
-  export browser_dir
-  setsid --wait bash -c build_browser >"$next/browser.log" 2>&1 &
+  export browser_dir root
+  setsid --wait bash -c '. "$root/web/scripts/tools.sh" && build_browser' >"$next/browser.log" 2>&1 &
   browser=$!
 
-  step "server: cargo build --profile server-release (about 30 minutes the first time on 2 cores, a few after a change)"
+  step "server: cargo build --profile server-release (about 20 minutes the first time on 2 cores, a few after a change)"
   cargo build --locked --profile server-release -p crm-web --bin crm-web >&2
   cp "$target_dir/server-release/crm-web" "$next/server"
 
@@ -118,6 +119,7 @@ else
     exit 1
   fi
   browser=""
+  . "$root/web/scripts/tools.sh"
 fi
 
 step "wasm-bindgen"
