@@ -33,5 +33,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
 fi
 
 if ! command -v wasm-opt >/dev/null || ! command -v esbuild >/dev/null; then
-  npm install --silent --no-audit --no-fund --prefix "$crm_tools" binaryen@132.0.0 esbuild@0.27.3
+  # Installed beside the old tools, then moved into place: a run stopped half-way leaves the
+  # old tools or none, never half of an install that the check above would take as present.
+  npm_next="$crm_tools/npm.next.$$"
+  rm -rf "$npm_next"
+  npm install --silent --no-audit --no-fund --prefix "$npm_next" binaryen@132.0.0 esbuild@0.27.3
+  rm -rf "$crm_tools/node_modules"
+  mv "$npm_next/node_modules" "$crm_tools/node_modules"
+  rm -rf "$npm_next"
 fi
