@@ -44,6 +44,66 @@ build_browser() {
     cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
     -p crm-web --bin crm-web --no-default-features --features web
 }
+# The browser part's files in $next/public: the JS bindings (wasm-bindgen), the wasm shrunk
+# (wasm-opt), the JS loader (esbuild) and the page shell, with hashed names.
+package_browser() {
+  echo "browser: wasm-bindgen" >&2
+  wasm-bindgen --target web --no-typescript --out-dir "$next/bindgen" --out-name crm-web \
+    "$browser_dir/wasm32-unknown-unknown/wasm-release/crm-web.wasm"
+
+  echo "browser: wasm-opt -Oz" >&2
+  # The features rustc enables by default for wasm32-unknown-unknown.
+  wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue \
+    "$next/bindgen/crm-web_bg.wasm" -o "$next/bindgen/crm-web.opt.wasm"
+  local wasm_name js_name
+  wasm_name="crm-web_bg-$(sha256sum "$next/bindgen/crm-web.opt.wasm" | cut -c1-16).wasm"
+  cp "$next/bindgen/crm-web.opt.wasm" "$next/public/assets/$wasm_name"
+
+  echo "browser: JS loader (esbuild --minify)" >&2
+  # The bindings, then the start: load the wasm, keep it where dioxus-web looks for it, run main.
+  cat "$next/bindgen/crm-web.js" - > "$next/bindgen/loader.js" <<JS
+
+globalThis.__wasm_split_main_initSync = initSync;
+__wbg_init({ module_or_path: "/assets/$wasm_name" }).then((wasm) => {
+  globalThis.__dx_mainWasm = wasm;
+  globalThis.__dx_mainInit = __wbg_init;
+  globalThis.__dx_mainInitSync = initSync;
+  globalThis.__dx___wbg_get_imports = __wbg_get_imports;
+  if (wasm.__wbindgen_start == undefined) {
+    wasm.main();
+  }
+});
+JS
+  esbuild --minify --format=esm --log-level=warning "$next/bindgen/loader.js" \
+    --outfile="$next/bindgen/loader.min.js"
+  js_name="crm-web-$(sha256sum "$next/bindgen/loader.min.js" | cut -c1-16).js"
+  cp "$next/bindgen/loader.min.js" "$next/public/assets/$js_name"
+  if [ -d "$next/bindgen/snippets" ]; then
+    cp -r "$next/bindgen/snippets" "$next/public/assets/"
+  fi
+  rm -rf "$next/bindgen"
+
+  # The shell the server renders pages into (it looks for <div id="main">).
+  cat > "$next/public/index.html" <<HTML
+<!DOCTYPE html>
+<html>
+    <head>
+        <title>CRM</title>
+        <meta content="text/html;charset=utf-8" http-equiv="Content-Type">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta charset="UTF-8">
+        <link rel="preload" as="script" href="/assets/$js_name" crossorigin>
+    </head>
+    <body>
+        <div id="main"></div>
+        <script type="module" async src="/assets/$js_name"></script>
+    </body>
+</html>
+HTML
+  echo "browser: $(wc -c < "$next/public/assets/$wasm_name") B wasm, $(wc -c < "$next/public/assets/$js_name") B JS" >&2
+}
+
 if [ -n "$browser_only" ]; then
   cd "$root"
   . "$root/web/scripts/tools.sh"
@@ -96,16 +156,18 @@ if [ -n "$server_binary" ]; then
   . "$root/web/scripts/tools.sh"
   step "browser: cargo build --profile wasm-release --target wasm32-unknown-unknown"
   build_browser >&2
+  package_browser
   step "server: $server_binary"
   cp "$server_binary" "$next/server"
 else
-  # The tools and the browser part build beside the server: they fill the time the server's
-  # build spends on one core (compiling the app's own crates). Their output goes to a log,
-  # shown if they fail.
-  step "tools and browser, in the background: web/scripts/tools.sh, cargo build --profile wasm-release --target wasm32-unknown-unknown"
-  export -f build_browser
-  export browser_dir root
-  setsid --wait bash -c '. "$root/web/scripts/tools.sh" && build_browser' >"$next/browser.log" 2>&1 &
+  # The tools and the browser part are made beside the server's build: they fill the time it
+  # spends on one core (compiling the app's own crates). Their output goes to a log, shown if
+  # they fail.
+  step "browser, in the background: web/scripts/tools.sh, cargo build --profile wasm-release --target wasm32-unknown-unknown, wasm-bindgen, wasm-opt, esbuild"
+  export -f build_browser package_browser
+  export browser_dir root next
+  setsid --wait bash -c 'set -euo pipefail; . "$root/web/scripts/tools.sh"; build_browser; package_browser' \
+    >"$next/browser.log" 2>&1 &
   browser=$!
 
   step "server: cargo build --profile server-release (about 20 minutes the first time on 2 cores, a few after a change)"
@@ -119,66 +181,12 @@ else
     exit 1
   fi
   browser=""
-  . "$root/web/scripts/tools.sh"
+  tail -n 1 "$next/browser.log" >&2
+  rm "$next/browser.log"
 fi
-
-step "wasm-bindgen"
-wasm-bindgen --target web --no-typescript --out-dir "$next/bindgen" --out-name crm-web \
-  "$browser_dir/wasm32-unknown-unknown/wasm-release/crm-web.wasm"
-
-step "wasm-opt -Oz"
-# The features rustc enables by default for wasm32-unknown-unknown.
-wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-reference-types --enable-multivalue \
-  "$next/bindgen/crm-web_bg.wasm" -o "$next/bindgen/crm-web.opt.wasm"
-
-wasm_name="crm-web_bg-$(sha256sum "$next/bindgen/crm-web.opt.wasm" | cut -c1-16).wasm"
-cp "$next/bindgen/crm-web.opt.wasm" "$next/public/assets/$wasm_name"
-
-step "JS loader (esbuild --minify)"
-# The bindings, then the start: load the wasm, keep it where dioxus-web looks for it, run main.
-cat "$next/bindgen/crm-web.js" - > "$next/bindgen/loader.js" <<JS
-
-globalThis.__wasm_split_main_initSync = initSync;
-__wbg_init({ module_or_path: "/assets/$wasm_name" }).then((wasm) => {
-  globalThis.__dx_mainWasm = wasm;
-  globalThis.__dx_mainInit = __wbg_init;
-  globalThis.__dx_mainInitSync = initSync;
-  globalThis.__dx___wbg_get_imports = __wbg_get_imports;
-  if (wasm.__wbindgen_start == undefined) {
-    wasm.main();
-  }
-});
-JS
-esbuild --minify --format=esm --log-level=warning "$next/bindgen/loader.js" \
-  --outfile="$next/bindgen/loader.min.js"
-js_name="crm-web-$(sha256sum "$next/bindgen/loader.min.js" | cut -c1-16).js"
-cp "$next/bindgen/loader.min.js" "$next/public/assets/$js_name"
-if [ -d "$next/bindgen/snippets" ]; then
-  cp -r "$next/bindgen/snippets" "$next/public/assets/"
-fi
-rm -rf "$next/bindgen" "$next/browser.log"
-
-# The shell the server renders pages into (it looks for <div id="main">).
-cat > "$next/public/index.html" <<HTML
-<!DOCTYPE html>
-<html>
-    <head>
-        <title>CRM</title>
-        <meta content="text/html;charset=utf-8" http-equiv="Content-Type">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta charset="UTF-8">
-        <link rel="preload" as="script" href="/assets/$js_name" crossorigin>
-    </head>
-    <body>
-        <div id="main"></div>
-        <script type="module" async src="/assets/$js_name"></script>
-    </body>
-</html>
-HTML
 
 echo "$hash" > "$next/.sources"
-step "done: $(wc -c < "$next/public/assets/$wasm_name") B wasm, $(wc -c < "$next/public/assets/$js_name") B JS"
+step "done"
 # Swap: the old bundle moves aside (a running server keeps using its files), the new one in.
 rm -rf "$out.old"
 if [ -e "$out" ]; then mv "$out" "$out.old"; fi
