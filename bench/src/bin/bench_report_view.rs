@@ -214,7 +214,9 @@ async fn main() -> Result<()> {
         )
         .await?;
     c.cookie = cookie.context("no session cookie")?;
-    let (_, key) = c.call("/api/keys", json!({"name": "Shop"})).await?;
+    let (_, key) = c
+        .call("/api/keys", json!({"name": "Shop", "scope": "READ_WRITE"}))
+        .await?;
     let key = key["secret"].as_str().context("no key secret")?.to_owned();
     let tokens = c
         .graphql(
