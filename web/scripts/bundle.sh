@@ -170,7 +170,7 @@ else
     >"$next/browser.log" 2>&1 &
   browser=$!
 
-  step "server: cargo build --profile server-release (about 20 minutes the first time on 2 cores, a few after a change)"
+  step "server: cargo build --profile server-release (about 18 minutes the first time on 2 cores, a few after a change)"
   cargo build --locked --profile server-release -p crm-web --bin crm-web >&2
   cp "$target_dir/server-release/crm-web" "$next/server"
 
