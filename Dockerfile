@@ -8,6 +8,9 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
+# An image is built once and serves for long: every crate at opt-level 3, not only those the
+# first run's profile lists (Cargo.toml, profile server-release).
+ENV CARGO_PROFILE_SERVER_RELEASE_OPT_LEVEL=3
 RUN web/scripts/bundle.sh /app/dist
 
 # Runtime: the server binary with its browser bundle beside it (dist/server, dist/public).
