@@ -32,13 +32,28 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
-if ! command -v wasm-opt >/dev/null || ! command -v esbuild >/dev/null; then
-  # Installed beside the old tools, then moved into place: a run stopped half-way leaves the
-  # old tools or none, never half of an install that the check above would take as present.
-  npm_next="$crm_tools/npm.next.$$"
-  rm -rf "$npm_next"
-  npm install --silent --no-audit --no-fund --prefix "$npm_next" binaryen@132.0.0 esbuild@0.27.3
-  rm -rf "$crm_tools/node_modules"
-  mv "$npm_next/node_modules" "$crm_tools/node_modules"
-  rm -rf "$npm_next"
+binaryen_version=132
+esbuild_version=0.27.3
+npm_tools_current() {
+  [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" = "$binaryen_version" ] \
+    && [ "$(esbuild --version 2>/dev/null)" = "$esbuild_version" ]
+}
+if ! npm_tools_current; then
+  # One install at a time (a bundle and the test command may start together), into a new
+  # directory that replaces the old one by renames: a run stopped half-way leaves the old tools
+  # or none, never half an install; the version check above catches anything else.
+  (
+    flock 9
+    if ! npm_tools_current; then
+      rm -rf "$crm_tools"/npm.next.* "$crm_tools"/node_modules.old.*
+      npm_next="$crm_tools/npm.next.$$"
+      npm install --silent --no-audit --no-fund --prefix "$npm_next" \
+        "binaryen@$binaryen_version.0.0" "esbuild@$esbuild_version"
+      if [ -e "$crm_tools/node_modules" ]; then
+        mv "$crm_tools/node_modules" "$crm_tools/node_modules.old.$$"
+      fi
+      mv "$npm_next/node_modules" "$crm_tools/node_modules"
+      rm -rf "$npm_next" "$crm_tools/node_modules.old.$$"
+    fi
+  ) 9>"$crm_tools/.install.lock"
 fi
