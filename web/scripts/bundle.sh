@@ -22,6 +22,9 @@
 #                     (cargo); run beside another build, it makes the later bundle's own wasm
 #                     build a no-op (with the same environment: no RUSTC_WORKSPACE_WRAPPER)
 set -euo pipefail
+# The browser part's step lines go to fd 3: this script's stderr, also from the background job
+# whose own output goes to a log.
+exec 3>&2
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 server_binary=""
 browser_only=""
@@ -47,11 +50,11 @@ build_browser() {
 # The browser part's files in $next/public: the JS bindings (wasm-bindgen), the wasm shrunk
 # (wasm-opt), the JS loader (esbuild) and the page shell, with hashed names.
 package_browser() {
-  echo "browser: wasm-bindgen" >&2
+  echo "[browser] wasm-bindgen" >&3
   wasm-bindgen --target web --no-typescript --out-dir "$next/bindgen" --out-name crm-web \
     "$browser_dir/wasm32-unknown-unknown/wasm-release/crm-web.wasm"
 
-  echo "browser: wasm-opt -Oz" >&2
+  echo "[browser] wasm-opt -Oz" >&3
   # The features rustc enables by default for wasm32-unknown-unknown.
   wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue \
@@ -60,7 +63,7 @@ package_browser() {
   wasm_name="crm-web_bg-$(sha256sum "$next/bindgen/crm-web.opt.wasm" | cut -c1-16).wasm"
   cp "$next/bindgen/crm-web.opt.wasm" "$next/public/assets/$wasm_name"
 
-  echo "browser: JS loader (esbuild --minify)" >&2
+  echo "[browser] JS loader (esbuild --minify)" >&3
   # The bindings, then the start: load the wasm, keep it where dioxus-web looks for it, run main.
   cat "$next/bindgen/crm-web.js" - > "$next/bindgen/loader.js" <<JS
 
@@ -101,7 +104,7 @@ JS
     </body>
 </html>
 HTML
-  echo "browser: $(wc -c < "$next/public/assets/$wasm_name") B wasm, $(wc -c < "$next/public/assets/$js_name") B JS" >&2
+  echo "[browser] done: $(wc -c < "$next/public/assets/$wasm_name") B wasm, $(wc -c < "$next/public/assets/$js_name") B JS" >&3
 }
 
 if [ -n "$browser_only" ]; then
@@ -156,18 +159,27 @@ if [ -n "$server_binary" ]; then
   . "$root/web/scripts/tools.sh"
   step "browser: cargo build --profile wasm-release --target wasm32-unknown-unknown"
   build_browser >&2
-  package_browser
+  package_browser >&2
   step "server: $server_binary"
   cp "$server_binary" "$next/server"
 else
   # The tools and the browser part are made beside the server's build: they fill the time it
   # spends on one core (compiling the app's own crates). Their output goes to a log, shown if
   # they fail.
-  step "browser, in the background: web/scripts/tools.sh, cargo build --profile wasm-release --target wasm32-unknown-unknown, wasm-bindgen, wasm-opt, esbuild"
+  # What tools.sh needs that it cannot install: fail now, not after the server's build.
+  for tool in rustup npm; do
+    command -v "$tool" >/dev/null || {
+      echo "bundle.sh: $tool is missing (web/scripts/tools.sh needs it to install the browser part's tools)" >&2
+      exit 1
+    }
+  done
+  step "browser, in the background: web/scripts/tools.sh, cargo build --profile wasm-release --target wasm32-unknown-unknown, wasm-bindgen, wasm-opt, esbuild (its steps print as [browser], its output goes to a log shown if it fails)"
   export -f build_browser package_browser
-  export browser_dir root next
-  setsid --wait bash -c 'set -euo pipefail; . "$root/web/scripts/tools.sh"; build_browser; package_browser' \
-    >"$next/browser.log" 2>&1 &
+  setsid --wait bash -c 'set -euo pipefail; root=$1 next=$2 browser_dir=$3
+    . "$root/web/scripts/tools.sh"
+    echo "[browser] tools ready; cargo build --profile wasm-release" >&3
+    build_browser
+    package_browser' bundle-browser "$root" "$next" "$browser_dir" >"$next/browser.log" 2>&1 &
   browser=$!
 
   step "server: cargo build --profile server-release (about 18 minutes the first time on 2 cores, a few after a change)"
@@ -181,7 +193,6 @@ else
     exit 1
   fi
   browser=""
-  tail -n 1 "$next/browser.log" >&2
   rm "$next/browser.log"
 fi
 
