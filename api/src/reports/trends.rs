@@ -176,11 +176,11 @@ pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<TrendsRe
 
     // The model's history: full periods only, and none after a missing rate.
     let mut notes = Vec::new();
-    let full: Vec<(NaiveDate, Option<f64>)> = points
+    let full: Vec<(NaiveDate, Option<f64>, i64)> = points
         .iter()
         .zip(&revenue)
         .filter(|(p, _)| !p.partial)
-        .map(|(p, r)| (p.start, *r))
+        .map(|(p, r)| (p.start, *r, p.sales_count))
         .collect();
     if full.len() < points.len() {
         notes.push(ForecastNote {
@@ -195,7 +195,7 @@ pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<TrendsRe
     // periods after the last such one (never from a made-up zero).
     let usable_from = full
         .iter()
-        .rposition(|(_, r)| r.is_none())
+        .rposition(|(_, r, _)| r.is_none())
         .map_or(0, |i| i + 1);
     if usable_from > 0 {
         notes.push(ForecastNote {
@@ -205,12 +205,22 @@ pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<TrendsRe
             ),
         });
     }
+    // Periods before the range's first sale are not history: the company (or the client the
+    // report is filtered on) had not started selling, and zeros there would read as a collapse
+    // and a season. The model starts at the first period with a sale; a range without any sale
+    // keeps its zeros, and the forecast says they are all zero.
+    let history_from = usable_from
+        + full
+            .iter()
+            .skip(usable_from)
+            .position(|(_, _, sales)| *sales > 0)
+            .unwrap_or(0);
     let history: Vec<f64> = full
         .iter()
-        .skip(usable_from)
-        .filter_map(|(_, r)| *r)
+        .skip(history_from)
+        .filter_map(|(_, r, _)| *r)
         .collect();
-    let full: Vec<(NaiveDate, Option<f64>)> = full.into_iter().skip(usable_from).collect();
+    let full: Vec<(NaiveDate, Option<f64>, i64)> = full.into_iter().skip(history_from).collect();
     let growth_over_range_percent = match (history.first(), history.last()) {
         (Some(first), Some(last)) if history.len() > 1 => super::change_percent(*last, *first),
         _ => None,
@@ -229,7 +239,7 @@ pub(super) async fn build(conn: &mut DbConn, run: Run<'_>) -> ApiResult<TrendsRe
 
     let base = &company.base_currency;
     let first_future = match full.last() {
-        Some((last, _)) => granularity.next(*last),
+        Some((last, _, _)) => granularity.next(*last),
         None => granularity.next(granularity.start_of(parameters.to)),
     };
     let mut future_start = first_future;

@@ -449,6 +449,13 @@ async fn trends_report_forecasts_a_seasonal_series(db: TestDb) {
         "{}",
         r["summary"]["en"]
     );
+    // Months before the first sale are not history: a range that starts two years earlier
+    // forecasts exactly as the range that starts at the first sale.
+    let mut vars = input("TRENDS", "2021-01-01", "2025-12-31", "MONTH");
+    vars["i"]["horizon"] = json!(6);
+    let longer = s.data(Some(&a), query, vars).await["report"].clone();
+    assert_eq!(longer["body"]["series"].as_array().unwrap().len(), 60);
+    assert_eq!(longer["body"]["forecast"], t["forecast"]);
 
     // One year only: no seasonal model, and the report says why.
     let r = s
