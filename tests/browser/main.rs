@@ -564,8 +564,10 @@ async fn steps(f: &mut Flow, backend: &str) {
     f.find("#table-series").await;
     f.shot("report-trends").await;
     // Each download, as the browser gets it with its session cookie, in Russian: opened and
-    // read — a year by month and three forecast months under Russian headings.
-    let rows = 1 + 12 + 3;
+    // read — a year by month under Russian headings. No forecast rows: this shop's history is
+    // one full month (November; the months before its first sale are not history), too short
+    // to forecast from.
+    let rows = 1 + 12;
     let csv = String::from_utf8(f.download("#export-csv").await).unwrap_or_default();
     assert!(csv.starts_with('\u{feff}'), "a BOM for spreadsheets: {csv}");
     assert_eq!(csv.lines().count(), rows, "{csv}");
